@@ -1,0 +1,73 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# make            build the module (against KDIR), the library, the tools and the tests
+# make check      boot kernels under QEMU and run every test tier (installs what it needs)
+# make run        the main job: a guest with the module, a feeder and a live watcher
+# make install    modules_install + depmod, the uapi header, the udev rule, library and tools
+# make dkms-install  register the module source with DKMS
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+# The kernel to build against: the running one if its headers are installed,
+# else the newest kernel that has headers here (Debian's linux-headers-amd64).
+KVER ?= $(shell v=$$(uname -r); if [ -d /lib/modules/$$v/build ]; then echo $$v; \
+	else ls -1 /lib/modules 2>/dev/null | while read k; do [ -d /lib/modules/$$k/build ] && echo $$k; done | sort -V | tail -n1; fi)
+KDIR ?= /lib/modules/$(KVER)/build
+MODULE_VERSION := 0.1.0
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+MAKEFLAGS += --no-print-directory
+endif
+
+export KDIR KVER PREFIX DESTDIR V
+
+.PHONY: all module lib tools tests check run bench install dkms-install clean deps
+
+all: module lib tools tests
+
+module:
+	$(Q)$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+lib:
+	$(Q)$(MAKE) -C lib
+
+tools: lib
+	$(Q)$(MAKE) -C tools
+
+tests: lib
+	$(Q)$(MAKE) -C tests/selftests
+
+deps:
+	$(Q)tests/vm/deps.sh
+
+check: deps
+	$(Q)$(MAKE) all
+	$(Q)tests/vm/check.sh
+
+run: deps
+	$(Q)$(MAKE) all
+	$(Q)tests/vm/run-demo.sh
+
+install: all
+	$(Q)$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) modules_install
+	$(Q)[ -n "$(DESTDIR)" ] || depmod -a $(KVER)
+	$(Q)install -D -m 0644 uapi/linux/clusnotify.h $(DESTDIR)$(PREFIX)/include/linux/clusnotify.h
+	$(Q)install -D -m 0644 kernel/99-clusnotify.rules $(DESTDIR)/etc/udev/rules.d/99-clusnotify.rules
+	$(Q)$(MAKE) -C lib install
+	$(Q)$(MAKE) -C tools install
+
+dkms-install:
+	$(Q)install -d $(DESTDIR)/usr/src/clusnotify-$(MODULE_VERSION)
+	$(Q)cp -r Kbuild Makefile dkms.conf kernel uapi $(DESTDIR)/usr/src/clusnotify-$(MODULE_VERSION)/
+	$(Q)[ -n "$(DESTDIR)" ] || { dkms add -m clusnotify -v $(MODULE_VERSION) && \
+		dkms build -m clusnotify -v $(MODULE_VERSION) -k $(KVER) && \
+		dkms install -m clusnotify -v $(MODULE_VERSION) -k $(KVER); }
+
+clean:
+	$(Q)$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
+	$(Q)$(MAKE) -C lib clean
+	$(Q)$(MAKE) -C tools clean
+	$(Q)$(MAKE) -C tests/selftests clean

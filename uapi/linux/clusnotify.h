@@ -1,0 +1,600 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * clusnotify: cluster event notification ports for Linux.
+ *
+ * This header is the whole contract between the clusnotify kernel module and
+ * userspace. It holds only fixed-width types so that 32-bit and 64-bit
+ * processes see the same layout.
+ *
+ * OBJECTS AND FLAGS
+ *
+ * Every event concerns one object of one CLUSNOTIFY_OBJ_* type and carries
+ * exactly one change flag from that type's CLUSNOTIFY_<TYPE>_* set. Types and
+ * flag values are those of the Windows Failover Clustering notification API
+ * (CLUSTER_OBJECT_TYPE and CLUSTER_CHANGE_*_V2), so a library can pass them
+ * through unchanged. A filter is (object type, 64-bit mask); a mask is valid
+ * when it is non-zero and inside CLUSNOTIFY_<TYPE>_ALL. Types that have no
+ * flags defined (NONE, AFFINITYRULE, FAULTDOMAIN) accept no filter.
+ *
+ * Objects are named by three bounded UTF-8 strings: an id (unique within the
+ * cluster and type), a display name and a parent id, plus a type name for
+ * resources. Each bound below includes the terminating NUL.
+ *
+ * THE DEVICE: /dev/clusnotify
+ *
+ * Each open() is one notification port, bound to the network namespace of the
+ * opener: it sees the clusters registered in that namespace. The port is
+ * configured with ioctls, read with read(), and waited on with
+ * poll/epoll/select. close() frees it and everything queued on it. Every ioctl
+ * argument begins with its own size (__u32 size) so that it can grow like
+ * clone3/openat2: a size smaller than the first published version is -EINVAL,
+ * a larger one is accepted only if the bytes the kernel does not know are zero
+ * (-E2BIG otherwise). Unknown flags and non-zero reserved fields are -EINVAL.
+ * After CLUSNOTIFY_IOC_SHUTDOWN every operation but close() fails with
+ * -ESHUTDOWN (read() returns 0, end of file, once the queue is empty).
+ *
+ * CLUSNOTIFY_IOC_ADD_FILTERS (struct clusnotify_add_filters)
+ *	Adds @count filters, all for one cluster and one user @key. The array is
+ *	validated as a whole before anything is registered: an unknown type, a
+ *	zero mask or a mask outside the type's ALL is -EINVAL, an unknown
+ *	cluster -ENOENT, more than CLUSNOTIFY_FILTERS_MAX entries -E2BIG. Call
+ *	again with another cluster or key to watch more.
+ *
+ * CLUSNOTIFY_IOC_REGISTER (struct clusnotify_register)
+ *	Watches one object (cluster, type, object id) with a mask and a key and
+ *	returns a registration id (never 0) in @reg_id. The object need not exist
+ *	yet; its id is matched as a string.
+ *
+ * CLUSNOTIFY_IOC_UNREGISTER (struct clusnotify_unregister)
+ *	Removes registration @reg_id (-ENOENT if this port has none by that id).
+ *	If its mask includes the type's HANDLE_CLOSE flag, that event is queued
+ *	for this port with the registration's key.
+ *
+ * CLUSNOTIFY_IOC_GET_CLUSTER (struct clusnotify_cluster_info)
+ *	Resolves @name (empty: the first cluster registered in the namespace,
+ *	that is the local one) to its id, state and counters; -ENOENT if none.
+ *
+ * CLUSNOTIFY_IOC_GET_OBJECT (struct clusnotify_object_info)
+ *	Resolves (cluster, type, name) or, with CLUSNOTIFY_OBJECT_BY_ID,
+ *	(cluster, type, id) to the object's id, name, parent, type name and
+ *	current state; -ENOENT if the cluster keeps no such object.
+ *
+ * CLUSNOTIFY_IOC_SNAPSHOT (no argument)
+ *	Queues, marked CLUSNOTIFY_RECORD_SNAPSHOT, the current state of every
+ *	object the port's filters and registrations cover (one STATE record per
+ *	object whose type has a STATE flag that the filter includes, and the
+ *	CLUSTER STATE record of every cluster watched with that flag). No live
+ *	event of a cluster can be queued between that cluster's snapshot
+ *	records: they come first.
+ *
+ * CLUSNOTIFY_IOC_SHUTDOWN (no argument)
+ *	Shuts the port down: blocked readers return -ESHUTDOWN, poll reports
+ *	EPOLLHUP, queued events are freed, later calls fail with -ESHUTDOWN.
+ *
+ * CLUSNOTIFY_IOC_GET_STATS (struct clusnotify_port_stats)
+ *	The port's counters. Always: matched == delivered + lost.
+ *
+ * FIONREAD gives the bytes of the records queued (int). /proc/PID/fdinfo shows
+ * the same counters as CLUSNOTIFY_IOC_GET_STATS.
+ *
+ * READING
+ *
+ * read() returns as many whole records as fit in the buffer, each a
+ * struct clusnotify_record followed by its strings and payload, padded to a
+ * multiple of 8 bytes; @len is the record's full padded length, so the next
+ * record starts @len bytes later. If the first queued record does not fit,
+ * read() fails with -EINVAL and the record stays queued (nothing is lost);
+ * CLUSNOTIFY_RECORD_MAX always fits. read() blocks while the queue is empty,
+ * or fails with -EAGAIN under O_NONBLOCK.
+ *
+ * After the record header (@hdr_len bytes, which newer kernels may grow) come
+ * the four strings, each NUL-terminated, in the order object id, parent id,
+ * name, type name, with lengths (excluding the NUL) in @id_len, @parent_len,
+ * @name_len and @type_len. The payload starts at @payload_off from the
+ * record's start (8-byte aligned) and is @payload_len bytes.
+ *
+ * LOSS
+ *
+ * Each port queues at most max_queued_events events (module parameter), and
+ * each user at most max_user_queued_bytes bytes across its ports. An event
+ * that matches a port when it is full is counted in @lost and not queued; the
+ * reader then gets a CLUSTER / LOST_NOTIFICATIONS record, flagged
+ * CLUSNOTIFY_RECORD_LOST, whose payload is the __u64 number of events lost
+ * since the previous such record, whether or not it subscribed to that flag.
+ * It carries the cluster id and key of the first event that was dropped.
+ *
+ * EVENTS THE MODULE MAKES ITSELF (CLUSNOTIFY_RECORD_SYNTHETIC)
+ *
+ * When the netlink socket that registered a cluster closes, the cluster turns
+ * CLUSNOTIFY_CLUSTER_DISCONNECTED and every port watching it gets CLUSTER /
+ * STATE with a __u32 payload holding the new cluster state. When a socket
+ * registers the same name again, the cluster keeps its id, the ports keep
+ * their filters and get CLUSTER / RECONNECT. When a cluster is unregistered,
+ * its watchers get CLUSTER / STATE with CLUSNOTIFY_CLUSTER_DELETED and its
+ * filters match nothing more. These go to every port that watches the
+ * cluster, with the key of the first filter the port added for it.
+ *
+ * GENERIC NETLINK: family "clusnotify", multicast group "events"
+ *
+ * Clusters belong to the network namespace of the socket that registers them.
+ * Every command that changes state needs CAP_NET_ADMIN; attributes are
+ * validated strictly (unknown attributes are refused).
+ *
+ * CLUSNOTIFY_CMD_CLUSTER_REGISTER: CLUSTER_NAME -> reply CLUSTER_ID
+ *	The socket becomes the owner; registering a name that is connected
+ *	under another socket is -EBUSY.
+ * CLUSNOTIFY_CMD_CLUSTER_UNREGISTER: CLUSTER_ID
+ *	Only the owner, or any admin once the cluster is disconnected.
+ * CLUSNOTIFY_CMD_CLUSTER_GET: CLUSTER_ID or CLUSTER_NAME, or dump of all:
+ *	CLUSTER_ID, CLUSTER_NAME, CLUSTER_STATE, CLUSTER_STATS (nest of STAT_*).
+ * CLUSNOTIFY_CMD_OBJECT_SET: CLUSTER_ID, OBJECTS (nest of OBJECT nests)
+ *	Adds or replaces objects (OBJ_TYPE, OBJ_ID required).
+ * CLUSNOTIFY_CMD_OBJECT_DEL: CLUSTER_ID, OBJECTS (OBJ_TYPE, OBJ_ID only)
+ * CLUSNOTIFY_CMD_OBJECT_GET: dump of CLUSTER_ID's objects, one OBJECT each.
+ * CLUSNOTIFY_CMD_EVENT_POST: CLUSTER_ID, EVENTS (nest of EVENT nests)
+ *	Posts a batch, validated as a whole before any event is delivered. An
+ *	event names its object (EV_OBJ_TYPE, EV_FLAG: exactly one bit of the
+ *	type's ALL, EV_OBJ_ID, and optionally EV_PARENT_ID, EV_NAME,
+ *	EV_TYPE_NAME and EV_PAYLOAD). Strings left out are taken from the
+ *	cluster's object of that id when it has one. A STATE event with a 4-byte
+ *	payload also updates that object's state. Each event gets the next
+ *	per-cluster sequence number; the reply carries STAT_SEQ of the last one.
+ *	Any admin socket of the namespace may post, set and delete objects
+ *	(tools inject events into a daemon's cluster); only the owner
+ *	unregisters a connected cluster.
+ * CLUSNOTIFY_CMD_EVENT (multicast to "events"): CLUSTER_ID, EVENT with
+ *	EV_SEQ and EV_TIMESTAMP added, one message per posted event.
+ */
+#ifndef _UAPI_LINUX_CLUSNOTIFY_H
+#define _UAPI_LINUX_CLUSNOTIFY_H
+
+#include <linux/types.h>
+#include <linux/ioctl.h>
+
+#define CLUSNOTIFY_DEVICE_NAME		"clusnotify"
+#define CLUSNOTIFY_GENL_NAME		"clusnotify"
+#define CLUSNOTIFY_GENL_VERSION		1
+#define CLUSNOTIFY_GENL_MCGRP_EVENTS	"events"
+
+/* Limits. String bounds include the terminating NUL. */
+#define CLUSNOTIFY_CLUSTER_NAME_MAX	64
+#define CLUSNOTIFY_ID_MAX		64
+#define CLUSNOTIFY_NAME_MAX		256
+#define CLUSNOTIFY_TYPE_NAME_MAX	64
+#define CLUSNOTIFY_PAYLOAD_MAX		4096
+#define CLUSNOTIFY_FILTERS_MAX		256
+#define CLUSNOTIFY_EVENTS_MAX		1024	/* events in one EVENT_POST */
+
+/* Object types: the values of CLUSTER_OBJECT_TYPE. */
+#define CLUSNOTIFY_OBJ_NONE			0x00
+#define CLUSNOTIFY_OBJ_CLUSTER			0x01
+#define CLUSNOTIFY_OBJ_GROUP			0x02
+#define CLUSNOTIFY_OBJ_RESOURCE			0x03
+#define CLUSNOTIFY_OBJ_RESOURCE_TYPE		0x04
+#define CLUSNOTIFY_OBJ_NETWORK_INTERFACE	0x05
+#define CLUSNOTIFY_OBJ_NETWORK			0x06
+#define CLUSNOTIFY_OBJ_NODE			0x07
+#define CLUSNOTIFY_OBJ_REGISTRY			0x08
+#define CLUSNOTIFY_OBJ_QUORUM			0x09
+#define CLUSNOTIFY_OBJ_SHARED_VOLUME		0x0a
+#define CLUSNOTIFY_OBJ_SPACEPORT		0x0b
+#define CLUSNOTIFY_OBJ_UPGRADE			0x0c
+#define CLUSNOTIFY_OBJ_GROUPSET			0x0d
+#define CLUSNOTIFY_OBJ_AFFINITYRULE		0x10
+#define CLUSNOTIFY_OBJ_FAULTDOMAIN		0x11
+#define CLUSNOTIFY_OBJ_MAX			0x11
+
+/* CLUSTER (CLUSTER_CHANGE_CLUSTER_*_V2) */
+#define CLUSNOTIFY_CLUSTER_RECONNECT		0x0001ULL
+#define CLUSNOTIFY_CLUSTER_STATE		0x0002ULL
+#define CLUSNOTIFY_CLUSTER_GROUP_ADDED		0x0004ULL
+#define CLUSNOTIFY_CLUSTER_HANDLE_CLOSE		0x0008ULL
+#define CLUSNOTIFY_CLUSTER_NETWORK_ADDED	0x0010ULL
+#define CLUSNOTIFY_CLUSTER_NODE_ADDED		0x0020ULL
+#define CLUSNOTIFY_CLUSTER_RESOURCE_TYPE_ADDED	0x0040ULL
+#define CLUSNOTIFY_CLUSTER_COMMON_PROPERTY	0x0080ULL
+#define CLUSNOTIFY_CLUSTER_PRIVATE_PROPERTY	0x0100ULL
+#define CLUSNOTIFY_CLUSTER_LOST_NOTIFICATIONS	0x0200ULL
+#define CLUSNOTIFY_CLUSTER_RENAME		0x0400ULL
+#define CLUSNOTIFY_CLUSTER_MEMBERSHIP		0x0800ULL
+#define CLUSNOTIFY_CLUSTER_UPGRADED		0x1000ULL
+#define CLUSNOTIFY_CLUSTER_ALL			0x1FFFULL
+
+/* GROUP (CLUSTER_CHANGE_GROUP_*_V2) */
+#define CLUSNOTIFY_GROUP_DELETED		0x0001ULL
+#define CLUSNOTIFY_GROUP_COMMON_PROPERTY	0x0002ULL
+#define CLUSNOTIFY_GROUP_PRIVATE_PROPERTY	0x0004ULL
+#define CLUSNOTIFY_GROUP_STATE			0x0008ULL
+#define CLUSNOTIFY_GROUP_OWNER_NODE		0x0010ULL
+#define CLUSNOTIFY_GROUP_PREFERRED_OWNERS	0x0020ULL
+#define CLUSNOTIFY_GROUP_RESOURCE_ADDED		0x0040ULL
+#define CLUSNOTIFY_GROUP_RESOURCE_GAINED	0x0080ULL
+#define CLUSNOTIFY_GROUP_RESOURCE_LOST		0x0100ULL
+#define CLUSNOTIFY_GROUP_HANDLE_CLOSE		0x0200ULL
+#define CLUSNOTIFY_GROUP_ALL			0x03FFULL
+
+/* RESOURCE (CLUSTER_CHANGE_RESOURCE_*_V2) */
+#define CLUSNOTIFY_RESOURCE_COMMON_PROPERTY	0x0001ULL
+#define CLUSNOTIFY_RESOURCE_PRIVATE_PROPERTY	0x0002ULL
+#define CLUSNOTIFY_RESOURCE_STATE		0x0004ULL
+#define CLUSNOTIFY_RESOURCE_OWNER_GROUP		0x0008ULL
+#define CLUSNOTIFY_RESOURCE_DEPENDENCIES	0x0010ULL
+#define CLUSNOTIFY_RESOURCE_DEPENDENTS		0x0020ULL
+#define CLUSNOTIFY_RESOURCE_POSSIBLE_OWNERS	0x0040ULL
+#define CLUSNOTIFY_RESOURCE_DELETED		0x0080ULL
+#define CLUSNOTIFY_RESOURCE_DLL_UPGRADED	0x0100ULL
+#define CLUSNOTIFY_RESOURCE_HANDLE_CLOSE	0x0200ULL
+#define CLUSNOTIFY_RESOURCE_TERMINAL_STATE	0x0400ULL
+#define CLUSNOTIFY_RESOURCE_ALL			0x07FFULL
+
+/* RESOURCE_TYPE (CLUSTER_CHANGE_RESOURCE_TYPE_*_V2) */
+#define CLUSNOTIFY_RESOURCE_TYPE_DELETED		0x0001ULL
+#define CLUSNOTIFY_RESOURCE_TYPE_COMMON_PROPERTY	0x0002ULL
+#define CLUSNOTIFY_RESOURCE_TYPE_PRIVATE_PROPERTY	0x0004ULL
+#define CLUSNOTIFY_RESOURCE_TYPE_POSSIBLE_OWNERS	0x0008ULL
+#define CLUSNOTIFY_RESOURCE_TYPE_DLL_UPGRADED		0x0010ULL
+#define CLUSNOTIFY_RESOURCE_TYPE_SPECIFIC		0x0020ULL
+#define CLUSNOTIFY_RESOURCE_TYPE_ALL			0x003FULL
+
+/* NETWORK_INTERFACE (CLUSTER_CHANGE_NETINTERFACE_*_V2) */
+#define CLUSNOTIFY_NETINTERFACE_DELETED		0x0001ULL
+#define CLUSNOTIFY_NETINTERFACE_COMMON_PROPERTY	0x0002ULL
+#define CLUSNOTIFY_NETINTERFACE_PRIVATE_PROPERTY 0x0004ULL
+#define CLUSNOTIFY_NETINTERFACE_STATE		0x0008ULL
+#define CLUSNOTIFY_NETINTERFACE_HANDLE_CLOSE	0x0010ULL
+#define CLUSNOTIFY_NETINTERFACE_ALL		0x001FULL
+
+/* NETWORK (CLUSTER_CHANGE_NETWORK_*_V2) */
+#define CLUSNOTIFY_NETWORK_DELETED		0x0001ULL
+#define CLUSNOTIFY_NETWORK_COMMON_PROPERTY	0x0002ULL
+#define CLUSNOTIFY_NETWORK_PRIVATE_PROPERTY	0x0004ULL
+#define CLUSNOTIFY_NETWORK_STATE		0x0008ULL
+#define CLUSNOTIFY_NETWORK_HANDLE_CLOSE		0x0010ULL
+#define CLUSNOTIFY_NETWORK_ALL			0x001FULL
+
+/* NODE (CLUSTER_CHANGE_NODE_*_V2) */
+#define CLUSNOTIFY_NODE_NETINTERFACE_ADDED	0x0001ULL
+#define CLUSNOTIFY_NODE_DELETED			0x0002ULL
+#define CLUSNOTIFY_NODE_COMMON_PROPERTY		0x0004ULL
+#define CLUSNOTIFY_NODE_PRIVATE_PROPERTY	0x0008ULL
+#define CLUSNOTIFY_NODE_STATE			0x0010ULL
+#define CLUSNOTIFY_NODE_GROUP_GAINED		0x0020ULL
+#define CLUSNOTIFY_NODE_GROUP_LOST		0x0040ULL
+#define CLUSNOTIFY_NODE_HANDLE_CLOSE		0x0080ULL
+#define CLUSNOTIFY_NODE_ALL			0x00FFULL
+
+/* REGISTRY (CLUSTER_CHANGE_REGISTRY_*_V2); SUBTREE is a scope modifier */
+#define CLUSNOTIFY_REGISTRY_ATTRIBUTES		0x0001ULL
+#define CLUSNOTIFY_REGISTRY_NAME		0x0002ULL
+#define CLUSNOTIFY_REGISTRY_SUBTREE		0x0004ULL
+#define CLUSNOTIFY_REGISTRY_VALUE		0x0008ULL
+#define CLUSNOTIFY_REGISTRY_HANDLE_CLOSE	0x0010ULL
+#define CLUSNOTIFY_REGISTRY_ALL			0x001FULL
+
+/* QUORUM (CLUSTER_CHANGE_QUORUM_*_V2) */
+#define CLUSNOTIFY_QUORUM_STATE			0x0001ULL
+#define CLUSNOTIFY_QUORUM_ALL			0x0001ULL
+
+/* SHARED_VOLUME (CLUSTER_CHANGE_SHARED_VOLUME_*_V2) */
+#define CLUSNOTIFY_SHARED_VOLUME_STATE		0x0001ULL
+#define CLUSNOTIFY_SHARED_VOLUME_ADDED		0x0002ULL
+#define CLUSNOTIFY_SHARED_VOLUME_REMOVED	0x0004ULL
+#define CLUSNOTIFY_SHARED_VOLUME_ALL		0x0007ULL
+
+/* SPACEPORT (CLUSTER_CHANGE_SPACEPORT_CUSTOM_PNP_V2) */
+#define CLUSNOTIFY_SPACEPORT_CUSTOM_PNP		0x0001ULL
+#define CLUSNOTIFY_SPACEPORT_ALL		0x0001ULL
+
+/* UPGRADE (CLUSTER_CHANGE_UPGRADE_*) */
+#define CLUSNOTIFY_UPGRADE_NODE_PREPARE		0x0001ULL
+#define CLUSNOTIFY_UPGRADE_NODE_COMMIT		0x0002ULL
+#define CLUSNOTIFY_UPGRADE_NODE_POSTCOMMIT	0x0004ULL
+#define CLUSNOTIFY_UPGRADE_ALL			0x0007ULL
+
+/* GROUPSET (CLUSTER_CHANGE_GROUPSET_*) */
+#define CLUSNOTIFY_GROUPSET_DELETED		0x0001ULL
+#define CLUSNOTIFY_GROUPSET_COMMON_PROPERTY	0x0002ULL
+#define CLUSNOTIFY_GROUPSET_PRIVATE_PROPERTY	0x0004ULL
+#define CLUSNOTIFY_GROUPSET_STATE		0x0008ULL
+#define CLUSNOTIFY_GROUPSET_GROUP_ADDED		0x0010ULL
+#define CLUSNOTIFY_GROUPSET_GROUP_REMOVED	0x0020ULL
+#define CLUSNOTIFY_GROUPSET_DEPENDENCIES	0x0040ULL
+#define CLUSNOTIFY_GROUPSET_DEPENDENTS		0x0080ULL
+#define CLUSNOTIFY_GROUPSET_HANDLE_CLOSE	0x0100ULL
+#define CLUSNOTIFY_GROUPSET_ALL			0x01FFULL
+
+/* AFFINITYRULE and FAULTDOMAIN have no flags defined: ALL is 0. */
+#define CLUSNOTIFY_AFFINITYRULE_ALL		0x0000ULL
+#define CLUSNOTIFY_FAULTDOMAIN_ALL		0x0000ULL
+
+/* Cluster connection states (payload of CLUSTER / STATE, a __u32). */
+#define CLUSNOTIFY_CLUSTER_CONNECTED		1
+#define CLUSNOTIFY_CLUSTER_DISCONNECTED		2
+#define CLUSNOTIFY_CLUSTER_DELETED		3
+
+/* An object's state is a __s32; -1 is "unknown", as in clusapi.h. */
+#define CLUSNOTIFY_STATE_UNKNOWN		(-1)
+
+/**
+ * struct clusnotify_filter - one (object type, mask) pair
+ * @object_type: CLUSNOTIFY_OBJ_*
+ * @reserved: must be 0
+ * @flags: non-zero mask inside the type's ALL
+ *
+ * 16 bytes, @flags at offset 8, the layout of NOTIFY_FILTER_AND_TYPE.
+ */
+struct clusnotify_filter {
+	__u32 object_type;
+	__u32 reserved;
+	__u64 flags;
+};
+
+/**
+ * struct clusnotify_add_filters - argument of CLUSNOTIFY_IOC_ADD_FILTERS
+ * @size: sizeof(struct clusnotify_add_filters)
+ * @flags: must be 0
+ * @cluster_id: the cluster the filters watch
+ * @count: number of entries at @filters (1..CLUSNOTIFY_FILTERS_MAX)
+ * @key: user key returned in every record these filters match
+ * @filters: pointer to an array of struct clusnotify_filter
+ */
+struct clusnotify_add_filters {
+	__u32 size;
+	__u32 flags;
+	__u32 cluster_id;
+	__u32 count;
+	__u64 key;
+	__u64 filters;
+};
+
+/**
+ * struct clusnotify_register - argument of CLUSNOTIFY_IOC_REGISTER
+ * @size: sizeof(struct clusnotify_register)
+ * @flags: must be 0
+ * @cluster_id: the object's cluster
+ * @object_type: CLUSNOTIFY_OBJ_*
+ * @filter_flags: non-zero mask inside the type's ALL
+ * @key: user key returned in every record this registration matches
+ * @reg_id: out: the registration id, never 0
+ * @object_id: the object's id, NUL-terminated UTF-8
+ */
+struct clusnotify_register {
+	__u32 size;
+	__u32 flags;
+	__u32 cluster_id;
+	__u32 object_type;
+	__u64 filter_flags;
+	__u64 key;
+	__u64 reg_id;
+	char object_id[CLUSNOTIFY_ID_MAX];
+};
+
+/**
+ * struct clusnotify_unregister - argument of CLUSNOTIFY_IOC_UNREGISTER
+ * @size: sizeof(struct clusnotify_unregister)
+ * @flags: must be 0
+ * @reg_id: a registration id returned by CLUSNOTIFY_IOC_REGISTER
+ */
+struct clusnotify_unregister {
+	__u32 size;
+	__u32 flags;
+	__u64 reg_id;
+};
+
+/**
+ * struct clusnotify_cluster_info - argument of CLUSNOTIFY_IOC_GET_CLUSTER
+ * @size: sizeof(struct clusnotify_cluster_info)
+ * @flags: must be 0
+ * @cluster_id: out
+ * @state: out: CLUSNOTIFY_CLUSTER_CONNECTED or _DISCONNECTED
+ * @objects: out: number of objects the cluster keeps
+ * @reserved: must be 0
+ * @seq: out: sequence number of the last event posted
+ * @name: in: the name (empty: the local cluster); out: the name
+ */
+struct clusnotify_cluster_info {
+	__u32 size;
+	__u32 flags;
+	__u32 cluster_id;
+	__u32 state;
+	__u32 objects;
+	__u32 reserved;
+	__u64 seq;
+	char name[CLUSNOTIFY_CLUSTER_NAME_MAX];
+};
+
+#define CLUSNOTIFY_OBJECT_BY_ID		0x1	/* look up @id, not @name */
+
+/**
+ * struct clusnotify_object_info - argument of CLUSNOTIFY_IOC_GET_OBJECT
+ * @size: sizeof(struct clusnotify_object_info)
+ * @flags: 0 or CLUSNOTIFY_OBJECT_BY_ID
+ * @cluster_id: in
+ * @object_type: in: CLUSNOTIFY_OBJ_*
+ * @state: out: current state, CLUSNOTIFY_STATE_UNKNOWN if never set
+ * @reserved: must be 0
+ * @id: in with CLUSNOTIFY_OBJECT_BY_ID; out
+ * @name: in without CLUSNOTIFY_OBJECT_BY_ID; out
+ * @parent_id: out
+ * @type_name: out
+ */
+struct clusnotify_object_info {
+	__u32 size;
+	__u32 flags;
+	__u32 cluster_id;
+	__u32 object_type;
+	__s32 state;
+	__u32 reserved;
+	char id[CLUSNOTIFY_ID_MAX];
+	char name[CLUSNOTIFY_NAME_MAX];
+	char parent_id[CLUSNOTIFY_ID_MAX];
+	char type_name[CLUSNOTIFY_TYPE_NAME_MAX];
+};
+
+/**
+ * struct clusnotify_port_stats - argument of CLUSNOTIFY_IOC_GET_STATS
+ * @size: sizeof(struct clusnotify_port_stats)
+ * @flags: must be 0
+ * @queued: records waiting to be read
+ * @queued_bytes: bytes those records take in read()
+ * @matched: events that matched a filter or registration of the port
+ * @delivered: of those, events queued
+ * @lost: of those, events dropped because the port or its user was full
+ * @read: records handed to read()
+ * @filters: filters added
+ * @registrations: per-object registrations in place
+ * @clusters: clusters the port watches
+ * @reserved: 0
+ */
+struct clusnotify_port_stats {
+	__u32 size;
+	__u32 flags;
+	__u64 queued;
+	__u64 queued_bytes;
+	__u64 matched;
+	__u64 delivered;
+	__u64 lost;
+	__u64 read;
+	__u32 filters;
+	__u32 registrations;
+	__u32 clusters;
+	__u32 reserved;
+};
+
+#define CLUSNOTIFY_IOC_MAGIC		0xCB
+#define CLUSNOTIFY_IOC_ADD_FILTERS	_IOW(CLUSNOTIFY_IOC_MAGIC, 0x01, struct clusnotify_add_filters)
+#define CLUSNOTIFY_IOC_REGISTER		_IOWR(CLUSNOTIFY_IOC_MAGIC, 0x02, struct clusnotify_register)
+#define CLUSNOTIFY_IOC_UNREGISTER	_IOW(CLUSNOTIFY_IOC_MAGIC, 0x03, struct clusnotify_unregister)
+#define CLUSNOTIFY_IOC_GET_CLUSTER	_IOWR(CLUSNOTIFY_IOC_MAGIC, 0x04, struct clusnotify_cluster_info)
+#define CLUSNOTIFY_IOC_GET_OBJECT	_IOWR(CLUSNOTIFY_IOC_MAGIC, 0x05, struct clusnotify_object_info)
+#define CLUSNOTIFY_IOC_SNAPSHOT		_IO(CLUSNOTIFY_IOC_MAGIC, 0x06)
+#define CLUSNOTIFY_IOC_SHUTDOWN		_IO(CLUSNOTIFY_IOC_MAGIC, 0x07)
+#define CLUSNOTIFY_IOC_GET_STATS	_IOWR(CLUSNOTIFY_IOC_MAGIC, 0x08, struct clusnotify_port_stats)
+
+/* clusnotify_record.flags */
+#define CLUSNOTIFY_RECORD_SNAPSHOT	0x0001	/* current state, from IOC_SNAPSHOT */
+#define CLUSNOTIFY_RECORD_LOST		0x0002	/* reports events lost */
+#define CLUSNOTIFY_RECORD_SYNTHETIC	0x0004	/* made by the module, not posted */
+
+/**
+ * struct clusnotify_record - header of one record returned by read()
+ * @len: full length of the record, a multiple of 8
+ * @hdr_len: length of this header; strings start here
+ * @flags: CLUSNOTIFY_RECORD_*
+ * @object_type: CLUSNOTIFY_OBJ_*
+ * @cluster_id: the cluster the event belongs to
+ * @filter_flag: the one flag that fired
+ * @key: the user key of the filter or registration that matched
+ * @seq: per-cluster sequence number (0 for records the port made itself)
+ * @timestamp_ns: CLOCK_REALTIME when the event was posted
+ * @id_len: length of the object id, without its NUL
+ * @parent_len: length of the parent id
+ * @name_len: length of the name
+ * @type_len: length of the type name
+ * @payload_off: offset of the payload from the record's start
+ * @payload_len: payload length in bytes
+ */
+struct clusnotify_record {
+	__u32 len;
+	__u16 hdr_len;
+	__u16 flags;
+	__u32 object_type;
+	__u32 cluster_id;
+	__u64 filter_flag;
+	__u64 key;
+	__u64 seq;
+	__u64 timestamp_ns;
+	__u16 id_len;
+	__u16 parent_len;
+	__u16 name_len;
+	__u16 type_len;
+	__u32 payload_off;
+	__u32 payload_len;
+};
+
+#define CLUSNOTIFY_RECORD_ALIGN(x)	(((x) + 7U) & ~7U)
+#define CLUSNOTIFY_RECORD_MAX						\
+	CLUSNOTIFY_RECORD_ALIGN(sizeof(struct clusnotify_record) +	\
+				CLUSNOTIFY_ID_MAX * 2 +			\
+				CLUSNOTIFY_NAME_MAX +			\
+				CLUSNOTIFY_TYPE_NAME_MAX + 8 +		\
+				CLUSNOTIFY_PAYLOAD_MAX)
+
+/* Generic netlink commands */
+enum clusnotify_cmd {
+	CLUSNOTIFY_CMD_UNSPEC,
+	CLUSNOTIFY_CMD_CLUSTER_REGISTER,
+	CLUSNOTIFY_CMD_CLUSTER_UNREGISTER,
+	CLUSNOTIFY_CMD_CLUSTER_GET,
+	CLUSNOTIFY_CMD_OBJECT_SET,
+	CLUSNOTIFY_CMD_OBJECT_DEL,
+	CLUSNOTIFY_CMD_OBJECT_GET,
+	CLUSNOTIFY_CMD_EVENT_POST,
+	CLUSNOTIFY_CMD_EVENT,
+	__CLUSNOTIFY_CMD_MAX
+};
+#define CLUSNOTIFY_CMD_MAX (__CLUSNOTIFY_CMD_MAX - 1)
+
+/* Top-level attributes */
+enum clusnotify_attr {
+	CLUSNOTIFY_A_UNSPEC,
+	CLUSNOTIFY_A_CLUSTER_ID,	/* u32 */
+	CLUSNOTIFY_A_CLUSTER_NAME,	/* string, < CLUSNOTIFY_CLUSTER_NAME_MAX */
+	CLUSNOTIFY_A_CLUSTER_STATE,	/* u32 CLUSNOTIFY_CLUSTER_* */
+	CLUSNOTIFY_A_CLUSTER_STATS,	/* nest of CLUSNOTIFY_STAT_* */
+	CLUSNOTIFY_A_OBJECTS,		/* nest of CLUSNOTIFY_A_OBJECT */
+	CLUSNOTIFY_A_OBJECT,		/* nest of CLUSNOTIFY_OBJ_A_* */
+	CLUSNOTIFY_A_EVENTS,		/* nest of CLUSNOTIFY_A_EVENT */
+	CLUSNOTIFY_A_EVENT,		/* nest of CLUSNOTIFY_EV_A_* */
+	CLUSNOTIFY_A_PAD,
+	__CLUSNOTIFY_A_MAX
+};
+#define CLUSNOTIFY_A_MAX (__CLUSNOTIFY_A_MAX - 1)
+
+/* Cluster counters, in CLUSNOTIFY_A_CLUSTER_STATS */
+enum clusnotify_stat_attr {
+	CLUSNOTIFY_STAT_UNSPEC,
+	CLUSNOTIFY_STAT_SEQ,		/* u64: last sequence number */
+	CLUSNOTIFY_STAT_POSTED,		/* u64: events posted */
+	CLUSNOTIFY_STAT_MATCHED,	/* u64: (event, port) matches */
+	CLUSNOTIFY_STAT_DELIVERED,	/* u64: of those, queued */
+	CLUSNOTIFY_STAT_LOST,		/* u64: of those, dropped */
+	CLUSNOTIFY_STAT_OBJECTS,	/* u32: objects kept */
+	CLUSNOTIFY_STAT_PORTS,		/* u32: ports watching */
+	CLUSNOTIFY_STAT_RECONNECTS,	/* u32: times re-registered */
+	CLUSNOTIFY_STAT_PAD,
+	__CLUSNOTIFY_STAT_MAX
+};
+#define CLUSNOTIFY_STAT_MAX (__CLUSNOTIFY_STAT_MAX - 1)
+
+/* Object attributes, in CLUSNOTIFY_A_OBJECT */
+enum clusnotify_obj_attr {
+	CLUSNOTIFY_OBJ_A_UNSPEC,
+	CLUSNOTIFY_OBJ_A_TYPE,		/* u32 CLUSNOTIFY_OBJ_* */
+	CLUSNOTIFY_OBJ_A_ID,		/* string, < CLUSNOTIFY_ID_MAX */
+	CLUSNOTIFY_OBJ_A_NAME,		/* string, < CLUSNOTIFY_NAME_MAX */
+	CLUSNOTIFY_OBJ_A_PARENT_ID,	/* string, < CLUSNOTIFY_ID_MAX */
+	CLUSNOTIFY_OBJ_A_TYPE_NAME,	/* string, < CLUSNOTIFY_TYPE_NAME_MAX */
+	CLUSNOTIFY_OBJ_A_STATE,		/* s32 */
+	__CLUSNOTIFY_OBJ_A_MAX
+};
+#define CLUSNOTIFY_OBJ_A_MAX (__CLUSNOTIFY_OBJ_A_MAX - 1)
+
+/* Event attributes, in CLUSNOTIFY_A_EVENT */
+enum clusnotify_ev_attr {
+	CLUSNOTIFY_EV_A_UNSPEC,
+	CLUSNOTIFY_EV_A_OBJ_TYPE,	/* u32 CLUSNOTIFY_OBJ_* */
+	CLUSNOTIFY_EV_A_FLAG,		/* u64: one bit of the type's ALL */
+	CLUSNOTIFY_EV_A_OBJ_ID,		/* string */
+	CLUSNOTIFY_EV_A_PARENT_ID,	/* string */
+	CLUSNOTIFY_EV_A_NAME,		/* string */
+	CLUSNOTIFY_EV_A_TYPE_NAME,	/* string */
+	CLUSNOTIFY_EV_A_PAYLOAD,	/* binary, <= CLUSNOTIFY_PAYLOAD_MAX */
+	CLUSNOTIFY_EV_A_SEQ,		/* u64, multicast only */
+	CLUSNOTIFY_EV_A_TIMESTAMP,	/* u64 ns, multicast only */
+	CLUSNOTIFY_EV_A_PAD,
+	__CLUSNOTIFY_EV_A_MAX
+};
+#define CLUSNOTIFY_EV_A_MAX (__CLUSNOTIFY_EV_A_MAX - 1)
+
+#endif /* _UAPI_LINUX_CLUSNOTIFY_H */
