@@ -31,7 +31,7 @@
  * a larger one is accepted only if the bytes the kernel does not know are zero
  * (-E2BIG otherwise). Unknown flags and non-zero reserved fields are -EINVAL.
  * After CLUSNOTIFY_IOC_SHUTDOWN every operation but close() fails with
- * -ESHUTDOWN (read() returns 0, end of file, once the queue is empty).
+ * -ESHUTDOWN, read() included.
  *
  * CLUSNOTIFY_IOC_ADD_FILTERS (struct clusnotify_add_filters)
  *	Adds @count filters, all for one cluster and one user @key. The array is

@@ -1,0 +1,547 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Clusters and their object registries, per network namespace, and the post
+ * path that turns a batch of events into queued records.
+ *
+ * A cluster outlives its owning socket: when the socket goes, the cluster
+ * turns disconnected and keeps its id, objects and watchers, so that a
+ * restarted daemon registering the same name reconnects them.
+ */
+
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+
+#include "internal.h"
+
+static unsigned int cn_net_id __read_mostly;
+
+struct cn_net *cn_net(struct net *net)
+{
+	return net_generic(net, cn_net_id);
+}
+
+static void cluster_release(struct kref *ref)
+{
+	struct cn_cluster *cl = container_of(ref, struct cn_cluster, ref);
+	struct hlist_node *tmp;
+	struct cn_object *obj;
+	int bkt;
+
+	hash_for_each_safe(cl->objs_by_id, bkt, tmp, obj, id_node)
+		kfree(obj);
+	kvfree(cl);
+}
+
+/**
+ * cn_cluster_put() - drop a cluster reference
+ * @cl: the cluster
+ *
+ * Context: any; may free the cluster.
+ */
+void cn_cluster_put(struct cn_cluster *cl)
+{
+	kref_put(&cl->ref, cluster_release);
+}
+
+/**
+ * cn_cluster_get_by_id() - look a cluster up in a namespace
+ * @net: the namespace
+ * @id: the cluster id
+ *
+ * Return: a referenced cluster, or NULL.
+ */
+struct cn_cluster *cn_cluster_get_by_id(struct net *net, u32 id)
+{
+	struct cn_net *cnet = cn_net(net);
+	struct cn_cluster *cl;
+
+	mutex_lock(&cnet->lock);
+	cl = idr_find(&cnet->ids, id);
+	if (cl)
+		kref_get(&cl->ref);
+	mutex_unlock(&cnet->lock);
+	return cl;
+}
+
+static struct cn_cluster *find_name(struct cn_net *cnet, const char *name)
+{
+	struct cn_cluster *cl;
+
+	lockdep_assert_held(&cnet->lock);
+	list_for_each_entry(cl, &cnet->clusters, node)
+		if (!name[0] || !strcmp(cl->name, name))
+			return cl;
+	return NULL;
+}
+
+/**
+ * cn_cluster_get_by_name() - look a cluster up by name
+ * @net: the namespace
+ * @name: the name; empty for the first registered (the local cluster)
+ *
+ * Return: a referenced cluster, or NULL.
+ */
+struct cn_cluster *cn_cluster_get_by_name(struct net *net, const char *name)
+{
+	struct cn_net *cnet = cn_net(net);
+	struct cn_cluster *cl;
+
+	mutex_lock(&cnet->lock);
+	cl = find_name(cnet, name);
+	if (cl)
+		kref_get(&cl->ref);
+	mutex_unlock(&cnet->lock);
+	return cl;
+}
+
+static void cluster_count(struct cn_cluster *cl, const struct cn_counts *c)
+{
+	atomic64_add(c->matched, &cl->matched);
+	atomic64_add(c->delivered, &cl->delivered);
+	atomic64_add(c->lost, &cl->lost);
+}
+
+/*
+ * Events the module makes for a whole cluster go to every port that watches
+ * it, whatever its filters, with the key of the port's first filter there.
+ */
+static void cluster_event(struct cn_cluster *cl, u64 flag, u32 state)
+{
+	struct cn_event_desc d = {
+		.object_type = CLUSNOTIFY_OBJ_CLUSTER,
+		.flag = flag,
+		.name = cl->name,
+		.payload = &state,
+		.payload_len = flag == CLUSNOTIFY_CLUSTER_STATE ? sizeof(state) : 0,
+	};
+	struct cn_wake_list wl = { };
+	struct cn_counts c = { };
+	struct cn_watch *w;
+	struct cn_event *ev;
+
+	lockdep_assert_held(&cl->post_lock);
+	ev = cn_event_build(&d, CLUSNOTIFY_RECORD_SYNTHETIC, GFP_KERNEL);
+	rcu_read_lock();
+	if (ev) {
+		ev->cluster_id = cl->id;
+		ev->seq = ++cl->seq;
+		ev->timestamp_ns = ktime_get_real_ns();
+	}
+	list_for_each_entry_rcu(w, &cl->watches, cluster_node) {
+		if (ev) {
+			cn_counts_add(&c, cn_port_enqueue(w->port, ev, w->key,
+							  &wl));
+		} else {
+			cn_port_lost(w->port, cl->id, w->key);
+			cn_counts_add(&c, CN_LOST);
+		}
+	}
+	cn_wake_list_flush(&wl);
+	rcu_read_unlock();
+	cluster_count(cl, &c);
+	if (ev)
+		cn_event_put(ev);
+}
+
+static void set_state(struct cn_cluster *cl, u32 state, u32 portid)
+{
+	mutex_lock(&cl->post_lock);
+	WRITE_ONCE(cl->state, state);
+	cl->owner_portid = portid;
+	if (state == CLUSNOTIFY_CLUSTER_CONNECTED)
+		cluster_event(cl, CLUSNOTIFY_CLUSTER_RECONNECT, state);
+	else
+		cluster_event(cl, CLUSNOTIFY_CLUSTER_STATE, state);
+	mutex_unlock(&cl->post_lock);
+}
+
+static struct cn_cluster *cluster_alloc(const char *name, u32 portid)
+{
+	struct cn_cluster *cl;
+
+	cl = kvzalloc(sizeof(*cl), GFP_KERNEL_ACCOUNT);
+	if (!cl)
+		return NULL;
+	kref_init(&cl->ref);
+	strscpy(cl->name, name, sizeof(cl->name));
+	cl->state = CLUSNOTIFY_CLUSTER_CONNECTED;
+	cl->owner_portid = portid;
+	mutex_init(&cl->post_lock);
+	mutex_init(&cl->index_lock);
+	hash_init(cl->objs_by_id);
+	hash_init(cl->objs_by_name);
+	hash_init(cl->by_obj);
+	INIT_LIST_HEAD(&cl->watches);
+	return cl;
+}
+
+/**
+ * cn_cluster_register() - register a cluster, or reconnect one by name
+ * @net: the namespace
+ * @name: valid, non-empty name
+ * @portid: the owning netlink socket
+ * @id: out: the cluster id
+ *
+ * Return: 0; -EBUSY if the name is connected under another socket, -EEXIST
+ * if under this one, -ENOSPC past max_net_clusters, -ENOMEM.
+ */
+int cn_cluster_register(struct net *net, const char *name, u32 portid, u32 *id)
+{
+	struct cn_net *cnet = cn_net(net);
+	struct cn_cluster *cl;
+	int ret;
+
+	mutex_lock(&cnet->lock);
+	cl = find_name(cnet, name);
+	if (cl) {
+		if (cl->state == CLUSNOTIFY_CLUSTER_CONNECTED) {
+			ret = cl->owner_portid == portid ? -EEXIST : -EBUSY;
+			goto out;
+		}
+		cl->reconnects++;
+		set_state(cl, CLUSNOTIFY_CLUSTER_CONNECTED, portid);
+		*id = cl->id;
+		ret = 0;
+		goto out;
+	}
+	if (cnet->nclusters >= READ_ONCE(cn_max_net_clusters)) {
+		ret = -ENOSPC;
+		goto out;
+	}
+	cl = cluster_alloc(name, portid);
+	if (!cl) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = idr_alloc_cyclic(&cnet->ids, cl, 1, INT_MAX, GFP_KERNEL_ACCOUNT);
+	if (ret < 0) {
+		cn_cluster_put(cl);
+		goto out;
+	}
+	cl->id = ret;
+	cl->cnet = cnet;
+	list_add_tail(&cl->node, &cnet->clusters);
+	cnet->nclusters++;
+	*id = cl->id;
+	ret = 0;
+out:
+	mutex_unlock(&cnet->lock);
+	return ret;
+}
+
+static void cluster_delete(struct cn_net *cnet, struct cn_cluster *cl)
+{
+	lockdep_assert_held(&cnet->lock);
+	idr_remove(&cnet->ids, cl->id);
+	list_del(&cl->node);
+	cnet->nclusters--;
+	set_state(cl, CLUSNOTIFY_CLUSTER_DELETED, 0);
+	cn_cluster_put(cl);
+}
+
+/**
+ * cn_cluster_unregister() - delete a cluster
+ * @net: the namespace
+ * @id: the cluster
+ * @portid: the asking socket
+ *
+ * Its watchers get CLUSTER STATE with CLUSNOTIFY_CLUSTER_DELETED; their
+ * filters stay but match nothing more.
+ *
+ * Return: 0; -ENOENT; -EPERM if it is connected under another socket.
+ */
+int cn_cluster_unregister(struct net *net, u32 id, u32 portid)
+{
+	struct cn_net *cnet = cn_net(net);
+	struct cn_cluster *cl;
+	int ret = 0;
+
+	mutex_lock(&cnet->lock);
+	cl = idr_find(&cnet->ids, id);
+	if (!cl)
+		ret = -ENOENT;
+	else if (cl->state == CLUSNOTIFY_CLUSTER_CONNECTED &&
+		 cl->owner_portid != portid)
+		ret = -EPERM;
+	else
+		cluster_delete(cnet, cl);
+	mutex_unlock(&cnet->lock);
+	return ret;
+}
+
+/**
+ * cn_cluster_release_portid() - a netlink socket went away
+ * @net: its namespace
+ * @portid: its port id
+ *
+ * Every cluster it owned turns disconnected.
+ */
+void cn_cluster_release_portid(struct net *net, u32 portid)
+{
+	struct cn_net *cnet = cn_net(net);
+	struct cn_cluster *cl;
+
+	mutex_lock(&cnet->lock);
+	list_for_each_entry(cl, &cnet->clusters, node)
+		if (cl->state == CLUSNOTIFY_CLUSTER_CONNECTED &&
+		    cl->owner_portid == portid)
+			set_state(cl, CLUSNOTIFY_CLUSTER_DISCONNECTED, 0);
+	mutex_unlock(&cnet->lock);
+}
+
+static struct cn_object *find_object(struct cn_cluster *cl, u32 type,
+				     const char *key, bool by_id)
+{
+	u32 hash = cn_obj_hash(type, key);
+	struct cn_object *obj;
+
+	lockdep_assert_held(&cl->post_lock);
+	if (by_id) {
+		hash_for_each_possible(cl->objs_by_id, obj, id_node, hash)
+			if (obj->type == type && !strcmp(obj->id, key))
+				return obj;
+	} else {
+		hash_for_each_possible(cl->objs_by_name, obj, name_node, hash)
+			if (obj->type == type && !strcmp(obj->name, key))
+				return obj;
+	}
+	return NULL;
+}
+
+/**
+ * cn_cluster_object_find() - the registry's entry for an object
+ * @cl: the cluster
+ * @type: CLUSNOTIFY_OBJ_*
+ * @id: the object id
+ *
+ * Context: cl->post_lock held; the entry is valid while it is.
+ * Return: the object or NULL.
+ */
+struct cn_object *cn_cluster_object_find(struct cn_cluster *cl, u32 type,
+					 const char *id)
+{
+	return find_object(cl, type, id, true);
+}
+
+/**
+ * cn_cluster_object_lookup() - copy an object out of the registry
+ * @cl: the cluster
+ * @type: CLUSNOTIFY_OBJ_*
+ * @key: the id or the name
+ * @by_id: whether @key is the id
+ * @out: the copy
+ *
+ * Return: 0 or -ENOENT.
+ */
+int cn_cluster_object_lookup(struct cn_cluster *cl, u32 type, const char *key,
+			     bool by_id, struct cn_object *out)
+{
+	struct cn_object *obj;
+	int ret = -ENOENT;
+
+	mutex_lock(&cl->post_lock);
+	obj = find_object(cl, type, key, by_id);
+	if (obj) {
+		*out = *obj;
+		ret = 0;
+	}
+	mutex_unlock(&cl->post_lock);
+	return ret;
+}
+
+/**
+ * cn_cluster_object_set() - add or replace an object in the registry
+ * @cl: the cluster
+ * @src: the object; strings valid and bounded, id non-empty
+ *
+ * Return: 0, -ENOSPC past max_cluster_objects, -ENOMEM.
+ */
+int cn_cluster_object_set(struct cn_cluster *cl, const struct cn_object *src)
+{
+	struct cn_object *obj;
+	int ret = 0;
+
+	mutex_lock(&cl->post_lock);
+	obj = find_object(cl, src->type, src->id, true);
+	if (obj) {
+		hash_del(&obj->name_node);
+	} else {
+		if (cl->nobjects >= READ_ONCE(cn_max_cluster_objects)) {
+			ret = -ENOSPC;
+			goto out;
+		}
+		obj = kmalloc(sizeof(*obj), GFP_KERNEL_ACCOUNT);
+		if (!obj) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		hash_add(cl->objs_by_id, &obj->id_node,
+			 cn_obj_hash(src->type, src->id));
+		cl->nobjects++;
+	}
+	obj->type = src->type;
+	obj->state = src->state;
+	memcpy(obj->id, src->id, sizeof(obj->id));
+	memcpy(obj->name, src->name, sizeof(obj->name));
+	memcpy(obj->parent, src->parent, sizeof(obj->parent));
+	memcpy(obj->type_name, src->type_name, sizeof(obj->type_name));
+	hash_add(cl->objs_by_name, &obj->name_node,
+		 cn_obj_hash(obj->type, obj->name));
+out:
+	mutex_unlock(&cl->post_lock);
+	return ret;
+}
+
+/**
+ * cn_cluster_object_del() - remove an object from the registry
+ * @cl: the cluster
+ * @type: CLUSNOTIFY_OBJ_*
+ * @id: the object id
+ *
+ * Return: 0 or -ENOENT.
+ */
+int cn_cluster_object_del(struct cn_cluster *cl, u32 type, const char *id)
+{
+	struct cn_object *obj;
+
+	mutex_lock(&cl->post_lock);
+	obj = find_object(cl, type, id, true);
+	if (obj) {
+		hash_del(&obj->id_node);
+		hash_del(&obj->name_node);
+		cl->nobjects--;
+	}
+	mutex_unlock(&cl->post_lock);
+	kfree(obj);
+	return obj ? 0 : -ENOENT;
+}
+
+/* Strings a producer left out come from the registry's entry. */
+static struct cn_event *build_posted(struct cn_cluster *cl,
+				     const struct cn_event_desc *src)
+{
+	struct cn_event_desc d = *src;
+	struct cn_object *obj = NULL;
+	struct cn_event *ev;
+
+	if (d.id && d.id[0])
+		obj = find_object(cl, d.object_type, d.id, true);
+	if (obj) {
+		if (!d.parent)
+			d.parent = obj->parent;
+		if (!d.name)
+			d.name = obj->name;
+		if (!d.type_name)
+			d.type_name = obj->type_name;
+		if (d.flag == cn_type_info(d.object_type)->state &&
+		    d.payload_len == sizeof(s32))
+			memcpy(&obj->state, d.payload, sizeof(s32));
+	}
+	ev = cn_event_build(&d, 0, GFP_KERNEL_ACCOUNT);
+	if (ev)
+		ev->cluster_id = cl->id;
+	return ev;
+}
+
+/**
+ * cn_cluster_post() - post a batch of events
+ * @cl: the cluster
+ * @descs: the events, validated by the caller
+ * @n: how many
+ * @last_seq: out: the sequence number of the last one
+ *
+ * The batch is built before anything is queued, so a failure posts nothing.
+ * Each port it reaches is woken once.
+ *
+ * Return: 0, -ENOMEM, -ENOENT if the cluster was deleted.
+ */
+int cn_cluster_post(struct cn_cluster *cl, const struct cn_event_desc *descs,
+		    unsigned int n, u64 *last_seq)
+{
+	struct cn_wake_list wl = { };
+	struct cn_counts c = { };
+	struct cn_event **evs;
+	unsigned int i;
+	int ret = 0;
+
+	evs = kvcalloc(n, sizeof(*evs), GFP_KERNEL);
+	if (!evs)
+		return -ENOMEM;
+
+	mutex_lock(&cl->post_lock);
+	if (cl->state == CLUSNOTIFY_CLUSTER_DELETED) {
+		ret = -ENOENT;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		evs[i] = build_posted(cl, &descs[i]);
+		if (!evs[i]) {
+			ret = -ENOMEM;
+			goto out;
+		}
+	}
+
+	rcu_read_lock();
+	for (i = 0; i < n; i++) {
+		evs[i]->seq = ++cl->seq;
+		evs[i]->timestamp_ns = ktime_get_real_ns();
+		cn_filter_match(cl, evs[i], &wl, &c);
+	}
+	cn_wake_list_flush(&wl);
+	rcu_read_unlock();
+	atomic64_add(n, &cl->posted);
+	cluster_count(cl, &c);
+
+	for (i = 0; i < n; i++)
+		cn_netlink_mirror(cl, evs[i]);
+	*last_seq = cl->seq;
+out:
+	mutex_unlock(&cl->post_lock);
+	for (i = 0; i < n && evs[i]; i++)
+		cn_event_put(evs[i]);
+	kvfree(evs);
+	return ret;
+}
+
+static int __net_init cn_net_init(struct net *net)
+{
+	struct cn_net *cnet = cn_net(net);
+
+	mutex_init(&cnet->lock);
+	INIT_LIST_HEAD(&cnet->clusters);
+	idr_init(&cnet->ids);
+	cnet->net = net;
+	return 0;
+}
+
+static void __net_exit cn_net_exit(struct net *net)
+{
+	struct cn_net *cnet = cn_net(net);
+	struct cn_cluster *cl, *tmp;
+
+	mutex_lock(&cnet->lock);
+	list_for_each_entry_safe(cl, tmp, &cnet->clusters, node)
+		cluster_delete(cnet, cl);
+	mutex_unlock(&cnet->lock);
+	idr_destroy(&cnet->ids);
+}
+
+static struct pernet_operations cn_net_ops = {
+	.init = cn_net_init,
+	.exit = cn_net_exit,
+	.id = &cn_net_id,
+	.size = sizeof(struct cn_net),
+};
+
+int cn_cluster_init(void)
+{
+	return register_pernet_subsys(&cn_net_ops);
+}
+
+void cn_cluster_exit(void)
+{
+	unregister_pernet_subsys(&cn_net_ops);
+}

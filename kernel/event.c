@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Event bodies: each event is laid out once, exactly as read() will return
+ * it after its header, and shared by every queue it reaches.
+ */
+
+#include <linux/align.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "internal.h"
+
+static char *put_str(char *p, const char *s, u16 *len)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	memcpy(p, s ?: "", n);
+	p[n] = '\0';
+	*len = n;
+	return p + n + 1;
+}
+
+/**
+ * cn_event_build() - lay out one event record
+ * @d: the event; its strings must be valid and within their bounds
+ * @rec_flags: CLUSNOTIFY_RECORD_*
+ * @gfp: allocation flags; __GFP_ACCOUNT charges whoever builds it
+ *
+ * The caller fills in cluster_id, seq and timestamp_ns.
+ *
+ * Return: the event with one reference, or NULL without memory.
+ */
+struct cn_event *cn_event_build(const struct cn_event_desc *d, u16 rec_flags,
+				gfp_t gfp)
+{
+	const size_t hdr = sizeof(struct clusnotify_record);
+	size_t strs, poff, len;
+	struct cn_event *ev;
+	char *p;
+
+	strs = (d->id ? strlen(d->id) : 0) + (d->parent ? strlen(d->parent) : 0) +
+	       (d->name ? strlen(d->name) : 0) +
+	       (d->type_name ? strlen(d->type_name) : 0) + 4;
+	poff = ALIGN(hdr + strs, 8);
+	len = ALIGN(poff + d->payload_len, 8);
+	if (WARN_ON_ONCE(len > CLUSNOTIFY_RECORD_MAX))
+		return NULL;
+
+	ev = kzalloc(sizeof(*ev) + len - hdr, gfp);
+	if (!ev)
+		return NULL;
+	refcount_set(&ev->ref, 1);
+	ev->rec_len = len;
+	ev->rec_flags = rec_flags;
+	ev->object_type = d->object_type;
+	ev->flag = d->flag;
+
+	p = ev->data;
+	p = put_str(p, d->id, &ev->id_len);
+	p = put_str(p, d->parent, &ev->parent_len);
+	p = put_str(p, d->name, &ev->name_len);
+	put_str(p, d->type_name, &ev->type_len);
+	ev->payload_off = poff;
+	ev->payload_len = d->payload_len;
+	if (d->payload_len)
+		memcpy(ev->data + poff - hdr, d->payload, d->payload_len);
+	return ev;
+}
+
+/**
+ * cn_event_put() - drop a reference to an event
+ * @ev: the event
+ *
+ * Context: any; frees the event with the last reference.
+ */
+void cn_event_put(struct cn_event *ev)
+{
+	if (refcount_dec_and_test(&ev->ref))
+		kfree(ev);
+}

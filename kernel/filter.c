@@ -1,0 +1,618 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The subscription index: which ports want which events.
+ *
+ * A cluster-wide filter sits in one list per flag bit it holds, under
+ * cluster->by_bit[type][bit], so posting an event walks exactly the filters
+ * that want that flag of that type. A per-object registration sits in a hash
+ * by (type, object id). Writers hold cluster->index_lock and the port's
+ * cfg_lock; posters read under RCU and never take a lock of the index.
+ */
+
+#include <linux/bitops.h>
+#include <linux/jhash.h>
+#include <linux/nls.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
+
+#include "internal.h"
+
+static const struct cn_type_info cn_types[CLUSNOTIFY_OBJ_MAX + 1] = {
+	[CLUSNOTIFY_OBJ_CLUSTER] = { CLUSNOTIFY_CLUSTER_ALL,
+		CLUSNOTIFY_CLUSTER_STATE, CLUSNOTIFY_CLUSTER_HANDLE_CLOSE },
+	[CLUSNOTIFY_OBJ_GROUP] = { CLUSNOTIFY_GROUP_ALL,
+		CLUSNOTIFY_GROUP_STATE, CLUSNOTIFY_GROUP_HANDLE_CLOSE },
+	[CLUSNOTIFY_OBJ_RESOURCE] = { CLUSNOTIFY_RESOURCE_ALL,
+		CLUSNOTIFY_RESOURCE_STATE, CLUSNOTIFY_RESOURCE_HANDLE_CLOSE },
+	[CLUSNOTIFY_OBJ_RESOURCE_TYPE] = { CLUSNOTIFY_RESOURCE_TYPE_ALL, 0, 0 },
+	[CLUSNOTIFY_OBJ_NETWORK_INTERFACE] = { CLUSNOTIFY_NETINTERFACE_ALL,
+		CLUSNOTIFY_NETINTERFACE_STATE,
+		CLUSNOTIFY_NETINTERFACE_HANDLE_CLOSE },
+	[CLUSNOTIFY_OBJ_NETWORK] = { CLUSNOTIFY_NETWORK_ALL,
+		CLUSNOTIFY_NETWORK_STATE, CLUSNOTIFY_NETWORK_HANDLE_CLOSE },
+	[CLUSNOTIFY_OBJ_NODE] = { CLUSNOTIFY_NODE_ALL,
+		CLUSNOTIFY_NODE_STATE, CLUSNOTIFY_NODE_HANDLE_CLOSE },
+	[CLUSNOTIFY_OBJ_REGISTRY] = { CLUSNOTIFY_REGISTRY_ALL, 0,
+		CLUSNOTIFY_REGISTRY_HANDLE_CLOSE },
+	[CLUSNOTIFY_OBJ_QUORUM] = { CLUSNOTIFY_QUORUM_ALL,
+		CLUSNOTIFY_QUORUM_STATE, 0 },
+	[CLUSNOTIFY_OBJ_SHARED_VOLUME] = { CLUSNOTIFY_SHARED_VOLUME_ALL,
+		CLUSNOTIFY_SHARED_VOLUME_STATE, 0 },
+	[CLUSNOTIFY_OBJ_SPACEPORT] = { CLUSNOTIFY_SPACEPORT_ALL, 0, 0 },
+	[CLUSNOTIFY_OBJ_UPGRADE] = { CLUSNOTIFY_UPGRADE_ALL, 0, 0 },
+	[CLUSNOTIFY_OBJ_GROUPSET] = { CLUSNOTIFY_GROUPSET_ALL,
+		CLUSNOTIFY_GROUPSET_STATE, CLUSNOTIFY_GROUPSET_HANDLE_CLOSE },
+};
+
+/**
+ * cn_type_info() - what the module knows of an object type
+ * @type: CLUSNOTIFY_OBJ_*
+ *
+ * Return: the type's masks; all zero for a type that takes no filter.
+ */
+const struct cn_type_info *cn_type_info(u32 type)
+{
+	static const struct cn_type_info none;
+
+	return type <= CLUSNOTIFY_OBJ_MAX ? &cn_types[type] : &none;
+}
+
+/**
+ * cn_filter_validate() - check a (type, mask) pair a subscriber asks for
+ * @type: CLUSNOTIFY_OBJ_*
+ * @mask: the flags
+ *
+ * Return: 0, or -EINVAL for an unknown type, a zero mask or a mask outside
+ * the type's ALL.
+ */
+int cn_filter_validate(u32 type, u64 mask)
+{
+	u64 all = cn_type_info(type)->all;
+
+	if (!all || !mask || (mask & ~all))
+		return -EINVAL;
+	return 0;
+}
+
+/**
+ * cn_event_flag_validate() - check the flag of an event a producer posts
+ * @type: CLUSNOTIFY_OBJ_*
+ * @flag: exactly one flag of the type
+ *
+ * The flags the subscriber's side generates (cluster RECONNECT, STATE and
+ * LOST_NOTIFICATIONS, every HANDLE_CLOSE) and the registry's SUBTREE scope
+ * modifier cannot be posted: a producer must not fake them.
+ *
+ * Return: 0 or -EINVAL.
+ */
+int cn_event_flag_validate(u32 type, u64 flag)
+{
+	const struct cn_type_info *ti = cn_type_info(type);
+
+	if (!ti->all || hweight64(flag) != 1 || (flag & ~ti->all))
+		return -EINVAL;
+	if (flag == ti->handle_close)
+		return -EINVAL;
+	if (type == CLUSNOTIFY_OBJ_CLUSTER &&
+	    (flag & (CLUSNOTIFY_CLUSTER_RECONNECT | CLUSNOTIFY_CLUSTER_STATE |
+		     CLUSNOTIFY_CLUSTER_LOST_NOTIFICATIONS)))
+		return -EINVAL;
+	if (type == CLUSNOTIFY_OBJ_REGISTRY && flag == CLUSNOTIFY_REGISTRY_SUBTREE)
+		return -EINVAL;
+	return 0;
+}
+
+/**
+ * cn_string_valid() - check a bounded UTF-8 string
+ * @s: NUL-terminated string
+ * @max: bound including the NUL
+ *
+ * Return: true if @s is shorter than @max and valid UTF-8 (no overlong forms,
+ * no surrogates), so that the library's UTF-16 conversion cannot fail.
+ */
+bool cn_string_valid(const char *s, size_t max)
+{
+	size_t len = strnlen(s, max);
+	unicode_t u;
+
+	if (len >= max)
+		return false;
+	while (len) {
+		int n = utf8_to_utf32(s, len, &u);
+
+		if (n <= 0)
+			return false;
+		s += n;
+		len -= n;
+	}
+	return true;
+}
+
+u32 cn_obj_hash(u32 type, const char *id)
+{
+	return jhash(id, strlen(id), type);
+}
+
+static struct cn_watch *watch_get(struct cn_port *port, struct cn_cluster *cl,
+				  u64 key)
+{
+	struct cn_watch *w;
+
+	lockdep_assert_held(&port->cfg_lock);
+	list_for_each_entry(w, &port->watches, port_node)
+		if (w->cluster == cl)
+			return w;
+
+	w = kzalloc(sizeof(*w), GFP_KERNEL_ACCOUNT);
+	if (!w)
+		return NULL;
+	kref_get(&cl->ref);
+	w->port = port;
+	w->cluster = cl;
+	w->key = key;
+	INIT_LIST_HEAD(&w->subs);
+	list_add_tail(&w->port_node, &port->watches);
+
+	mutex_lock(&cl->index_lock);
+	list_add_tail_rcu(&w->cluster_node, &cl->watches);
+	cl->nports++;
+	mutex_unlock(&cl->index_lock);
+	return w;
+}
+
+static struct cn_sub *sub_alloc_filter(u32 type, u64 mask, u64 key)
+{
+	unsigned int nbits = hweight64(mask);
+	struct cn_sub *sub;
+
+	sub = kzalloc(struct_size(sub, bits, nbits), GFP_KERNEL_ACCOUNT);
+	if (!sub)
+		return NULL;
+	sub->type = type;
+	sub->mask = mask;
+	sub->key = key;
+	sub->nbits = nbits;
+	return sub;
+}
+
+static void sub_link_filter(struct cn_cluster *cl, struct cn_sub *sub)
+{
+	unsigned int i = 0, bit;
+
+	lockdep_assert_held(&cl->index_lock);
+	for (bit = 0; bit < CN_FLAG_BITS; bit++) {
+		if (!(sub->mask & BIT_ULL(bit)))
+			continue;
+		sub->bits[i].sub = sub;
+		hlist_add_head_rcu(&sub->bits[i].node,
+				   &cl->by_bit[sub->type][bit]);
+		i++;
+	}
+}
+
+static void sub_unlink(struct cn_cluster *cl, struct cn_sub *sub)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&cl->index_lock);
+	if (sub->reg_id) {
+		hash_del_rcu(&sub->obj_node);
+		return;
+	}
+	for (i = 0; i < sub->nbits; i++)
+		hlist_del_rcu(&sub->bits[i].node);
+}
+
+/**
+ * cn_filter_add() - add cluster-wide filters to a port
+ * @port: the port
+ * @cluster_id: the cluster, in the port's namespace
+ * @key: user key for every filter
+ * @f: the filters, already copied in
+ * @n: how many
+ *
+ * The array is validated as a whole and allocated before any filter is
+ * linked, so a failure registers nothing.
+ *
+ * Return: 0; -EINVAL for a bad filter, -ENOENT for an unknown cluster,
+ * -ENOSPC past max_port_subs, -ENOMEM, -ESHUTDOWN.
+ */
+int cn_filter_add(struct cn_port *port, u32 cluster_id, u64 key,
+		  const struct clusnotify_filter *f, unsigned int n)
+{
+	struct cn_sub **subs;
+	struct cn_cluster *cl;
+	struct cn_watch *w;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		if (f[i].reserved)
+			return -EINVAL;
+		ret = cn_filter_validate(f[i].object_type, f[i].flags);
+		if (ret)
+			return ret;
+	}
+
+	cl = cn_cluster_get_by_id(port->net, cluster_id);
+	if (!cl)
+		return -ENOENT;
+
+	subs = kcalloc(n, sizeof(*subs), GFP_KERNEL);
+	if (!subs) {
+		ret = -ENOMEM;
+		goto out_put;
+	}
+	for (i = 0; i < n; i++) {
+		subs[i] = sub_alloc_filter(f[i].object_type, f[i].flags, key);
+		if (!subs[i]) {
+			ret = -ENOMEM;
+			goto out_free;
+		}
+	}
+
+	mutex_lock(&port->cfg_lock);
+	if (READ_ONCE(port->shutdown)) {
+		ret = -ESHUTDOWN;
+		goto out_unlock;
+	}
+	if (port->nsubs + n > READ_ONCE(cn_max_port_subs)) {
+		ret = -ENOSPC;
+		goto out_unlock;
+	}
+	w = watch_get(port, cl, key);
+	if (!w) {
+		ret = -ENOMEM;
+		goto out_unlock;
+	}
+	mutex_lock(&cl->index_lock);
+	for (i = 0; i < n; i++) {
+		subs[i]->watch = w;
+		list_add_tail(&subs[i]->watch_node, &w->subs);
+		sub_link_filter(cl, subs[i]);
+		subs[i] = NULL;
+	}
+	mutex_unlock(&cl->index_lock);
+	port->nsubs += n;
+	port->nfilters += n;
+	ret = 0;
+out_unlock:
+	mutex_unlock(&port->cfg_lock);
+out_free:
+	for (i = 0; i < n; i++)
+		kfree(subs[i]);
+	kfree(subs);
+out_put:
+	cn_cluster_put(cl);
+	return ret;
+}
+
+/**
+ * cn_filter_register() - watch one object
+ * @port: the port
+ * @cluster_id: the object's cluster
+ * @type: CLUSNOTIFY_OBJ_*
+ * @mask: flags
+ * @key: user key
+ * @object_id: valid, bounded object id; need not exist yet
+ * @reg_id: out: the registration id
+ *
+ * Return: 0; -EINVAL, -ENOENT (cluster), -ENOSPC, -ENOMEM, -ESHUTDOWN.
+ */
+int cn_filter_register(struct cn_port *port, u32 cluster_id, u32 type,
+		       u64 mask, u64 key, const char *object_id, u32 *reg_id)
+{
+	struct cn_cluster *cl;
+	struct cn_watch *w;
+	struct cn_sub *sub;
+	int ret;
+
+	ret = cn_filter_validate(type, mask);
+	if (ret)
+		return ret;
+	if (!object_id[0] || !cn_string_valid(object_id, CLUSNOTIFY_ID_MAX))
+		return -EINVAL;
+
+	cl = cn_cluster_get_by_id(port->net, cluster_id);
+	if (!cl)
+		return -ENOENT;
+
+	sub = kzalloc(sizeof(*sub), GFP_KERNEL_ACCOUNT);
+	if (!sub) {
+		ret = -ENOMEM;
+		goto out_put;
+	}
+	sub->type = type;
+	sub->mask = mask;
+	sub->key = key;
+	strscpy(sub->object_id, object_id, sizeof(sub->object_id));
+	sub->hash = cn_obj_hash(type, sub->object_id);
+
+	mutex_lock(&port->cfg_lock);
+	if (READ_ONCE(port->shutdown)) {
+		ret = -ESHUTDOWN;
+		goto out_unlock;
+	}
+	if (port->nsubs + 1 > READ_ONCE(cn_max_port_subs)) {
+		ret = -ENOSPC;
+		goto out_unlock;
+	}
+	ret = xa_alloc(&port->regs, &sub->reg_id, sub, xa_limit_32b,
+		       GFP_KERNEL_ACCOUNT);
+	if (ret)
+		goto out_unlock;
+	w = watch_get(port, cl, key);
+	if (!w) {
+		xa_erase(&port->regs, sub->reg_id);
+		ret = -ENOMEM;
+		goto out_unlock;
+	}
+	sub->watch = w;
+	list_add_tail(&sub->watch_node, &w->subs);
+	mutex_lock(&cl->index_lock);
+	hash_add_rcu(cl->by_obj, &sub->obj_node, sub->hash);
+	mutex_unlock(&cl->index_lock);
+	port->nsubs++;
+	*reg_id = sub->reg_id;
+	sub = NULL;
+out_unlock:
+	mutex_unlock(&port->cfg_lock);
+	kfree(sub);
+out_put:
+	cn_cluster_put(cl);
+	return ret;
+}
+
+static void handle_close(struct cn_port *port, struct cn_sub *sub, u64 flag)
+{
+	struct cn_cluster *cl = sub->watch->cluster;
+	struct cn_event_desc d = {
+		.object_type = sub->type,
+		.flag = flag,
+		.id = sub->object_id,
+	};
+	struct cn_object *obj;
+	struct cn_event *ev;
+
+	mutex_lock(&cl->post_lock);
+	obj = cn_cluster_object_find(cl, sub->type, sub->object_id);
+	if (obj) {
+		d.name = obj->name;
+		d.parent = obj->parent;
+		d.type_name = obj->type_name;
+	}
+	ev = cn_event_build(&d, CLUSNOTIFY_RECORD_SYNTHETIC, GFP_KERNEL_ACCOUNT);
+	mutex_unlock(&cl->post_lock);
+	if (!ev) {
+		/* Count it as lost rather than drop it unseen. */
+		cn_port_lost(port, cl->id, sub->key);
+		return;
+	}
+	ev->cluster_id = cl->id;
+	ev->timestamp_ns = ktime_get_real_ns();
+	cn_port_enqueue(port, ev, sub->key, NULL);
+	cn_event_put(ev);
+}
+
+/**
+ * cn_filter_unregister() - remove a registration
+ * @port: the port
+ * @reg_id: as returned by cn_filter_register()
+ *
+ * Queues the type's HANDLE_CLOSE event for the port when the registration
+ * asked for it.
+ *
+ * Return: 0, -ENOENT, -ESHUTDOWN.
+ */
+int cn_filter_unregister(struct cn_port *port, u32 reg_id)
+{
+	struct cn_cluster *cl;
+	struct cn_sub *sub;
+	u64 hc;
+
+	mutex_lock(&port->cfg_lock);
+	if (READ_ONCE(port->shutdown)) {
+		mutex_unlock(&port->cfg_lock);
+		return -ESHUTDOWN;
+	}
+	sub = reg_id ? xa_erase(&port->regs, reg_id) : NULL;
+	if (!sub) {
+		mutex_unlock(&port->cfg_lock);
+		return -ENOENT;
+	}
+	cl = sub->watch->cluster;
+	mutex_lock(&cl->index_lock);
+	sub_unlink(cl, sub);
+	mutex_unlock(&cl->index_lock);
+	list_del(&sub->watch_node);
+	port->nsubs--;
+
+	hc = cn_type_info(sub->type)->handle_close;
+	if (hc && (sub->mask & hc))
+		handle_close(port, sub, hc);
+	mutex_unlock(&port->cfg_lock);
+	kfree_rcu(sub, rcu);
+	return 0;
+}
+
+static void watch_free_rcu(struct rcu_head *rcu)
+{
+	struct cn_watch *w = container_of(rcu, struct cn_watch, rcu);
+
+	cn_cluster_put(w->cluster);
+	kfree(w);
+}
+
+/**
+ * cn_filter_detach_port() - take every filter of a port out of the index
+ * @port: a port already shut down
+ *
+ * Posters may still hold the port's subs under RCU; they are freed after a
+ * grace period.
+ */
+void cn_filter_detach_port(struct cn_port *port)
+{
+	struct cn_watch *w, *wtmp;
+	struct cn_sub *sub, *stmp;
+
+	mutex_lock(&port->cfg_lock);
+	list_for_each_entry_safe(w, wtmp, &port->watches, port_node) {
+		struct cn_cluster *cl = w->cluster;
+
+		mutex_lock(&cl->index_lock);
+		list_for_each_entry(sub, &w->subs, watch_node)
+			sub_unlink(cl, sub);
+		list_del_rcu(&w->cluster_node);
+		cl->nports--;
+		mutex_unlock(&cl->index_lock);
+
+		list_for_each_entry_safe(sub, stmp, &w->subs, watch_node) {
+			list_del(&sub->watch_node);
+			kfree_rcu(sub, rcu);
+		}
+		list_del(&w->port_node);
+		call_rcu(&w->rcu, watch_free_rcu);
+	}
+	xa_destroy(&port->regs);
+	port->nsubs = 0;
+	port->nfilters = 0;
+	mutex_unlock(&port->cfg_lock);
+}
+
+/**
+ * cn_filter_match() - queue an event on every port that wants it
+ * @cl: the event's cluster
+ * @ev: the event
+ * @wl: ports to wake when the batch is done
+ * @c: the batch's counts
+ *
+ * Context: rcu_read_lock() held. Cost follows the filters that hold the
+ * event's flag bit and the registrations that share its object's hash.
+ */
+void cn_filter_match(struct cn_cluster *cl, struct cn_event *ev,
+		     struct cn_wake_list *wl, struct cn_counts *c)
+{
+	const char *id = cn_event_id(ev);
+	unsigned int bit = __ffs64(ev->flag);
+	struct cn_bitnode *bn;
+	struct cn_sub *sub;
+	u32 hash;
+
+	if (bit < CN_FLAG_BITS)
+		hlist_for_each_entry_rcu(bn, &cl->by_bit[ev->object_type][bit],
+					 node)
+			cn_counts_add(c, cn_port_enqueue(bn->sub->watch->port,
+							 ev, bn->sub->key, wl));
+
+	if (!ev->id_len)
+		return;
+	hash = cn_obj_hash(ev->object_type, id);
+	hash_for_each_possible_rcu(cl->by_obj, sub, obj_node, hash)
+		if (sub->hash == hash && sub->type == ev->object_type &&
+		    (sub->mask & ev->flag) && !strcmp(sub->object_id, id))
+			cn_counts_add(c, cn_port_enqueue(sub->watch->port, ev,
+							 sub->key, wl));
+}
+
+static int snapshot_one(struct cn_port *port, struct cn_cluster *cl,
+			struct cn_sub *sub, const struct cn_object *obj)
+{
+	u32 state = obj->state;
+	struct cn_event_desc d = {
+		.object_type = obj->type,
+		.flag = cn_type_info(obj->type)->state,
+		.id = obj->id,
+		.parent = obj->parent,
+		.name = obj->name,
+		.type_name = obj->type_name,
+		.payload = &state,
+		.payload_len = sizeof(state),
+	};
+	struct cn_event *ev;
+
+	ev = cn_event_build(&d, CLUSNOTIFY_RECORD_SNAPSHOT, GFP_KERNEL_ACCOUNT);
+	if (!ev)
+		return -ENOMEM;
+	ev->cluster_id = cl->id;
+	ev->seq = cl->seq;
+	ev->timestamp_ns = ktime_get_real_ns();
+	cn_port_enqueue(port, ev, sub->key, NULL);
+	cn_event_put(ev);
+	return 0;
+}
+
+static int snapshot_cluster_state(struct cn_port *port, struct cn_cluster *cl,
+				  struct cn_sub *sub)
+{
+	struct cn_object obj = {
+		.type = CLUSNOTIFY_OBJ_CLUSTER,
+		.state = READ_ONCE(cl->state),
+	};
+
+	strscpy(obj.name, cl->name, sizeof(obj.name));
+	return snapshot_one(port, cl, sub, &obj);
+}
+
+static int snapshot_sub(struct cn_port *port, struct cn_cluster *cl,
+			struct cn_sub *sub)
+{
+	u64 state = cn_type_info(sub->type)->state;
+	struct cn_object *obj;
+	int bkt, ret;
+
+	lockdep_assert_held(&cl->post_lock);
+	if (!state || !(sub->mask & state))
+		return 0;
+	if (sub->type == CLUSNOTIFY_OBJ_CLUSTER)
+		return snapshot_cluster_state(port, cl, sub);
+	if (sub->reg_id) {
+		obj = cn_cluster_object_find(cl, sub->type, sub->object_id);
+		return obj ? snapshot_one(port, cl, sub, obj) : 0;
+	}
+	hash_for_each(cl->objs_by_id, bkt, obj, id_node) {
+		if (obj->type != sub->type)
+			continue;
+		ret = snapshot_one(port, cl, sub, obj);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/**
+ * cn_filter_snapshot() - queue the current state of what a port watches
+ * @port: the port
+ *
+ * Each cluster's post_lock is held while its records are queued, so no live
+ * event of that cluster can come between them or before them.
+ *
+ * Return: 0, -ENOMEM (records queued so far stay), -ESHUTDOWN.
+ */
+int cn_filter_snapshot(struct cn_port *port)
+{
+	struct cn_watch *w;
+	struct cn_sub *sub;
+	int ret = 0;
+
+	mutex_lock(&port->cfg_lock);
+	if (READ_ONCE(port->shutdown)) {
+		mutex_unlock(&port->cfg_lock);
+		return -ESHUTDOWN;
+	}
+	list_for_each_entry(w, &port->watches, port_node) {
+		struct cn_cluster *cl = w->cluster;
+
+		mutex_lock(&cl->post_lock);
+		list_for_each_entry(sub, &w->subs, watch_node) {
+			ret = snapshot_sub(port, cl, sub);
+			if (ret)
+				break;
+		}
+		mutex_unlock(&cl->post_lock);
+		if (ret)
+			break;
+	}
+	mutex_unlock(&port->cfg_lock);
+	return ret;
+}

@@ -1,0 +1,688 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "clusnotify" generic netlink family: how a daemon registers clusters,
+ * keeps their objects and posts events, and how monitors listen.
+ *
+ * Every attribute is validated by a strict policy, one per nesting level;
+ * batches are validated as a whole before anything changes.
+ */
+
+#include <linux/netlink.h>
+#include <linux/notifier.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+#include <net/sock.h>
+
+#include "internal.h"
+
+static const struct nla_policy cn_obj_policy[CLUSNOTIFY_OBJ_A_MAX + 1] = {
+	[CLUSNOTIFY_OBJ_A_TYPE] = NLA_POLICY_RANGE(NLA_U32, 1, CLUSNOTIFY_OBJ_MAX),
+	[CLUSNOTIFY_OBJ_A_ID] = { .type = NLA_NUL_STRING,
+				  .len = CLUSNOTIFY_ID_MAX - 1 },
+	[CLUSNOTIFY_OBJ_A_NAME] = { .type = NLA_NUL_STRING,
+				    .len = CLUSNOTIFY_NAME_MAX - 1 },
+	[CLUSNOTIFY_OBJ_A_PARENT_ID] = { .type = NLA_NUL_STRING,
+					 .len = CLUSNOTIFY_ID_MAX - 1 },
+	[CLUSNOTIFY_OBJ_A_TYPE_NAME] = { .type = NLA_NUL_STRING,
+					 .len = CLUSNOTIFY_TYPE_NAME_MAX - 1 },
+	[CLUSNOTIFY_OBJ_A_STATE] = { .type = NLA_S32 },
+};
+
+static const struct nla_policy cn_ev_policy[CLUSNOTIFY_EV_A_MAX + 1] = {
+	[CLUSNOTIFY_EV_A_OBJ_TYPE] = NLA_POLICY_RANGE(NLA_U32, 1,
+						      CLUSNOTIFY_OBJ_MAX),
+	[CLUSNOTIFY_EV_A_FLAG] = { .type = NLA_U64 },
+	[CLUSNOTIFY_EV_A_OBJ_ID] = { .type = NLA_NUL_STRING,
+				     .len = CLUSNOTIFY_ID_MAX - 1 },
+	[CLUSNOTIFY_EV_A_PARENT_ID] = { .type = NLA_NUL_STRING,
+					.len = CLUSNOTIFY_ID_MAX - 1 },
+	[CLUSNOTIFY_EV_A_NAME] = { .type = NLA_NUL_STRING,
+				   .len = CLUSNOTIFY_NAME_MAX - 1 },
+	[CLUSNOTIFY_EV_A_TYPE_NAME] = { .type = NLA_NUL_STRING,
+					.len = CLUSNOTIFY_TYPE_NAME_MAX - 1 },
+	[CLUSNOTIFY_EV_A_PAYLOAD] = { .type = NLA_BINARY,
+				      .len = CLUSNOTIFY_PAYLOAD_MAX },
+	[CLUSNOTIFY_EV_A_SEQ] = { .type = NLA_REJECT },
+	[CLUSNOTIFY_EV_A_TIMESTAMP] = { .type = NLA_REJECT },
+	[CLUSNOTIFY_EV_A_PAD] = { .type = NLA_REJECT },
+};
+
+static const struct nla_policy cn_policy[CLUSNOTIFY_A_MAX + 1] = {
+	[CLUSNOTIFY_A_CLUSTER_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[CLUSNOTIFY_A_CLUSTER_NAME] = { .type = NLA_NUL_STRING,
+					.len = CLUSNOTIFY_CLUSTER_NAME_MAX - 1 },
+	[CLUSNOTIFY_A_CLUSTER_STATE] = { .type = NLA_REJECT },
+	[CLUSNOTIFY_A_CLUSTER_STATS] = { .type = NLA_REJECT },
+	[CLUSNOTIFY_A_OBJECTS] = NLA_POLICY_NESTED_ARRAY(cn_obj_policy),
+	[CLUSNOTIFY_A_OBJECT] = { .type = NLA_REJECT },
+	[CLUSNOTIFY_A_EVENTS] = NLA_POLICY_NESTED_ARRAY(cn_ev_policy),
+	[CLUSNOTIFY_A_EVENT] = { .type = NLA_REJECT },
+	[CLUSNOTIFY_A_PAD] = { .type = NLA_REJECT },
+};
+
+static const struct genl_multicast_group cn_mcgrps[] = {
+	{ .name = CLUSNOTIFY_GENL_MCGRP_EVENTS,
+	  .flags = GENL_MCAST_CAP_NET_ADMIN },
+};
+
+static struct genl_family cn_family;
+
+static int need(struct genl_info *info, int attr)
+{
+	if (info->attrs[attr])
+		return 0;
+	if (attr == CLUSNOTIFY_A_CLUSTER_ID)
+		GENL_SET_ERR_MSG(info, "missing CLUSTER_ID");
+	else if (attr == CLUSNOTIFY_A_CLUSTER_NAME)
+		GENL_SET_ERR_MSG(info, "missing CLUSTER_NAME");
+	else if (attr == CLUSNOTIFY_A_OBJECTS)
+		GENL_SET_ERR_MSG(info, "missing OBJECTS");
+	else
+		GENL_SET_ERR_MSG(info, "missing EVENTS");
+	return -EINVAL;
+}
+
+static struct cn_cluster *cluster_from(struct genl_info *info)
+{
+	struct cn_cluster *cl;
+
+	cl = cn_cluster_get_by_id(genl_info_net(info),
+				  nla_get_u32(info->attrs[CLUSNOTIFY_A_CLUSTER_ID]));
+	if (!cl)
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    info->attrs[CLUSNOTIFY_A_CLUSTER_ID],
+				    "no such cluster");
+	return cl;
+}
+
+static const char *str_attr(struct nlattr *a, size_t max,
+			    struct netlink_ext_ack *extack, int *err)
+{
+	const char *s;
+
+	if (!a)
+		return NULL;
+	s = nla_data(a);
+	if (!cn_string_valid(s, max)) {
+		NL_SET_ERR_MSG_ATTR(extack, a, "string is not valid UTF-8");
+		*err = -EINVAL;
+	}
+	return s;
+}
+
+static int put_stats(struct sk_buff *skb, struct cn_cluster *cl)
+{
+	struct nlattr *nest = nla_nest_start(skb, CLUSNOTIFY_A_CLUSTER_STATS);
+
+	if (!nest ||
+	    nla_put_u64_64bit(skb, CLUSNOTIFY_STAT_SEQ, READ_ONCE(cl->seq),
+			      CLUSNOTIFY_STAT_PAD) ||
+	    nla_put_u64_64bit(skb, CLUSNOTIFY_STAT_POSTED,
+			      atomic64_read(&cl->posted), CLUSNOTIFY_STAT_PAD) ||
+	    nla_put_u64_64bit(skb, CLUSNOTIFY_STAT_MATCHED,
+			      atomic64_read(&cl->matched), CLUSNOTIFY_STAT_PAD) ||
+	    nla_put_u64_64bit(skb, CLUSNOTIFY_STAT_DELIVERED,
+			      atomic64_read(&cl->delivered), CLUSNOTIFY_STAT_PAD) ||
+	    nla_put_u64_64bit(skb, CLUSNOTIFY_STAT_LOST,
+			      atomic64_read(&cl->lost), CLUSNOTIFY_STAT_PAD) ||
+	    nla_put_u32(skb, CLUSNOTIFY_STAT_OBJECTS, READ_ONCE(cl->nobjects)) ||
+	    nla_put_u32(skb, CLUSNOTIFY_STAT_PORTS, READ_ONCE(cl->nports)) ||
+	    nla_put_u32(skb, CLUSNOTIFY_STAT_RECONNECTS,
+			READ_ONCE(cl->reconnects)))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int fill_cluster(struct sk_buff *skb, u32 portid, u32 seq, int flags,
+			u8 cmd, struct cn_cluster *cl)
+{
+	void *hdr = genlmsg_put(skb, portid, seq, &cn_family, flags, cmd);
+
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, CLUSNOTIFY_A_CLUSTER_ID, cl->id) ||
+	    nla_put_string(skb, CLUSNOTIFY_A_CLUSTER_NAME, cl->name) ||
+	    nla_put_u32(skb, CLUSNOTIFY_A_CLUSTER_STATE, READ_ONCE(cl->state)) ||
+	    put_stats(skb, cl)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static int reply_cluster(struct genl_info *info, struct cn_cluster *cl)
+{
+	struct sk_buff *msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	int ret;
+
+	if (!msg)
+		return -ENOMEM;
+	ret = fill_cluster(msg, info->snd_portid, info->snd_seq, 0,
+			   info->genlhdr->cmd, cl);
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+static int cn_nl_cluster_register(struct sk_buff *skb, struct genl_info *info)
+{
+	struct net *net = genl_info_net(info);
+	struct cn_cluster *cl;
+	const char *name;
+	int ret = 0;
+	u32 id;
+
+	if (need(info, CLUSNOTIFY_A_CLUSTER_NAME))
+		return -EINVAL;
+	name = str_attr(info->attrs[CLUSNOTIFY_A_CLUSTER_NAME],
+			CLUSNOTIFY_CLUSTER_NAME_MAX, info->extack, &ret);
+	if (ret)
+		return ret;
+	if (!name[0]) {
+		GENL_SET_ERR_MSG(info, "cluster name is empty");
+		return -EINVAL;
+	}
+	ret = cn_cluster_register(net, name, info->snd_portid, &id);
+	if (ret)
+		return ret;
+	cl = cn_cluster_get_by_id(net, id);
+	if (!cl)
+		return -ENOENT;
+	ret = reply_cluster(info, cl);
+	cn_cluster_put(cl);
+	return ret;
+}
+
+static int cn_nl_cluster_unregister(struct sk_buff *skb, struct genl_info *info)
+{
+	if (need(info, CLUSNOTIFY_A_CLUSTER_ID))
+		return -EINVAL;
+	return cn_cluster_unregister(genl_info_net(info),
+			nla_get_u32(info->attrs[CLUSNOTIFY_A_CLUSTER_ID]),
+			info->snd_portid);
+}
+
+static int cn_nl_cluster_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct cn_cluster *cl;
+	int ret;
+
+	if (info->attrs[CLUSNOTIFY_A_CLUSTER_ID]) {
+		cl = cluster_from(info);
+	} else if (info->attrs[CLUSNOTIFY_A_CLUSTER_NAME]) {
+		cl = cn_cluster_get_by_name(genl_info_net(info),
+			nla_data(info->attrs[CLUSNOTIFY_A_CLUSTER_NAME]));
+	} else {
+		GENL_SET_ERR_MSG(info, "need a cluster id or name");
+		return -EINVAL;
+	}
+	if (!cl)
+		return -ENOENT;
+	ret = reply_cluster(info, cl);
+	cn_cluster_put(cl);
+	return ret;
+}
+
+static int cn_nl_cluster_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct cn_net *cnet = cn_net(sock_net(skb->sk));
+	struct cn_cluster *cl;
+	long i = 0;
+
+	mutex_lock(&cnet->lock);
+	list_for_each_entry(cl, &cnet->clusters, node) {
+		if (i++ < cb->args[0])
+			continue;
+		if (fill_cluster(skb, NETLINK_CB(cb->skb).portid,
+				 cb->nlh->nlmsg_seq, NLM_F_MULTI,
+				 CLUSNOTIFY_CMD_CLUSTER_GET, cl))
+			break;
+		cb->args[0] = i;
+	}
+	mutex_unlock(&cnet->lock);
+	return skb->len;
+}
+
+/* Parse one object; with @obj NULL it only validates. */
+static int parse_object(const struct nlattr *attr, struct cn_object *obj,
+			bool del, struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[CLUSNOTIFY_OBJ_A_MAX + 1];
+	const char *id, *name, *parent, *tname;
+	int ret = 0;
+	u32 type;
+
+	if (nla_type(attr) != CLUSNOTIFY_A_OBJECT) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "expected an OBJECT nest");
+		return -EINVAL;
+	}
+	ret = nla_parse_nested(tb, CLUSNOTIFY_OBJ_A_MAX, attr, cn_obj_policy,
+			       extack);
+	if (ret)
+		return ret;
+	if (!tb[CLUSNOTIFY_OBJ_A_TYPE] || !tb[CLUSNOTIFY_OBJ_A_ID]) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "object needs TYPE and ID");
+		return -EINVAL;
+	}
+	type = nla_get_u32(tb[CLUSNOTIFY_OBJ_A_TYPE]);
+	if (!cn_type_info(type)->all) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[CLUSNOTIFY_OBJ_A_TYPE],
+				    "object type takes no events");
+		return -EINVAL;
+	}
+	if (del && (tb[CLUSNOTIFY_OBJ_A_NAME] || tb[CLUSNOTIFY_OBJ_A_PARENT_ID] ||
+		    tb[CLUSNOTIFY_OBJ_A_TYPE_NAME] || tb[CLUSNOTIFY_OBJ_A_STATE])) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "delete takes TYPE and ID only");
+		return -EINVAL;
+	}
+	id = str_attr(tb[CLUSNOTIFY_OBJ_A_ID], CLUSNOTIFY_ID_MAX, extack, &ret);
+	name = str_attr(tb[CLUSNOTIFY_OBJ_A_NAME], CLUSNOTIFY_NAME_MAX, extack,
+			&ret);
+	parent = str_attr(tb[CLUSNOTIFY_OBJ_A_PARENT_ID], CLUSNOTIFY_ID_MAX,
+			  extack, &ret);
+	tname = str_attr(tb[CLUSNOTIFY_OBJ_A_TYPE_NAME],
+			 CLUSNOTIFY_TYPE_NAME_MAX, extack, &ret);
+	if (ret)
+		return ret;
+	if (!id[0]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[CLUSNOTIFY_OBJ_A_ID],
+				    "object id is empty");
+		return -EINVAL;
+	}
+	if (!obj)
+		return 0;
+
+	memset(obj, 0, sizeof(*obj));
+	obj->type = type;
+	obj->state = tb[CLUSNOTIFY_OBJ_A_STATE] ?
+		     nla_get_s32(tb[CLUSNOTIFY_OBJ_A_STATE]) :
+		     CLUSNOTIFY_STATE_UNKNOWN;
+	strscpy(obj->id, id, sizeof(obj->id));
+	/* An object registered without a name is known by its id. */
+	strscpy(obj->name, name ?: id, sizeof(obj->name));
+	if (parent)
+		strscpy(obj->parent, parent, sizeof(obj->parent));
+	if (tname)
+		strscpy(obj->type_name, tname, sizeof(obj->type_name));
+	return 0;
+}
+
+static int objects_apply(struct genl_info *info, bool del)
+{
+	struct nlattr *list = info->attrs[CLUSNOTIFY_A_OBJECTS];
+	struct cn_cluster *cl;
+	struct cn_object *obj;
+	struct nlattr *a;
+	int rem, ret, n = 0;
+
+	if (need(info, CLUSNOTIFY_A_CLUSTER_ID) ||
+	    need(info, CLUSNOTIFY_A_OBJECTS))
+		return -EINVAL;
+	nla_for_each_nested(a, list, rem) {
+		ret = parse_object(a, NULL, del, info->extack);
+		if (ret)
+			return ret;
+		n++;
+	}
+	if (!n) {
+		NL_SET_ERR_MSG_ATTR(info->extack, list, "no objects");
+		return -EINVAL;
+	}
+	cl = cluster_from(info);
+	if (!cl)
+		return -ENOENT;
+	obj = kmalloc(sizeof(*obj), GFP_KERNEL);
+	if (!obj) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	nla_for_each_nested(a, list, rem) {
+		parse_object(a, obj, del, info->extack);
+		ret = del ? cn_cluster_object_del(cl, obj->type, obj->id) :
+			    cn_cluster_object_set(cl, obj);
+		if (ret) {
+			if (del)
+				NL_SET_ERR_MSG_ATTR(info->extack, a,
+						    "no such object");
+			else
+				NL_SET_ERR_MSG_ATTR(info->extack, a,
+						    "cannot keep this object");
+			break;
+		}
+	}
+	kfree(obj);
+out:
+	cn_cluster_put(cl);
+	return ret;
+}
+
+static int cn_nl_object_set(struct sk_buff *skb, struct genl_info *info)
+{
+	return objects_apply(info, false);
+}
+
+static int cn_nl_object_del(struct sk_buff *skb, struct genl_info *info)
+{
+	return objects_apply(info, true);
+}
+
+static int put_str_attr(struct sk_buff *skb, int type, const char *s)
+{
+	return s[0] ? nla_put_string(skb, type, s) : 0;
+}
+
+static int fill_object(struct sk_buff *skb, struct netlink_callback *cb,
+		       const struct cn_object *obj)
+{
+	void *hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				cb->nlh->nlmsg_seq, &cn_family, NLM_F_MULTI,
+				CLUSNOTIFY_CMD_OBJECT_GET);
+	struct nlattr *nest;
+
+	if (!hdr)
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, CLUSNOTIFY_A_OBJECT);
+	if (!nest ||
+	    nla_put_u32(skb, CLUSNOTIFY_OBJ_A_TYPE, obj->type) ||
+	    nla_put_string(skb, CLUSNOTIFY_OBJ_A_ID, obj->id) ||
+	    put_str_attr(skb, CLUSNOTIFY_OBJ_A_NAME, obj->name) ||
+	    put_str_attr(skb, CLUSNOTIFY_OBJ_A_PARENT_ID, obj->parent) ||
+	    put_str_attr(skb, CLUSNOTIFY_OBJ_A_TYPE_NAME, obj->type_name) ||
+	    nla_put_s32(skb, CLUSNOTIFY_OBJ_A_STATE, obj->state)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/* cb->args: [0] cluster id, [1] bucket, [2] entries done in that bucket. */
+static int cn_nl_object_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct cn_cluster *cl;
+	struct cn_object *obj;
+	long bkt, i;
+
+	if (!cb->args[0]) {
+		if (!info->attrs[CLUSNOTIFY_A_CLUSTER_ID]) {
+			NL_SET_ERR_MSG(cb->extack, "need a cluster id");
+			return -EINVAL;
+		}
+		cb->args[0] = nla_get_u32(info->attrs[CLUSNOTIFY_A_CLUSTER_ID]);
+	}
+	cl = cn_cluster_get_by_id(sock_net(skb->sk), cb->args[0]);
+	if (!cl)
+		return -ENOENT;
+
+	mutex_lock(&cl->post_lock);
+	for (bkt = cb->args[1]; bkt < HASH_SIZE(cl->objs_by_id); bkt++) {
+		i = 0;
+		hlist_for_each_entry(obj, &cl->objs_by_id[bkt], id_node) {
+			if (i++ < cb->args[2])
+				continue;
+			if (fill_object(skb, cb, obj))
+				goto out;
+			cb->args[2] = i;
+		}
+		cb->args[1] = bkt + 1;
+		cb->args[2] = 0;
+	}
+out:
+	mutex_unlock(&cl->post_lock);
+	cn_cluster_put(cl);
+	return skb->len;
+}
+
+static int parse_event(const struct nlattr *attr, struct cn_event_desc *d,
+		       struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[CLUSNOTIFY_EV_A_MAX + 1];
+	int ret;
+
+	if (nla_type(attr) != CLUSNOTIFY_A_EVENT) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "expected an EVENT nest");
+		return -EINVAL;
+	}
+	ret = nla_parse_nested(tb, CLUSNOTIFY_EV_A_MAX, attr, cn_ev_policy,
+			       extack);
+	if (ret)
+		return ret;
+	if (!tb[CLUSNOTIFY_EV_A_OBJ_TYPE] || !tb[CLUSNOTIFY_EV_A_FLAG]) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "event needs OBJ_TYPE and FLAG");
+		return -EINVAL;
+	}
+	memset(d, 0, sizeof(*d));
+	d->object_type = nla_get_u32(tb[CLUSNOTIFY_EV_A_OBJ_TYPE]);
+	d->flag = nla_get_u64(tb[CLUSNOTIFY_EV_A_FLAG]);
+	if (cn_event_flag_validate(d->object_type, d->flag)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[CLUSNOTIFY_EV_A_FLAG],
+				    "not one postable flag of the object type");
+		return -EINVAL;
+	}
+	d->id = str_attr(tb[CLUSNOTIFY_EV_A_OBJ_ID], CLUSNOTIFY_ID_MAX, extack,
+			 &ret);
+	d->parent = str_attr(tb[CLUSNOTIFY_EV_A_PARENT_ID], CLUSNOTIFY_ID_MAX,
+			     extack, &ret);
+	d->name = str_attr(tb[CLUSNOTIFY_EV_A_NAME], CLUSNOTIFY_NAME_MAX,
+			   extack, &ret);
+	d->type_name = str_attr(tb[CLUSNOTIFY_EV_A_TYPE_NAME],
+				CLUSNOTIFY_TYPE_NAME_MAX, extack, &ret);
+	if (tb[CLUSNOTIFY_EV_A_PAYLOAD]) {
+		d->payload = nla_data(tb[CLUSNOTIFY_EV_A_PAYLOAD]);
+		d->payload_len = nla_len(tb[CLUSNOTIFY_EV_A_PAYLOAD]);
+	}
+	return ret;
+}
+
+static int cn_nl_event_post(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *list = info->attrs[CLUSNOTIFY_A_EVENTS];
+	struct cn_event_desc *descs;
+	struct cn_cluster *cl;
+	struct sk_buff *msg;
+	unsigned int n = 0;
+	struct nlattr *a;
+	u64 seq = 0;
+	void *hdr;
+	int rem, ret;
+
+	if (need(info, CLUSNOTIFY_A_CLUSTER_ID) ||
+	    need(info, CLUSNOTIFY_A_EVENTS))
+		return -EINVAL;
+	nla_for_each_nested(a, list, rem)
+		n++;
+	if (!n || n > CLUSNOTIFY_EVENTS_MAX) {
+		NL_SET_ERR_MSG_ATTR(info->extack, list,
+				    "a batch holds 1 to CLUSNOTIFY_EVENTS_MAX events");
+		return -EINVAL;
+	}
+	descs = kvcalloc(n, sizeof(*descs), GFP_KERNEL);
+	if (!descs)
+		return -ENOMEM;
+	n = 0;
+	nla_for_each_nested(a, list, rem) {
+		ret = parse_event(a, &descs[n++], info->extack);
+		if (ret)
+			goto out_free;
+	}
+	cl = cluster_from(info);
+	if (!cl) {
+		ret = -ENOENT;
+		goto out_free;
+	}
+	ret = cn_cluster_post(cl, descs, n, &seq);
+	if (ret)
+		goto out_put;
+
+	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg) {
+		ret = -ENOMEM;
+		goto out_put;
+	}
+	hdr = genlmsg_put_reply(msg, info, &cn_family, 0,
+				CLUSNOTIFY_CMD_EVENT_POST);
+	if (!hdr || nla_put_u32(msg, CLUSNOTIFY_A_CLUSTER_ID, cl->id) ||
+	    put_stats(msg, cl)) {
+		nlmsg_free(msg);
+		ret = -EMSGSIZE;
+		goto out_put;
+	}
+	genlmsg_end(msg, hdr);
+	ret = genlmsg_reply(msg, info);
+out_put:
+	cn_cluster_put(cl);
+out_free:
+	kvfree(descs);
+	return ret;
+}
+
+/**
+ * cn_netlink_mirror() - copy a posted event to the "events" group
+ * @cl: its cluster
+ * @ev: the event, with its sequence number and timestamp
+ *
+ * Context: process context; costs nothing without listeners.
+ */
+void cn_netlink_mirror(struct cn_cluster *cl, struct cn_event *ev)
+{
+	struct net *net = cl->cnet->net;
+	const char *s = ev->data;
+	const char *parent = s + ev->id_len + 1;
+	const char *name = parent + ev->parent_len + 1;
+	const char *tname = name + ev->name_len + 1;
+	struct sk_buff *skb;
+	struct nlattr *nest;
+	void *hdr;
+
+	if (!genl_has_listeners(&cn_family, net, 0))
+		return;
+	skb = genlmsg_new(ev->rec_len + 256, GFP_KERNEL);
+	if (!skb)
+		return;
+	hdr = genlmsg_put(skb, 0, 0, &cn_family, 0, CLUSNOTIFY_CMD_EVENT);
+	if (!hdr)
+		goto err;
+	nest = NULL;
+	if (nla_put_u32(skb, CLUSNOTIFY_A_CLUSTER_ID, cl->id))
+		goto err;
+	nest = nla_nest_start(skb, CLUSNOTIFY_A_EVENT);
+	if (!nest ||
+	    nla_put_u32(skb, CLUSNOTIFY_EV_A_OBJ_TYPE, ev->object_type) ||
+	    nla_put_u64_64bit(skb, CLUSNOTIFY_EV_A_FLAG, ev->flag,
+			      CLUSNOTIFY_EV_A_PAD) ||
+	    put_str_attr(skb, CLUSNOTIFY_EV_A_OBJ_ID, s) ||
+	    put_str_attr(skb, CLUSNOTIFY_EV_A_PARENT_ID, parent) ||
+	    put_str_attr(skb, CLUSNOTIFY_EV_A_NAME, name) ||
+	    put_str_attr(skb, CLUSNOTIFY_EV_A_TYPE_NAME, tname) ||
+	    (ev->payload_len &&
+	     nla_put(skb, CLUSNOTIFY_EV_A_PAYLOAD, ev->payload_len,
+		     ev->data + ev->payload_off -
+		     sizeof(struct clusnotify_record))) ||
+	    nla_put_u64_64bit(skb, CLUSNOTIFY_EV_A_SEQ, ev->seq,
+			      CLUSNOTIFY_EV_A_PAD) ||
+	    nla_put_u64_64bit(skb, CLUSNOTIFY_EV_A_TIMESTAMP, ev->timestamp_ns,
+			      CLUSNOTIFY_EV_A_PAD))
+		goto err;
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	genlmsg_multicast_netns(&cn_family, net, skb, 0, 0, GFP_KERNEL);
+	return;
+err:
+	nlmsg_free(skb);
+}
+
+static const struct genl_ops cn_ops[] = {
+	{
+		.cmd = CLUSNOTIFY_CMD_CLUSTER_REGISTER,
+		.doit = cn_nl_cluster_register,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = CLUSNOTIFY_CMD_CLUSTER_UNREGISTER,
+		.doit = cn_nl_cluster_unregister,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = CLUSNOTIFY_CMD_CLUSTER_GET,
+		.doit = cn_nl_cluster_get,
+		.dumpit = cn_nl_cluster_dump,
+	},
+	{
+		.cmd = CLUSNOTIFY_CMD_OBJECT_SET,
+		.doit = cn_nl_object_set,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = CLUSNOTIFY_CMD_OBJECT_DEL,
+		.doit = cn_nl_object_del,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = CLUSNOTIFY_CMD_OBJECT_GET,
+		.dumpit = cn_nl_object_dump,
+	},
+	{
+		.cmd = CLUSNOTIFY_CMD_EVENT_POST,
+		.doit = cn_nl_event_post,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+};
+
+static struct genl_family cn_family __ro_after_init = {
+	.name = CLUSNOTIFY_GENL_NAME,
+	.version = CLUSNOTIFY_GENL_VERSION,
+	.maxattr = CLUSNOTIFY_A_MAX,
+	.policy = cn_policy,
+	.netnsok = true,
+	.module = THIS_MODULE,
+	.ops = cn_ops,
+	.n_ops = ARRAY_SIZE(cn_ops),
+	.resv_start_op = CLUSNOTIFY_CMD_CLUSTER_REGISTER,
+	.mcgrps = cn_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(cn_mcgrps),
+};
+
+static int cn_nl_release(struct notifier_block *nb, unsigned long state,
+			 void *ptr)
+{
+	struct netlink_notify *n = ptr;
+
+	if (state == NETLINK_URELEASE && n->protocol == NETLINK_GENERIC &&
+	    n->portid)
+		cn_cluster_release_portid(n->net, n->portid);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block cn_nl_notifier = {
+	.notifier_call = cn_nl_release,
+};
+
+int cn_netlink_init(void)
+{
+	int ret;
+
+	ret = netlink_register_notifier(&cn_nl_notifier);
+	if (ret)
+		return ret;
+	ret = genl_register_family(&cn_family);
+	if (ret)
+		goto err_notifier;
+	return 0;
+
+err_notifier:
+	netlink_unregister_notifier(&cn_nl_notifier);
+	return ret;
+}
+
+void cn_netlink_exit(void)
+{
+	genl_unregister_family(&cn_family);
+	netlink_unregister_notifier(&cn_nl_notifier);
+}
+MODULE_ALIAS_GENL_FAMILY(CLUSNOTIFY_GENL_NAME);

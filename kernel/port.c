@@ -1,0 +1,494 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A notification port's queue: bounded, never silent about loss, read as
+ * whole records, woken once per port per posted batch.
+ *
+ * The ring is allocated at open and charged to the opener, so queueing an
+ * event never allocates: a poster under RCU only takes the port's spinlock.
+ */
+
+#include <linux/bitops.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/nsproxy.h>
+#include <linux/poll.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <linux/uaccess.h>
+#include <net/net_namespace.h>
+
+#include "internal.h"
+
+/* A LOST record: the header and its __u64 count, no strings but the NULs. */
+struct cn_lost_record {
+	struct clusnotify_record hdr;
+	char strs[8];
+	__u64 count;
+};
+
+static bool user_charge(struct cn_port *port, u32 len)
+{
+	long limit = READ_ONCE(cn_max_user_queued_bytes);
+
+	if (atomic_long_add_return(len, &port->user->queued_bytes) <= limit ||
+	    port->privileged)
+		return true;
+	atomic_long_sub(len, &port->user->queued_bytes);
+	return false;
+}
+
+static void user_uncharge(struct cn_port *port, u32 len)
+{
+	atomic_long_sub(len, &port->user->queued_bytes);
+}
+
+/**
+ * cn_port_create() - make a port for an opener
+ * @net: the opener's network namespace
+ *
+ * Return: the port, or ERR_PTR(-EMFILE) past max_user_ports, -ENOMEM.
+ */
+struct cn_port *cn_port_create(struct net *net)
+{
+	u32 limit = clamp_t(u32, READ_ONCE(cn_max_queued_events), 1, 1U << 20);
+	struct cn_port *port;
+	int ret;
+
+	port = kzalloc(sizeof(*port), GFP_KERNEL_ACCOUNT);
+	if (!port)
+		return ERR_PTR(-ENOMEM);
+	spin_lock_init(&port->lock);
+	init_waitqueue_head(&port->wq);
+	mutex_init(&port->read_lock);
+	mutex_init(&port->cfg_lock);
+	INIT_LIST_HEAD(&port->watches);
+	xa_init_flags(&port->regs, XA_FLAGS_ALLOC1);
+	port->limit = limit;
+	port->privileged = capable(CAP_SYS_RESOURCE);
+
+	port->user = cn_user_get(current_euid());
+	if (!port->user) {
+		ret = -ENOMEM;
+		goto err_free;
+	}
+	if (atomic_inc_return(&port->user->ports) >
+	    READ_ONCE(cn_max_user_ports) && !port->privileged) {
+		ret = -EMFILE;
+		goto err_user;
+	}
+
+	port->ring = kvcalloc(roundup_pow_of_two(limit), sizeof(*port->ring),
+			      GFP_KERNEL_ACCOUNT);
+	if (!port->ring) {
+		ret = -ENOMEM;
+		goto err_user;
+	}
+	port->mask = roundup_pow_of_two(limit) - 1;
+	port->net = get_net(net);
+	return port;
+
+err_user:
+	atomic_dec(&port->user->ports);
+	cn_user_put(port->user);
+err_free:
+	kfree(port);
+	return ERR_PTR(ret);
+}
+
+static void drain(struct cn_port *port)
+{
+	lockdep_assert_held(&port->lock);
+	while (port->head != port->tail) {
+		struct cn_qent *qe = &port->ring[port->head++ & port->mask];
+
+		user_uncharge(port, qe->ev->rec_len);
+		cn_event_put(qe->ev);
+		qe->ev = NULL;
+	}
+	port->queued_bytes = 0;
+	port->lost_pending = 0;
+}
+
+/**
+ * cn_port_shutdown() - stop a port and wake everyone waiting on it
+ * @port: the port
+ *
+ * Queued events are freed; blocked readers return -ESHUTDOWN and pollers see
+ * EPOLLHUP. Idempotent.
+ */
+void cn_port_shutdown(struct cn_port *port)
+{
+	spin_lock(&port->lock);
+	if (port->shutdown) {
+		spin_unlock(&port->lock);
+		return;
+	}
+	WRITE_ONCE(port->shutdown, true);
+	drain(port);
+	spin_unlock(&port->lock);
+	wake_up_interruptible_poll(&port->wq, EPOLLHUP);
+}
+
+static void port_free_rcu(struct rcu_head *rcu)
+{
+	struct cn_port *port = container_of(rcu, struct cn_port, rcu);
+
+	kvfree(port->ring);
+	kfree(port);
+}
+
+/**
+ * cn_port_destroy() - free a port that is shut down and out of the index
+ * @port: the port
+ *
+ * Posters that found the port under RCU may still take its lock; they see
+ * it shut down. The memory goes after a grace period.
+ */
+void cn_port_destroy(struct cn_port *port)
+{
+	atomic_dec(&port->user->ports);
+	cn_user_put(port->user);
+	put_net(port->net);
+	mutex_destroy(&port->read_lock);
+	mutex_destroy(&port->cfg_lock);
+	call_rcu(&port->rcu, port_free_rcu);
+}
+
+static void wake_later(struct cn_port *port, struct cn_wake_list *wl)
+{
+	if (!wl) {
+		wake_up_interruptible_poll(&port->wq, EPOLLIN | EPOLLRDNORM);
+		return;
+	}
+	/*
+	 * The bit makes this poster the one that wakes the port; another
+	 * poster that finds it set relies on that wake, which comes after
+	 * its clear_bit and so after this entry was queued.
+	 */
+	if (!test_and_set_bit(0, &port->wake_pending))
+		llist_add(&port->wake_node, &wl->head);
+}
+
+static void count_lost(struct cn_port *port, u32 cluster_id, u64 key)
+{
+	lockdep_assert_held(&port->lock);
+	port->lost++;
+	if (!port->lost_pending++) {
+		port->lost_pos = port->tail;
+		port->lost_cluster = cluster_id;
+		port->lost_key = key;
+	}
+}
+
+/**
+ * cn_port_enqueue() - queue an event that matched a port
+ * @port: the port
+ * @ev: the event; the queue takes its own reference
+ * @key: the key of the filter or registration that matched
+ * @wl: the poster's wake list, or NULL to wake the port now
+ *
+ * Counts the match as delivered or, when the port or its user is full, as
+ * lost. A port that is shut down counts nothing.
+ *
+ * Return: what became of the match.
+ *
+ * Context: any context that may take a spinlock, RCU included.
+ */
+enum cn_enqueued cn_port_enqueue(struct cn_port *port, struct cn_event *ev,
+				 u64 key, struct cn_wake_list *wl)
+{
+	enum cn_enqueued ret = CN_DELIVERED;
+
+	spin_lock(&port->lock);
+	if (port->shutdown) {
+		spin_unlock(&port->lock);
+		return CN_SKIPPED;
+	}
+	port->matched++;
+	if (port->tail - port->head >= port->limit ||
+	    !user_charge(port, ev->rec_len)) {
+		count_lost(port, ev->cluster_id, key);
+		ret = CN_LOST;
+	} else {
+		struct cn_qent *qe = &port->ring[port->tail++ & port->mask];
+
+		qe->ev = cn_event_get(ev);
+		qe->key = key;
+		port->queued_bytes += ev->rec_len;
+		port->delivered++;
+	}
+	spin_unlock(&port->lock);
+	wake_later(port, wl);
+	return ret;
+}
+
+void cn_counts_add(struct cn_counts *c, enum cn_enqueued e)
+{
+	if (e == CN_SKIPPED)
+		return;
+	c->matched++;
+	if (e == CN_DELIVERED)
+		c->delivered++;
+	else
+		c->lost++;
+}
+
+/**
+ * cn_port_lost() - count an event the port should have had but cannot
+ * @port: the port
+ * @cluster_id: the event's cluster
+ * @key: the key that matched
+ *
+ * For an event the module failed to build for one port (no memory).
+ */
+void cn_port_lost(struct cn_port *port, u32 cluster_id, u64 key)
+{
+	spin_lock(&port->lock);
+	if (!port->shutdown) {
+		port->matched++;
+		count_lost(port, cluster_id, key);
+	}
+	spin_unlock(&port->lock);
+	wake_later(port, NULL);
+}
+
+/**
+ * cn_wake_list_flush() - wake every port a batch queued to, once each
+ * @wl: the poster's list
+ */
+void cn_wake_list_flush(struct cn_wake_list *wl)
+{
+	struct llist_node *first = llist_del_all(&wl->head);
+	struct cn_port *port, *next;
+
+	llist_for_each_entry_safe(port, next, first, wake_node) {
+		clear_bit(0, &port->wake_pending);
+		smp_mb__after_atomic();
+		wake_up_interruptible_poll(&port->wq, EPOLLIN | EPOLLRDNORM);
+	}
+}
+
+static bool readable(struct cn_port *port)
+{
+	return READ_ONCE(port->head) != READ_ONCE(port->tail) ||
+	       READ_ONCE(port->lost_pending) || READ_ONCE(port->shutdown);
+}
+
+static void fill_header(struct clusnotify_record *h, const struct cn_event *ev,
+			u64 key)
+{
+	*h = (struct clusnotify_record) {
+		.len = ev->rec_len,
+		.hdr_len = sizeof(*h),
+		.flags = ev->rec_flags,
+		.object_type = ev->object_type,
+		.cluster_id = ev->cluster_id,
+		.filter_flag = ev->flag,
+		.key = key,
+		.seq = ev->seq,
+		.timestamp_ns = ev->timestamp_ns,
+		.id_len = ev->id_len,
+		.parent_len = ev->parent_len,
+		.name_len = ev->name_len,
+		.type_len = ev->type_len,
+		.payload_off = ev->payload_off,
+		.payload_len = ev->payload_len,
+	};
+}
+
+static ssize_t read_lost(struct cn_port *port, char __user *buf, size_t room)
+{
+	struct cn_lost_record rec = {
+		.hdr = {
+			.len = sizeof(rec),
+			.hdr_len = sizeof(rec.hdr),
+			.flags = CLUSNOTIFY_RECORD_LOST |
+				 CLUSNOTIFY_RECORD_SYNTHETIC,
+			.object_type = CLUSNOTIFY_OBJ_CLUSTER,
+			.filter_flag = CLUSNOTIFY_CLUSTER_LOST_NOTIFICATIONS,
+			.timestamp_ns = ktime_get_real_ns(),
+			.payload_off = offsetof(struct cn_lost_record, count),
+			.payload_len = sizeof(rec.count),
+		},
+	};
+
+	BUILD_BUG_ON(sizeof(rec) % 8);
+	lockdep_assert_held(&port->lock);
+	if (room < sizeof(rec))
+		return -EINVAL;
+	rec.hdr.cluster_id = port->lost_cluster;
+	rec.hdr.key = port->lost_key;
+	rec.count = port->lost_pending;
+	port->lost_pending = 0;
+	spin_unlock(&port->lock);
+
+	if (copy_to_user(buf, &rec, sizeof(rec))) {
+		spin_lock(&port->lock);
+		/* Give the count back; it is reported with the next loss. */
+		if (!port->lost_pending) {
+			port->lost_pos = port->head;
+			port->lost_cluster = rec.hdr.cluster_id;
+			port->lost_key = rec.hdr.key;
+		}
+		port->lost_pending += rec.count;
+		return -EFAULT;
+	}
+	spin_lock(&port->lock);
+	port->nread++;
+	return sizeof(rec);
+}
+
+static ssize_t read_event(struct cn_port *port, char __user *buf, size_t room)
+{
+	struct cn_qent *qe = &port->ring[port->head & port->mask];
+	struct cn_event *ev = qe->ev;
+	struct clusnotify_record h;
+	u32 head = port->head;
+	bool fault;
+
+	lockdep_assert_held(&port->lock);
+	if (room < ev->rec_len)
+		return -EINVAL;
+	fill_header(&h, ev, qe->key);
+	cn_event_get(ev);
+	spin_unlock(&port->lock);
+
+	fault = copy_to_user(buf, &h, sizeof(h)) ||
+		copy_to_user(buf + sizeof(h), ev->data, ev->rec_len - sizeof(h));
+
+	spin_lock(&port->lock);
+	/* read_lock keeps other readers out; only shutdown moves head. */
+	if (!fault && port->head == head) {
+		qe->ev = NULL;
+		port->head++;
+		port->queued_bytes -= ev->rec_len;
+		port->nread++;
+		user_uncharge(port, ev->rec_len);
+		cn_event_put(ev);
+	}
+	cn_event_put(ev);
+	return fault ? -EFAULT : h.len;
+}
+
+static ssize_t read_some(struct cn_port *port, char __user *buf, size_t count)
+{
+	ssize_t done = 0, n;
+
+	spin_lock(&port->lock);
+	while (!port->shutdown) {
+		if (port->lost_pending && port->lost_pos == port->head)
+			n = read_lost(port, buf + done, count - done);
+		else if (port->head != port->tail)
+			n = read_event(port, buf + done, count - done);
+		else
+			break;
+		if (n < 0) {
+			spin_unlock(&port->lock);
+			return done ?: n;
+		}
+		done += n;
+	}
+	if (port->shutdown && !done)
+		done = -ESHUTDOWN;
+	spin_unlock(&port->lock);
+	return done;
+}
+
+/**
+ * cn_port_read() - read whole records
+ * @port: the port
+ * @buf: user buffer
+ * @count: its size
+ * @nonblock: O_NONBLOCK
+ *
+ * Return: bytes read; -EINVAL if the first record does not fit (it stays
+ * queued); -EAGAIN; -ESHUTDOWN; -EFAULT; -ERESTARTSYS.
+ */
+ssize_t cn_port_read(struct cn_port *port, char __user *buf, size_t count,
+		     bool nonblock)
+{
+	ssize_t ret;
+
+	for (;;) {
+		if (mutex_lock_interruptible(&port->read_lock))
+			return -ERESTARTSYS;
+		ret = read_some(port, buf, count);
+		mutex_unlock(&port->read_lock);
+		if (ret)
+			return ret;
+		if (nonblock)
+			return -EAGAIN;
+		if (wait_event_interruptible(port->wq, readable(port)))
+			return -ERESTARTSYS;
+	}
+}
+
+/**
+ * cn_port_poll() - readiness
+ * @port: the port
+ * @file: its file
+ * @pt: the poll table
+ *
+ * Return: EPOLLIN | EPOLLRDNORM while records are queued; EPOLLHUP once the
+ * port is shut down.
+ */
+__poll_t cn_port_poll(struct cn_port *port, struct file *file,
+		      struct poll_table_struct *pt)
+{
+	__poll_t mask = 0;
+
+	poll_wait(file, &port->wq, pt);
+	spin_lock(&port->lock);
+	if (port->shutdown)
+		mask = EPOLLHUP;
+	else if (port->head != port->tail || port->lost_pending)
+		mask = EPOLLIN | EPOLLRDNORM;
+	spin_unlock(&port->lock);
+	return mask;
+}
+
+/**
+ * cn_port_bytes_ready() - what FIONREAD reports
+ * @port: the port
+ *
+ * Return: the bytes read() would return if the buffer were large enough.
+ */
+u32 cn_port_bytes_ready(struct cn_port *port)
+{
+	u32 n;
+
+	spin_lock(&port->lock);
+	n = port->queued_bytes +
+	    (port->lost_pending ? sizeof(struct cn_lost_record) : 0);
+	spin_unlock(&port->lock);
+	return n;
+}
+
+/**
+ * cn_port_stats() - the port's counters
+ * @port: the port
+ * @st: filled in but for @st->size
+ */
+void cn_port_stats(struct cn_port *port, struct clusnotify_port_stats *st)
+{
+	struct cn_watch *w;
+	u32 clusters = 0;
+
+	mutex_lock(&port->cfg_lock);
+	list_for_each_entry(w, &port->watches, port_node)
+		clusters++;
+	st->filters = port->nfilters;
+	st->registrations = port->nsubs - port->nfilters;
+	st->clusters = clusters;
+	mutex_unlock(&port->cfg_lock);
+
+	spin_lock(&port->lock);
+	st->queued = port->tail - port->head;
+	st->queued_bytes = port->queued_bytes;
+	st->matched = port->matched;
+	st->delivered = port->delivered;
+	st->lost = port->lost;
+	st->read = port->nread;
+	spin_unlock(&port->lock);
+}
