@@ -198,7 +198,7 @@ static int cn_open(struct inode *inode, struct file *file)
 	if (gid >= 0 && !capable(CAP_SYS_ADMIN) &&
 	    !in_group_p(make_kgid(&init_user_ns, gid)))
 		return -EACCES;
-	port = cn_port_create(current->nsproxy->net_ns);
+	port = cn_port_create(current->nsproxy->net_ns, false);
 	if (IS_ERR(port))
 		return PTR_ERR(port);
 	file->private_data = port;

@@ -110,7 +110,7 @@ static void cluster_count(struct cn_cluster *cl, const struct cn_counts *c)
  */
 static void cluster_event(struct cn_cluster *cl, u64 flag, u32 state)
 {
-	struct cn_event_desc d = {
+	struct clusnotify_post_event d = {
 		.object_type = CLUSNOTIFY_OBJ_CLUSTER,
 		.flag = flag,
 		.name = cl->name,
@@ -421,17 +421,17 @@ int cn_cluster_object_del(struct cn_cluster *cl, u32 type, const char *id)
 
 /* Strings a producer left out come from the registry's entry. */
 static struct cn_event *build_posted(struct cn_cluster *cl,
-				     const struct cn_event_desc *src)
+				     const struct clusnotify_post_event *src)
 {
-	struct cn_event_desc d = *src;
+	struct clusnotify_post_event d = *src;
 	struct cn_object *obj = NULL;
 	struct cn_event *ev;
 
-	if (d.id && d.id[0])
-		obj = find_object(cl, d.object_type, d.id, true);
+	if (d.object_id && d.object_id[0])
+		obj = find_object(cl, d.object_type, d.object_id, true);
 	if (obj) {
-		if (!d.parent)
-			d.parent = obj->parent;
+		if (!d.parent_id)
+			d.parent_id = obj->parent;
 		if (!d.name)
 			d.name = obj->name;
 		if (!d.type_name)
@@ -458,7 +458,7 @@ static struct cn_event *build_posted(struct cn_cluster *cl,
  *
  * Return: 0, -ENOMEM, -ENOENT if the cluster was deleted.
  */
-int cn_cluster_post(struct cn_cluster *cl, const struct cn_event_desc *descs,
+int cn_cluster_post(struct cn_cluster *cl, const struct clusnotify_post_event *descs,
 		    unsigned int n, u64 *last_seq)
 {
 	struct cn_wake_list wl = { };

@@ -30,7 +30,7 @@ static char *put_str(char *p, const char *s, u16 *len)
  *
  * Return: the event with one reference, or NULL without memory.
  */
-struct cn_event *cn_event_build(const struct cn_event_desc *d, u16 rec_flags,
+struct cn_event *cn_event_build(const struct clusnotify_post_event *d, u16 rec_flags,
 				gfp_t gfp)
 {
 	const size_t hdr = sizeof(struct clusnotify_record);
@@ -38,7 +38,7 @@ struct cn_event *cn_event_build(const struct cn_event_desc *d, u16 rec_flags,
 	struct cn_event *ev;
 	char *p;
 
-	strs = (d->id ? strlen(d->id) : 0) + (d->parent ? strlen(d->parent) : 0) +
+	strs = (d->object_id ? strlen(d->object_id) : 0) + (d->parent_id ? strlen(d->parent_id) : 0) +
 	       (d->name ? strlen(d->name) : 0) +
 	       (d->type_name ? strlen(d->type_name) : 0) + 4;
 	poff = ALIGN(hdr + strs, 8);
@@ -56,8 +56,8 @@ struct cn_event *cn_event_build(const struct cn_event_desc *d, u16 rec_flags,
 	ev->flag = d->flag;
 
 	p = ev->data;
-	p = put_str(p, d->id, &ev->id_len);
-	p = put_str(p, d->parent, &ev->parent_len);
+	p = put_str(p, d->object_id, &ev->id_len);
+	p = put_str(p, d->parent_id, &ev->parent_len);
 	p = put_str(p, d->name, &ev->name_len);
 	put_str(p, d->type_name, &ev->type_len);
 	ev->payload_off = poff;
@@ -65,6 +65,28 @@ struct cn_event *cn_event_build(const struct cn_event_desc *d, u16 rec_flags,
 	if (d->payload_len)
 		memcpy(ev->data + poff - hdr, d->payload, d->payload_len);
 	return ev;
+}
+
+/**
+ * cn_post_event_validate() - check an event a producer posts
+ * @e: the event
+ *
+ * Return: 0, or -EINVAL for a flag that is not exactly one postable flag of
+ * its type, a string over its bound or not UTF-8, or a payload over
+ * CLUSNOTIFY_PAYLOAD_MAX.
+ */
+int cn_post_event_validate(const struct clusnotify_post_event *e)
+{
+	if (cn_event_flag_validate(e->object_type, e->flag) ||
+	    e->payload_len > CLUSNOTIFY_PAYLOAD_MAX ||
+	    (e->payload_len && !e->payload) ||
+	    (e->object_id && !cn_string_valid(e->object_id, CLUSNOTIFY_ID_MAX)) ||
+	    (e->parent_id && !cn_string_valid(e->parent_id, CLUSNOTIFY_ID_MAX)) ||
+	    (e->name && !cn_string_valid(e->name, CLUSNOTIFY_NAME_MAX)) ||
+	    (e->type_name &&
+	     !cn_string_valid(e->type_name, CLUSNOTIFY_TYPE_NAME_MAX)))
+		return -EINVAL;
+	return 0;
 }
 
 /**

@@ -367,10 +367,10 @@ out_put:
 static void handle_close(struct cn_port *port, struct cn_sub *sub, u64 flag)
 {
 	struct cn_cluster *cl = sub->watch->cluster;
-	struct cn_event_desc d = {
+	struct clusnotify_post_event d = {
 		.object_type = sub->type,
 		.flag = flag,
-		.id = sub->object_id,
+		.object_id = sub->object_id,
 	};
 	struct cn_object *obj;
 	struct cn_event *ev;
@@ -379,7 +379,7 @@ static void handle_close(struct cn_port *port, struct cn_sub *sub, u64 flag)
 	obj = cn_cluster_object_find(cl, sub->type, sub->object_id);
 	if (obj) {
 		d.name = obj->name;
-		d.parent = obj->parent;
+		d.parent_id = obj->parent;
 		d.type_name = obj->type_name;
 	}
 	ev = cn_event_build(&d, CLUSNOTIFY_RECORD_SYNTHETIC, GFP_KERNEL_ACCOUNT);
@@ -519,11 +519,11 @@ static int snapshot_one(struct cn_port *port, struct cn_cluster *cl,
 			struct cn_sub *sub, const struct cn_object *obj)
 {
 	u32 state = obj->state;
-	struct cn_event_desc d = {
+	struct clusnotify_post_event d = {
 		.object_type = obj->type,
 		.flag = cn_type_info(obj->type)->state,
-		.id = obj->id,
-		.parent = obj->parent,
+		.object_id = obj->id,
+		.parent_id = obj->parent,
 		.name = obj->name,
 		.type_name = obj->type_name,
 		.payload = &state,

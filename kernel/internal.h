@@ -34,6 +34,8 @@
 #include <linux/xarray.h>
 #include <uapi/linux/clusnotify.h>
 
+#include "clusnotify.h"
+
 struct net;
 struct file;
 struct poll_table_struct;
@@ -101,23 +103,7 @@ struct cn_event {
 	char data[];
 };
 
-/**
- * struct cn_event_desc - an event as a producer describes it
- *
- * Strings may be NULL (empty). Pointers are borrowed for the call.
- */
-struct cn_event_desc {
-	u32 object_type;
-	u64 flag;
-	const char *id;
-	const char *parent;
-	const char *name;
-	const char *type_name;
-	const void *payload;
-	u32 payload_len;
-};
-
-struct cn_event *cn_event_build(const struct cn_event_desc *d, u16 rec_flags,
+struct cn_event *cn_event_build(const struct clusnotify_post_event *d, u16 rec_flags,
 				gfp_t gfp);
 static inline struct cn_event *cn_event_get(struct cn_event *ev)
 {
@@ -125,6 +111,7 @@ static inline struct cn_event *cn_event_get(struct cn_event *ev)
 	return ev;
 }
 void cn_event_put(struct cn_event *ev);
+int cn_post_event_validate(const struct clusnotify_post_event *e);
 static inline const char *cn_event_id(const struct cn_event *ev)
 {
 	return ev->data;
@@ -181,6 +168,7 @@ struct cn_qent {
  * @nfilters: of those, cluster-wide filters
  * @net: the network namespace the port was opened in (referenced)
  * @user: the opener's accounting
+ * @ksub: the in-kernel subscription this port delivers to, or NULL
  * @rcu: the port is freed after a grace period
  */
 struct cn_port {
@@ -214,7 +202,16 @@ struct cn_port {
 
 	struct net *net;
 	struct cn_user *user;
+	struct clusnotify_sub *ksub;
 	struct rcu_head rcu;
+};
+
+/* What cn_port_pop() takes off a port: an event, or a count of lost ones. */
+struct cn_popped {
+	struct cn_event *ev;
+	u64 key;
+	u64 lost;
+	u32 lost_cluster;
 };
 
 /* A poster's list of ports to wake once its batch is queued. */
@@ -222,7 +219,8 @@ struct cn_wake_list {
 	struct llist_head head;
 };
 
-struct cn_port *cn_port_create(struct net *net);
+struct cn_port *cn_port_create(struct net *net, bool kernel);
+bool cn_port_pop(struct cn_port *port, struct cn_popped *p);
 void cn_port_shutdown(struct cn_port *port);
 void cn_port_destroy(struct cn_port *port);
 /* What became of one match, for the cluster's counters. */
@@ -344,7 +342,7 @@ int cn_cluster_register(struct net *net, const char *name, u32 portid,
 			u32 *id);
 int cn_cluster_unregister(struct net *net, u32 id, u32 portid);
 void cn_cluster_release_portid(struct net *net, u32 portid);
-int cn_cluster_post(struct cn_cluster *cl, const struct cn_event_desc *descs,
+int cn_cluster_post(struct cn_cluster *cl, const struct clusnotify_post_event *descs,
 		    unsigned int n, u64 *last_seq);
 int cn_cluster_object_set(struct cn_cluster *cl, const struct cn_object *obj);
 int cn_cluster_object_del(struct cn_cluster *cl, u32 type, const char *id);
@@ -423,6 +421,11 @@ void cn_filter_match(struct cn_cluster *cl, struct cn_event *ev,
 /* chardev.c */
 int cn_chardev_init(void);
 void cn_chardev_exit(void);
+
+/* kapi.c */
+int cn_kapi_init(void);
+void cn_kapi_exit(void);
+void cn_kapi_wake(struct clusnotify_sub *sub);
 
 /* netlink.c */
 int cn_netlink_init(void);

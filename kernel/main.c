@@ -48,6 +48,9 @@ static int __init cn_init(void)
 	ret = cn_cluster_init();
 	if (ret)
 		goto err_cluster;
+	ret = cn_kapi_init();
+	if (ret)
+		goto err_kapi;
 	ret = cn_netlink_init();
 	if (ret)
 		goto err_netlink;
@@ -59,6 +62,8 @@ static int __init cn_init(void)
 err_chardev:
 	cn_netlink_exit();
 err_netlink:
+	cn_kapi_exit();
+err_kapi:
 	cn_cluster_exit();
 err_cluster:
 	return ret;
@@ -68,6 +73,7 @@ static void __exit cn_exit(void)
 {
 	cn_chardev_exit();
 	cn_netlink_exit();
+	cn_kapi_exit();
 	cn_cluster_exit();
 	/* Ports and watches free themselves after a grace period. */
 	rcu_barrier();

@@ -110,6 +110,11 @@ static const char *str_attr(struct nlattr *a, size_t max,
 	return s;
 }
 
+static const char *nla_str(const struct nlattr *a)
+{
+	return a ? nla_data(a) : NULL;
+}
+
 static int put_stats(struct sk_buff *skb, struct cn_cluster *cl)
 {
 	struct nlattr *nest = nla_nest_start(skb, CLUSNOTIFY_A_CLUSTER_STATS);
@@ -439,7 +444,7 @@ out:
 	return skb->len;
 }
 
-static int parse_event(const struct nlattr *attr, struct cn_event_desc *d,
+static int parse_event(const struct nlattr *attr, struct clusnotify_post_event *d,
 		       struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[CLUSNOTIFY_EV_A_MAX + 1];
@@ -465,25 +470,25 @@ static int parse_event(const struct nlattr *attr, struct cn_event_desc *d,
 				    "not one postable flag of the object type");
 		return -EINVAL;
 	}
-	d->id = str_attr(tb[CLUSNOTIFY_EV_A_OBJ_ID], CLUSNOTIFY_ID_MAX, extack,
-			 &ret);
-	d->parent = str_attr(tb[CLUSNOTIFY_EV_A_PARENT_ID], CLUSNOTIFY_ID_MAX,
-			     extack, &ret);
-	d->name = str_attr(tb[CLUSNOTIFY_EV_A_NAME], CLUSNOTIFY_NAME_MAX,
-			   extack, &ret);
-	d->type_name = str_attr(tb[CLUSNOTIFY_EV_A_TYPE_NAME],
-				CLUSNOTIFY_TYPE_NAME_MAX, extack, &ret);
+	d->object_id = nla_str(tb[CLUSNOTIFY_EV_A_OBJ_ID]);
+	d->parent_id = nla_str(tb[CLUSNOTIFY_EV_A_PARENT_ID]);
+	d->name = nla_str(tb[CLUSNOTIFY_EV_A_NAME]);
+	d->type_name = nla_str(tb[CLUSNOTIFY_EV_A_TYPE_NAME]);
 	if (tb[CLUSNOTIFY_EV_A_PAYLOAD]) {
 		d->payload = nla_data(tb[CLUSNOTIFY_EV_A_PAYLOAD]);
 		d->payload_len = nla_len(tb[CLUSNOTIFY_EV_A_PAYLOAD]);
 	}
-	return ret;
+	if (cn_post_event_validate(d)) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "a string is not valid UTF-8");
+		return -EINVAL;
+	}
+	return 0;
 }
 
 static int cn_nl_event_post(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *list = info->attrs[CLUSNOTIFY_A_EVENTS];
-	struct cn_event_desc *descs;
+	struct clusnotify_post_event *descs;
 	struct cn_cluster *cl;
 	struct sk_buff *msg;
 	unsigned int n = 0;

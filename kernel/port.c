@@ -46,10 +46,11 @@ static void user_uncharge(struct cn_port *port, u32 len)
 /**
  * cn_port_create() - make a port for an opener
  * @net: the opener's network namespace
+ * @kernel: for an in-kernel subscriber: accounted to root, not limited
  *
  * Return: the port, or ERR_PTR(-EMFILE) past max_user_ports, -ENOMEM.
  */
-struct cn_port *cn_port_create(struct net *net)
+struct cn_port *cn_port_create(struct net *net, bool kernel)
 {
 	u32 limit = clamp_t(u32, READ_ONCE(cn_max_queued_events), 1, 1U << 20);
 	struct cn_port *port;
@@ -65,9 +66,9 @@ struct cn_port *cn_port_create(struct net *net)
 	INIT_LIST_HEAD(&port->watches);
 	xa_init_flags(&port->regs, XA_FLAGS_ALLOC1);
 	port->limit = limit;
-	port->privileged = capable(CAP_SYS_RESOURCE);
+	port->privileged = kernel || capable(CAP_SYS_RESOURCE);
 
-	port->user = cn_user_get(current_euid());
+	port->user = cn_user_get(kernel ? GLOBAL_ROOT_UID : current_euid());
 	if (!port->user) {
 		ret = -ENOMEM;
 		goto err_free;
@@ -155,10 +156,18 @@ void cn_port_destroy(struct cn_port *port)
 	call_rcu(&port->rcu, port_free_rcu);
 }
 
+static void wake(struct cn_port *port)
+{
+	if (port->ksub)
+		cn_kapi_wake(port->ksub);
+	else
+		wake_up_interruptible_poll(&port->wq, EPOLLIN | EPOLLRDNORM);
+}
+
 static void wake_later(struct cn_port *port, struct cn_wake_list *wl)
 {
 	if (!wl) {
-		wake_up_interruptible_poll(&port->wq, EPOLLIN | EPOLLRDNORM);
+		wake(port);
 		return;
 	}
 	/*
@@ -265,7 +274,7 @@ void cn_wake_list_flush(struct cn_wake_list *wl)
 	llist_for_each_entry_safe(port, next, first, wake_node) {
 		clear_bit(0, &port->wake_pending);
 		smp_mb__after_atomic();
-		wake_up_interruptible_poll(&port->wq, EPOLLIN | EPOLLRDNORM);
+		wake(port);
 	}
 }
 
@@ -422,6 +431,44 @@ ssize_t cn_port_read(struct cn_port *port, char __user *buf, size_t count,
 		if (wait_event_interruptible(port->wq, readable(port)))
 			return -ERESTARTSYS;
 	}
+}
+
+/**
+ * cn_port_pop() - take the next record off a port, for in-kernel delivery
+ * @port: the port
+ * @p: out: the event (whose reference passes to the caller) and its key, or
+ *     with @p->ev NULL, a count of events lost
+ *
+ * Return: false when there is nothing to take or the port is shut down.
+ */
+bool cn_port_pop(struct cn_port *port, struct cn_popped *p)
+{
+	bool ret = true;
+
+	memset(p, 0, sizeof(*p));
+	spin_lock(&port->lock);
+	if (port->shutdown) {
+		ret = false;
+	} else if (port->lost_pending && port->lost_pos == port->head) {
+		p->lost = port->lost_pending;
+		p->lost_cluster = port->lost_cluster;
+		p->key = port->lost_key;
+		port->lost_pending = 0;
+		port->nread++;
+	} else if (port->head != port->tail) {
+		struct cn_qent *qe = &port->ring[port->head++ & port->mask];
+
+		p->ev = qe->ev;
+		p->key = qe->key;
+		qe->ev = NULL;
+		port->queued_bytes -= p->ev->rec_len;
+		port->nread++;
+		user_uncharge(port, p->ev->rec_len);
+	} else {
+		ret = false;
+	}
+	spin_unlock(&port->lock);
+	return ret;
 }
 
 /**
