@@ -14,6 +14,8 @@
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
+#include <kunit/visibility.h>
+
 #include "internal.h"
 
 static unsigned int cn_net_id __read_mostly;
@@ -45,6 +47,7 @@ void cn_cluster_put(struct cn_cluster *cl)
 {
 	kref_put(&cl->ref, cluster_release);
 }
+EXPORT_SYMBOL_IF_KUNIT(cn_cluster_put);
 
 /**
  * cn_cluster_get_by_id() - look a cluster up in a namespace
@@ -65,6 +68,7 @@ struct cn_cluster *cn_cluster_get_by_id(struct net *net, u32 id)
 	mutex_unlock(&cnet->lock);
 	return cl;
 }
+EXPORT_SYMBOL_IF_KUNIT(cn_cluster_get_by_id);
 
 static struct cn_cluster *find_name(struct cn_net *cnet, const char *name)
 {
@@ -96,6 +100,7 @@ struct cn_cluster *cn_cluster_get_by_name(struct net *net, const char *name)
 	mutex_unlock(&cnet->lock);
 	return cl;
 }
+EXPORT_SYMBOL_IF_KUNIT(cn_cluster_get_by_name);
 
 static void cluster_count(struct cn_cluster *cl, const struct cn_counts *c)
 {
@@ -231,6 +236,7 @@ out:
 	mutex_unlock(&cnet->lock);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(cn_cluster_register);
 
 static void cluster_delete(struct cn_net *cnet, struct cn_cluster *cl)
 {
@@ -271,6 +277,7 @@ int cn_cluster_unregister(struct net *net, u32 id, u32 portid)
 	mutex_unlock(&cnet->lock);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(cn_cluster_unregister);
 
 /**
  * cn_cluster_release_portid() - a netlink socket went away
@@ -291,6 +298,7 @@ void cn_cluster_release_portid(struct net *net, u32 portid)
 			set_state(cl, CLUSNOTIFY_CLUSTER_DISCONNECTED, 0);
 	mutex_unlock(&cnet->lock);
 }
+EXPORT_SYMBOL_IF_KUNIT(cn_cluster_release_portid);
 
 static struct cn_object *find_object(struct cn_cluster *cl, u32 type,
 				     const char *key, bool by_id)
@@ -351,6 +359,7 @@ int cn_cluster_object_lookup(struct cn_cluster *cl, u32 type, const char *key,
 	mutex_unlock(&cl->post_lock);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(cn_cluster_object_lookup);
 
 /**
  * cn_cluster_object_set() - add or replace an object in the registry
@@ -394,6 +403,7 @@ out:
 	mutex_unlock(&cl->post_lock);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(cn_cluster_object_set);
 
 /**
  * cn_cluster_object_del() - remove an object from the registry
@@ -418,6 +428,7 @@ int cn_cluster_object_del(struct cn_cluster *cl, u32 type, const char *id)
 	kfree(obj);
 	return obj ? 0 : -ENOENT;
 }
+EXPORT_SYMBOL_IF_KUNIT(cn_cluster_object_del);
 
 /* Strings a producer left out come from the registry's entry. */
 static struct cn_event *build_posted(struct cn_cluster *cl,
@@ -505,6 +516,7 @@ out:
 	kvfree(evs);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(cn_cluster_post);
 
 static int __net_init cn_net_init(struct net *net)
 {

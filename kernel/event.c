@@ -8,6 +8,8 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include <kunit/visibility.h>
+
 #include "internal.h"
 
 static char *put_str(char *p, const char *s, u16 *len)
@@ -66,6 +68,7 @@ struct cn_event *cn_event_build(const struct clusnotify_post_event *d, u16 rec_f
 		memcpy(ev->data + poff - hdr, d->payload, d->payload_len);
 	return ev;
 }
+EXPORT_SYMBOL_IF_KUNIT(cn_event_build);
 
 /**
  * cn_post_event_validate() - check an event a producer posts
@@ -88,6 +91,7 @@ int cn_post_event_validate(const struct clusnotify_post_event *e)
 		return -EINVAL;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(cn_post_event_validate);
 
 /**
  * cn_event_put() - drop a reference to an event
@@ -100,3 +104,4 @@ void cn_event_put(struct cn_event *ev)
 	if (refcount_dec_and_test(&ev->ref))
 		kfree(ev);
 }
+EXPORT_SYMBOL_IF_KUNIT(cn_event_put);

@@ -16,6 +16,8 @@
 #include <linux/string.h>
 #include <linux/timekeeping.h>
 
+#include <kunit/visibility.h>
+
 #include "internal.h"
 
 static const struct cn_type_info cn_types[CLUSNOTIFY_OBJ_MAX + 1] = {
@@ -57,6 +59,7 @@ const struct cn_type_info *cn_type_info(u32 type)
 
 	return type <= CLUSNOTIFY_OBJ_MAX ? &cn_types[type] : &none;
 }
+EXPORT_SYMBOL_IF_KUNIT(cn_type_info);
 
 /**
  * cn_filter_validate() - check a (type, mask) pair a subscriber asks for
@@ -74,6 +77,7 @@ int cn_filter_validate(u32 type, u64 mask)
 		return -EINVAL;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(cn_filter_validate);
 
 /**
  * cn_event_flag_validate() - check the flag of an event a producer posts
@@ -102,6 +106,7 @@ int cn_event_flag_validate(u32 type, u64 flag)
 		return -EINVAL;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(cn_event_flag_validate);
 
 /**
  * cn_string_valid() - check a bounded UTF-8 string
@@ -128,6 +133,7 @@ bool cn_string_valid(const char *s, size_t max)
 	}
 	return true;
 }
+EXPORT_SYMBOL_IF_KUNIT(cn_string_valid);
 
 u32 cn_obj_hash(u32 type, const char *id)
 {
@@ -287,6 +293,7 @@ out_put:
 	cn_cluster_put(cl);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(cn_filter_add);
 
 /**
  * cn_filter_register() - watch one object
@@ -363,6 +370,7 @@ out_put:
 	cn_cluster_put(cl);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(cn_filter_register);
 
 static void handle_close(struct cn_port *port, struct cn_sub *sub, u64 flag)
 {
@@ -435,6 +443,7 @@ int cn_filter_unregister(struct cn_port *port, u32 reg_id)
 	kfree_rcu(sub, rcu);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(cn_filter_unregister);
 
 static void watch_free_rcu(struct rcu_head *rcu)
 {
@@ -479,6 +488,7 @@ void cn_filter_detach_port(struct cn_port *port)
 	port->nfilters = 0;
 	mutex_unlock(&port->cfg_lock);
 }
+EXPORT_SYMBOL_IF_KUNIT(cn_filter_detach_port);
 
 /**
  * cn_filter_match() - queue an event on every port that wants it
@@ -616,3 +626,4 @@ int cn_filter_snapshot(struct cn_port *port)
 	mutex_unlock(&port->cfg_lock);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(cn_filter_snapshot);

@@ -18,6 +18,8 @@
 #include <linux/uaccess.h>
 #include <net/net_namespace.h>
 
+#include <kunit/visibility.h>
+
 #include "internal.h"
 
 /* A LOST record: the header and its __u64 count, no strings but the NULs. */
@@ -96,6 +98,7 @@ err_free:
 	kfree(port);
 	return ERR_PTR(ret);
 }
+EXPORT_SYMBOL_IF_KUNIT(cn_port_create);
 
 static void drain(struct cn_port *port)
 {
@@ -130,6 +133,7 @@ void cn_port_shutdown(struct cn_port *port)
 	spin_unlock(&port->lock);
 	wake_up_interruptible_poll(&port->wq, EPOLLHUP);
 }
+EXPORT_SYMBOL_IF_KUNIT(cn_port_shutdown);
 
 static void port_free_rcu(struct rcu_head *rcu)
 {
@@ -155,6 +159,7 @@ void cn_port_destroy(struct cn_port *port)
 	mutex_destroy(&port->cfg_lock);
 	call_rcu(&port->rcu, port_free_rcu);
 }
+EXPORT_SYMBOL_IF_KUNIT(cn_port_destroy);
 
 static void wake(struct cn_port *port)
 {
@@ -470,6 +475,7 @@ bool cn_port_pop(struct cn_port *port, struct cn_popped *p)
 	spin_unlock(&port->lock);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(cn_port_pop);
 
 /**
  * cn_port_poll() - readiness
@@ -511,6 +517,7 @@ u32 cn_port_bytes_ready(struct cn_port *port)
 	spin_unlock(&port->lock);
 	return n;
 }
+EXPORT_SYMBOL_IF_KUNIT(cn_port_bytes_ready);
 
 /**
  * cn_port_stats() - the port's counters
@@ -539,3 +546,4 @@ void cn_port_stats(struct cn_port *port, struct clusnotify_port_stats *st)
 	st->read = port->nread;
 	spin_unlock(&port->lock);
 }
+EXPORT_SYMBOL_IF_KUNIT(cn_port_stats);
