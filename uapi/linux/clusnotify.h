@@ -485,7 +485,8 @@ struct clusnotify_port_stats {
  * @cluster_id: the cluster the event belongs to
  * @filter_flag: the one flag that fired
  * @key: the user key of the filter or registration that matched
- * @seq: per-cluster sequence number (0 for records the port made itself)
+ * @seq: per-cluster sequence number; a snapshot record carries the number
+ *	of the last event its state reflects; LOST and HANDLE_CLOSE records 0
  * @timestamp_ns: CLOCK_REALTIME when the event was posted
  * @id_len: length of the object id, without its NUL
  * @parent_len: length of the parent id
