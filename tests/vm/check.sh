@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make check` after the build: boots a kernel under QEMU, runs
+# tests/vm/guest-check.sh in it, and sums up its `ok` / `not ok` lines.
+#
+#   tests/vm/check.sh [IMAGE [KO]]
+#     IMAGE  kernel image (or KERNEL=...; default: the newest stock kernel)
+#     KO     the module built for it (or CLUSNOTIFY_KO=...; kernel/clusnotify.ko)
+#   TIER_TIMEOUT (300 s) bounds each tier's run.sh, VM_TIMEOUT (1200 s) the guest.
+#
+# Fails if a test failed, a tier's run.sh failed without saying which test, the
+# guest timed out or crashed, its kernel log has a splat, or no test ran.
+set -euo pipefail
+# shellcheck source=tests/vm/vm.sh
+. "$(dirname "$0")/vm.sh"
+cd "$VM_REPO"
+
+passed=0 failed=0 skipped=0 ran=0
+problems=()
+
+# Per tier of guest-check.sh's output: tier, passed, failed, skipped and the
+# exit status of its run.sh ("none": it has none; "-": no run.sh to exit,
+# "unfinished": the guest stopped before it did).
+tier_table() {
+	awk '
+		/^# vm-tier: / {
+			tier = $3
+			if (!(tier in seen)) { seen[tier] = 1; order[n++] = tier; ex[tier] = "-" }
+			if ($4 == "none") ex[tier] = "none"
+			else if (tier != "module") ex[tier] = "unfinished"
+			next
+		}
+		/^# vm-tier-exit: / { ex[$3] = $4; next }
+		/^not ok - / { fail[tier]++; next }
+		/^ok - / {
+			if (tolower($0) ~ /#[ \t]*skip/) skip[tier]++; else pass[tier]++
+			next
+		}
+		END {
+			for (i = 0; i < n; i++) {
+				t = order[i]
+				printf "%s %d %d %d %s\n", t, pass[t], fail[t], skip[t], ex[t]
+			}
+		}
+	' "$1"
+}
+
+# Runs guest-check.sh on one kernel and adds its results to the totals.
+check_kernel() {
+	local image=$1 ko=$2 tag tier p f s ex explained=0 counts
+	tag=$(basename "$image")
+	vm_run -k "$image" -o "$VM_CACHE/check-$tag" -C "$VM_REPO" -- \
+		env CLUSNOTIFY_KO="$ko" TIER_TIMEOUT="${TIER_TIMEOUT:-300}" tests/vm/guest-check.sh || true
+
+	echo "check: $tag"
+	while read -r tier p f s ex; do
+		if [ "$ex" = none ]; then
+			echo "check:   $tier: no run.sh"
+			continue
+		fi
+		counts="$p passed, $f failed"
+		[ "$s" = 0 ] || counts="$counts, $s skipped"
+		echo "check:   $tier: $counts"
+		passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+		explained=$((explained + f))
+		[ "$tier" = module ] || ran=$((ran + p + f))
+		case $ex in
+		0 | -) ;;
+		unfinished) problems+=("$tag: $tier did not finish") explained=1 ;;
+		*) [ "$f" != 0 ] || problems+=("$tag: $tier/run.sh exited $ex without a 'not ok' line") explained=1 ;;
+		esac
+	done < <(tier_table "$VM_RUNDIR/output.log")
+
+	[ "$VM_SPLAT" = 0 ] || problems+=("$tag: the kernel log has a splat (see above)")
+	if [ "$VM_TIMED_OUT" = 1 ]; then
+		problems+=("$tag: the guest timed out")
+	elif [ -z "$VM_STATUS" ]; then
+		problems+=("$tag: the guest reported no exit status (crashed?)")
+	elif [ "$VM_STATUS" != 0 ] && [ "$explained" = 0 ]; then
+		problems+=("$tag: guest-check.sh exited $VM_STATUS without a 'not ok' line")
+	fi
+}
+
+image=${1:-${KERNEL:-}}
+[ -n "$image" ] || image=$(vm_default_kernel)
+check_kernel "$image" "${2:-${CLUSNOTIFY_KO:-kernel/clusnotify.ko}}"
+
+[ "$ran" != 0 ] || problems+=("no test ran")
+for p in "${problems[@]}"; do
+	echo "check: FAIL: $p"
+done
+summary="$passed passed, $failed failed"
+[ "$skipped" = 0 ] || summary="$summary, $skipped skipped"
+echo "$summary"
+[ "$failed" = 0 ] && [ ${#problems[@]} = 0 ]

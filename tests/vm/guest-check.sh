@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Runs inside the guest that tests/vm/check.sh boots: loads the module, runs
+# each test tier's run.sh, unloads the module. A tier's run.sh runs from the
+# repository root with the module loaded, stdin /dev/null, CLUSNOTIFY_KO set to
+# the loaded module's path; it prints `ok - NAME`, `ok - NAME # SKIP why` or
+# `not ok - NAME` once per test program (other lines are free, best begun with
+# "# "), leaves the module loaded, and exits non-zero if any test failed. The
+# "# vm-tier" lines tell check.sh which tier a line belongs to.
+# No -e: every failure here is reported as a test line instead.
+set -uo pipefail
+cd "$(dirname "$0")/../.." || exit 1
+
+ko=${CLUSNOTIFY_KO:-kernel/clusnotify.ko}
+tier_timeout=${TIER_TIMEOUT:-300}
+tiers=(tests/selftests tests/lib tests/e2e)
+
+echo "# vm-tier: module"
+echo "# kernel $(uname -r)"
+if [ ! -f "$ko" ]; then
+	echo "not ok - insmod $ko # no such file: is the module built?"
+	exit 1
+fi
+if ! insmod "$ko"; then
+	echo "not ok - insmod $ko"
+	exit 1
+fi
+echo "ok - insmod $ko"
+case $ko in /*) ;; *) ko=$PWD/$ko ;; esac
+export CLUSNOTIFY_KO=$ko
+
+rc=0
+for tier in "${tiers[@]}"; do
+	if [ ! -x "$tier/run.sh" ]; then
+		echo "# vm-tier: $tier none"
+		continue
+	fi
+	echo "# vm-tier: $tier"
+	trc=0
+	timeout -k 10 "$tier_timeout" "$tier/run.sh" </dev/null || trc=$?
+	if [ "$trc" = 124 ] || [ "$trc" = 137 ]; then
+		echo "not ok - $tier/run.sh # timed out after ${tier_timeout}s"
+	fi
+	echo "# vm-tier-exit: $tier $trc"
+	[ "$trc" = 0 ] || rc=1
+done
+
+echo "# vm-tier: module"
+if rmmod clusnotify; then
+	echo "ok - rmmod clusnotify"
+else
+	echo "not ok - rmmod clusnotify"
+	rc=1
+fi
+exit $rc
