@@ -39,6 +39,7 @@ tools: lib
 
 tests: lib
 	$(Q)$(MAKE) -C tests/selftests
+	$(Q)$(MAKE) -C tests/kapi
 
 deps:
 	$(Q)tests/vm/deps.sh

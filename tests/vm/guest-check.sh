@@ -14,7 +14,7 @@ cd "$(dirname "$0")/../.." || exit 1
 
 ko=${CLUSNOTIFY_KO:-kernel/clusnotify.ko}
 tier_timeout=${TIER_TIMEOUT:-300}
-tiers=(tests/selftests tests/lib tests/e2e)
+tiers=(tests/selftests tests/kapi tests/lib tests/e2e)
 
 echo "# vm-tier: module"
 echo "# kernel $(uname -r)"
