@@ -24,12 +24,21 @@ endif
 
 export KDIR KVER PREFIX DESTDIR V
 
-.PHONY: all module lib tools tests check run bench install dkms-install clean deps
+.PHONY: all module module-debug lib tools tests check run bench install dkms-install clean deps
 
 all: module lib tools tests
 
 module:
 	$(Q)$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+# The module and the test modules for the debug kernel (tests/vm/debug-kernel.sh
+# builds it once and caches it). Kbuild writes objects next to the sources, so
+# this builds from a copy in build/debug, leaving the stock build alone.
+module-debug:
+	$(Q)d=$$(tests/vm/debug-kernel.sh) && mkdir -p build/debug && \
+	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
+		--exclude='*.mod*' --exclude=build Kbuild kernel uapi tests build/debug/ && \
+	$(MAKE) -C $$d M=$(CURDIR)/build/debug modules
 
 lib:
 	$(Q)$(MAKE) -C lib
@@ -45,7 +54,7 @@ deps:
 	$(Q)tests/vm/deps.sh
 
 check: deps
-	$(Q)$(MAKE) all
+	$(Q)$(MAKE) all module-debug
 	$(Q)tests/vm/check.sh
 
 run: deps

@@ -16,7 +16,6 @@
 #include "../selftests/cn_test.h"
 #include "../selftests/cn_nl.h"
 
-#define SAMPLE_KO	"tests/kapi/clusnotify_sample.ko"
 #define SAMPLE_EVENTS	"/sys/kernel/debug/clusnotify_sample/events"
 #define MAX_LINES	64
 
@@ -33,8 +32,11 @@ static int load_sample(const char *cluster)
 	char params[128];
 	int fd, ret;
 
+	/* run.sh names the build of the sample that matches the kernel. */
+	const char *ko = getenv("SAMPLE_KO") ?: "tests/kapi/clusnotify_sample.ko";
+
 	snprintf(params, sizeof(params), "cluster=%s", cluster);
-	fd = open(SAMPLE_KO, O_RDONLY | O_CLOEXEC);
+	fd = open(ko, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	ret = syscall(SYS_finit_module, fd, params, 0);

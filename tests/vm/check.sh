@@ -51,7 +51,8 @@ check_kernel() {
 	local image=$1 ko=$2 tag tier p f s ex explained=0 counts
 	tag=$(basename "$image")
 	vm_run -k "$image" -o "$VM_CACHE/check-$tag" -C "$VM_REPO" -- \
-		env CLUSNOTIFY_KO="$ko" TIER_TIMEOUT="${TIER_TIMEOUT:-300}" tests/vm/guest-check.sh || true
+		env CLUSNOTIFY_KO="$ko" TIER_TIMEOUT="${TIER_TIMEOUT:-300}" \
+		TIERS="${TIERS:-}" tests/vm/guest-check.sh || true
 
 	echo "check: $tag"
 	while read -r tier p f s ex; do
@@ -85,6 +86,16 @@ check_kernel() {
 image=${1:-${KERNEL:-}}
 [ -n "$image" ] || image=$(vm_default_kernel)
 check_kernel "$image" "${2:-${CLUSNOTIFY_KO:-kernel/clusnotify.ko}}"
+
+# The debug kernel (KASAN, lockdep, kmemleak, UBSAN, KUnit, failslab) runs
+# every tier again, plus the KUnit suites and the failslab sweep that only it
+# can run. CHECK_DEBUG=0 leaves it out (for a quick local run only: make
+# check always runs it).
+if [ "${CHECK_DEBUG:-1}" = 1 ] && [ -z "${1:-${KERNEL:-}}" ]; then
+	dbg=$(tests/vm/debug-kernel.sh)
+	TIERS="tests/selftests tests/kapi tests/lib tests/e2e tests/kunit tests/fault" \
+		check_kernel "$dbg/arch/x86/boot/bzImage" "$VM_REPO/build/debug/kernel/clusnotify.ko"
+fi
 
 [ "$ran" != 0 ] || problems+=("no test ran")
 for p in "${problems[@]}"; do

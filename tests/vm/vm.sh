@@ -40,7 +40,7 @@ VM_CACHE=$VM_REPO/build/vm
 
 # Kernel-log lines that fail a run. "Call Trace" is also printed, on purpose,
 # by fault injection (failslab verbose), so those traces are let through.
-VM_SPLAT_RE='BUG:|WARNING:|Oops|Call Trace|possible circular locking|lockdep|INFO: task .* blocked for more than|KASAN|UBSAN|kmemleak:.*unreferenced|suspected memory leak|general protection fault|sleeping function called from invalid context|Kernel panic|detected stalls'
+VM_SPLAT_RE='BUG:|WARNING:|Oops|Call Trace|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|DEBUG_LOCKS_WARN_ON|INFO: task .* blocked for more than|KASAN|UBSAN|kmemleak:.*unreferenced|suspected memory leak|general protection fault|sleeping function called from invalid context|Kernel panic|detected stalls'
 
 # The modules (and what they pull in) that a stock kernel needs to mount the
 # root; a kernel with them built in needs none.
