@@ -77,7 +77,7 @@ static int cn_port_register(struct cn_port *port, void __user *uarg)
 	ret = copy_arg(&r, sizeof(r), uarg);
 	if (ret)
 		return ret;
-	if (r.flags || r.reg_id || !terminated(r.object_id, sizeof(r.object_id)))
+	if (r.flags || !terminated(r.object_id, sizeof(r.object_id)))
 		return -EINVAL;
 	ret = cn_filter_register(port, r.cluster_id, r.object_type,
 				 r.filter_flags, r.key, r.object_id, &reg_id);

@@ -74,12 +74,17 @@ EXPORT_SYMBOL_IF_KUNIT(cn_event_build);
  * cn_post_event_validate() - check an event a producer posts
  * @e: the event
  *
- * Return: 0, or -EINVAL for a flag that is not exactly one postable flag of
- * its type, a string over its bound or not UTF-8, or a payload over
+ * Return: 0, or -EINVAL for an event of an object other than the cluster
+ * without an object id, a flag that is not exactly one postable flag of its
+ * type, a string over its bound or not UTF-8, or a payload over
  * CLUSNOTIFY_PAYLOAD_MAX.
  */
 int cn_post_event_validate(const struct clusnotify_post_event *e)
 {
+	/* Only a cluster's own events may leave the object unnamed. */
+	if (e->object_type != CLUSNOTIFY_OBJ_CLUSTER &&
+	    (!e->object_id || !e->object_id[0]))
+		return -EINVAL;
 	if (cn_event_flag_validate(e->object_type, e->flag) ||
 	    e->payload_len > CLUSNOTIFY_PAYLOAD_MAX ||
 	    (e->payload_len && !e->payload) ||

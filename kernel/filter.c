@@ -202,7 +202,7 @@ static void sub_unlink(struct cn_cluster *cl, struct cn_sub *sub)
 	unsigned int i;
 
 	lockdep_assert_held(&cl->index_lock);
-	if (sub->reg_id) {
+	if (sub->object_id[0]) {
 		hash_del_rcu(&sub->obj_node);
 		return;
 	}
@@ -302,7 +302,9 @@ EXPORT_SYMBOL_IF_KUNIT(cn_filter_add);
  * @type: CLUSNOTIFY_OBJ_*
  * @mask: flags
  * @key: user key
- * @object_id: valid, bounded object id; need not exist yet
+ * @object_id: valid, bounded object id; need not exist yet. Empty watches
+ *	every object of the type, like a filter that can be removed on its own
+ *	(what a registration on a cluster handle needs).
  * @reg_id: out: the registration id
  *
  * Return: 0; -EINVAL, -ENOENT (cluster), -ENOSPC, -ENOMEM, -ESHUTDOWN.
@@ -318,21 +320,19 @@ int cn_filter_register(struct cn_port *port, u32 cluster_id, u32 type,
 	ret = cn_filter_validate(type, mask);
 	if (ret)
 		return ret;
-	if (!object_id[0] || !cn_string_valid(object_id, CLUSNOTIFY_ID_MAX))
+	if (!cn_string_valid(object_id, CLUSNOTIFY_ID_MAX))
 		return -EINVAL;
 
 	cl = cn_cluster_get_by_id(port->net, cluster_id);
 	if (!cl)
 		return -ENOENT;
 
-	sub = kzalloc(sizeof(*sub), GFP_KERNEL_ACCOUNT);
+	sub = sub_alloc_filter(type, object_id[0] ? 0 : mask, key);
 	if (!sub) {
 		ret = -ENOMEM;
 		goto out_put;
 	}
-	sub->type = type;
 	sub->mask = mask;
-	sub->key = key;
 	strscpy(sub->object_id, object_id, sizeof(sub->object_id));
 	sub->hash = cn_obj_hash(type, sub->object_id);
 
@@ -358,7 +358,10 @@ int cn_filter_register(struct cn_port *port, u32 cluster_id, u32 type,
 	sub->watch = w;
 	list_add_tail(&sub->watch_node, &w->subs);
 	mutex_lock(&cl->index_lock);
-	hash_add_rcu(cl->by_obj, &sub->obj_node, sub->hash);
+	if (sub->object_id[0])
+		hash_add_rcu(cl->by_obj, &sub->obj_node, sub->hash);
+	else
+		sub_link_filter(cl, sub);
 	mutex_unlock(&cl->index_lock);
 	port->nsubs++;
 	*reg_id = sub->reg_id;
@@ -576,7 +579,7 @@ static int snapshot_sub(struct cn_port *port, struct cn_cluster *cl,
 		return 0;
 	if (sub->type == CLUSNOTIFY_OBJ_CLUSTER)
 		return snapshot_cluster_state(port, cl, sub);
-	if (sub->reg_id) {
+	if (sub->object_id[0]) {
 		obj = cn_cluster_object_find(cl, sub->type, sub->object_id);
 		return obj ? snapshot_one(port, cl, sub, obj) : 0;
 	}

@@ -385,7 +385,8 @@ struct cn_bitnode {
  * @type: object type
  * @reg_id: registration id, 0 for a cluster-wide filter
  * @hash: hash of (type, object id) for registrations
- * @object_id: the registration's object id
+ * @object_id: the registration's object id; empty for one on every object
+ *	of the type, indexed by flag bit like a filter
  * @watch_node: in watch->subs
  * @obj_node: in cluster->by_obj (registrations)
  * @rcu: freed after a grace period

@@ -372,7 +372,8 @@ CLUSNOTIFY_EXPORT(clusnotify_membership);
  * first: nothing is posted on error.
  *
  * Context: process context; may sleep.
- * Return: 0; -EINVAL for a bad event (a flag that is not exactly one
+ * Return: 0; -E2BIG past CLUSNOTIFY_EVENTS_MAX; -EINVAL for no events or
+ * a bad event (an object other than the cluster without an id, a flag that is not exactly one
  * postable flag of its type, a string over its bound or not UTF-8, a
  * payload over CLUSNOTIFY_PAYLOAD_MAX), -ENOENT if the cluster was
  * deleted, -ENOMEM.
@@ -385,8 +386,10 @@ int clusnotify_post(struct clusnotify_cluster *cl,
 	u64 seq;
 	int ret;
 
-	if (!n || n > CLUSNOTIFY_EVENTS_MAX)
+	if (!n)
 		return -EINVAL;
+	if (n > CLUSNOTIFY_EVENTS_MAX)
+		return -E2BIG;
 	for (i = 0; i < n; i++)
 		if (cn_post_event_validate(&events[i]))
 			return -EINVAL;

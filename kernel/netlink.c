@@ -479,7 +479,8 @@ static int parse_event(const struct nlattr *attr, struct clusnotify_post_event *
 		d->payload_len = nla_len(tb[CLUSNOTIFY_EV_A_PAYLOAD]);
 	}
 	if (cn_post_event_validate(d)) {
-		NL_SET_ERR_MSG_ATTR(extack, attr, "a string is not valid UTF-8");
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "no object id, or a string is not valid UTF-8");
 		return -EINVAL;
 	}
 	return 0;
@@ -505,7 +506,7 @@ static int cn_nl_event_post(struct sk_buff *skb, struct genl_info *info)
 	if (!n || n > CLUSNOTIFY_EVENTS_MAX) {
 		NL_SET_ERR_MSG_ATTR(info->extack, list,
 				    "a batch holds 1 to CLUSNOTIFY_EVENTS_MAX events");
-		return -EINVAL;
+		return n ? -E2BIG : -EINVAL;
 	}
 	descs = kvcalloc(n, sizeof(*descs), GFP_KERNEL);
 	if (!descs)

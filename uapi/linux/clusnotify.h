@@ -42,8 +42,10 @@
  *
  * CLUSNOTIFY_IOC_REGISTER (struct clusnotify_register)
  *	Watches one object (cluster, type, object id) with a mask and a key and
- *	returns a registration id (never 0) in @reg_id. The object need not exist
- *	yet; its id is matched as a string.
+ *	returns a registration id (never 0) in @reg_id (an output: whatever it
+ *	held is ignored). The object need not exist yet; its id is matched as a
+ *	string. An empty id watches every object of the type, as a filter would,
+ *	but can be removed on its own (a registration on a cluster handle).
  *
  * CLUSNOTIFY_IOC_UNREGISTER (struct clusnotify_unregister)
  *	Removes registration @reg_id (-ENOENT if this port has none by that id).
@@ -116,9 +118,12 @@
  *
  * GENERIC NETLINK: family "clusnotify", multicast group "events"
  *
- * Clusters belong to the network namespace of the socket that registers them.
- * Every command that changes state needs CAP_NET_ADMIN; attributes are
- * validated strictly (unknown attributes are refused).
+ * Clusters belong to the network namespace of the socket that registers them
+ * (at most max_net_clusters each, disconnected ones included: -ENOSPC).
+ * Every command that changes state, and joining the "events" group, needs
+ * CAP_NET_ADMIN in the user namespace that owns the network namespace;
+ * attributes are validated strictly (unknown attributes are refused, a value
+ * outside its policy's range is -ERANGE).
  *
  * CLUSNOTIFY_CMD_CLUSTER_REGISTER: CLUSTER_NAME -> reply CLUSTER_ID
  *	The socket becomes the owner; registering a name that is connected
@@ -132,10 +137,14 @@
  * CLUSNOTIFY_CMD_OBJECT_DEL: CLUSTER_ID, OBJECTS (OBJ_TYPE, OBJ_ID only)
  * CLUSNOTIFY_CMD_OBJECT_GET: dump of CLUSTER_ID's objects, one OBJECT each.
  * CLUSNOTIFY_CMD_EVENT_POST: CLUSTER_ID, EVENTS (nest of EVENT nests)
- *	Posts a batch, validated as a whole before any event is delivered. An
- *	event names its object (EV_OBJ_TYPE, EV_FLAG: exactly one bit of the
- *	type's ALL, EV_OBJ_ID, and optionally EV_PARENT_ID, EV_NAME,
- *	EV_TYPE_NAME and EV_PAYLOAD). Strings left out are taken from the
+ *	Posts a batch of 1 to CLUSNOTIFY_EVENTS_MAX events (-E2BIG past it),
+ *	validated as a whole before any event is delivered. An event names its
+ *	object (EV_OBJ_TYPE, EV_FLAG: exactly one bit of the type's ALL,
+ *	EV_OBJ_ID: required but for CLUSTER events, and optionally
+ *	EV_PARENT_ID, EV_NAME, EV_TYPE_NAME and EV_PAYLOAD). The flags the
+ *	module makes itself cannot be posted (-EINVAL): CLUSTER RECONNECT,
+ *	STATE and LOST_NOTIFICATIONS, every type's HANDLE_CLOSE, and the
+ *	registry's SUBTREE scope modifier. Strings left out are taken from the
  *	cluster's object of that id when it has one. A STATE event with a 4-byte
  *	payload also updates that object's state. Each event gets the next
  *	per-cluster sequence number; the reply carries STAT_SEQ of the last one.

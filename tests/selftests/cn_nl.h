@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A small generic netlink client for the selftests. Every call returns 0 or
+ * the -errno the kernel answered with. cn_nl.c implements it with
+ * libnl-genl-3; cn_rawnl.c implements the subset compat32_test needs on a
+ * bare socket (there is no i386 libnl).
+ */
+#ifndef CN_NL_H
+#define CN_NL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <linux/clusnotify.h>
+
+struct cn_nl;
+struct nl_msg;
+
+/* A cluster as CLUSNOTIFY_CMD_CLUSTER_GET describes it. */
+struct cn_cluster {
+	uint32_t id;
+	uint32_t state;
+	char name[CLUSNOTIFY_CLUSTER_NAME_MAX];
+	bool has_stats;
+	uint64_t seq, posted, matched, delivered, lost;
+	uint32_t objects, ports, reconnects;
+};
+
+/* An object to set or delete; NULL strings and !has_state are left out. */
+struct cn_object {
+	uint32_t type;
+	const char *id;
+	const char *name;
+	const char *parent;
+	const char *type_name;
+	bool has_state;
+	int32_t state;
+};
+
+/* An object as CLUSNOTIFY_CMD_OBJECT_GET describes it. */
+struct cn_object_out {
+	uint32_t type;
+	bool has_state;
+	int32_t state;
+	char id[CLUSNOTIFY_ID_MAX];
+	char name[CLUSNOTIFY_NAME_MAX];
+	char parent[CLUSNOTIFY_ID_MAX];
+	char type_name[CLUSNOTIFY_TYPE_NAME_MAX];
+};
+
+/* An event to post; NULL strings and a NULL payload are left out. */
+struct cn_event {
+	uint32_t type;
+	uint64_t flag;
+	const char *id;
+	const char *parent;
+	const char *name;
+	const char *type_name;
+	const void *payload;
+	uint32_t payload_len;
+};
+
+/* A CLUSNOTIFY_CMD_EVENT multicast message. */
+struct cn_mc_event {
+	uint8_t cmd;
+	uint32_t cluster_id;
+	uint32_t type;
+	uint64_t flag;
+	bool has_seq, has_ts;
+	uint64_t seq, ts;
+	char id[CLUSNOTIFY_ID_MAX];
+	char parent[CLUSNOTIFY_ID_MAX];
+	char name[CLUSNOTIFY_NAME_MAX];
+	char type_name[CLUSNOTIFY_TYPE_NAME_MAX];
+	uint32_t payload_len;
+	unsigned char payload[CLUSNOTIFY_PAYLOAD_MAX];
+};
+
+/* NULL with errno set if the socket or the family is not there. */
+struct cn_nl *cn_nl_open(void);
+void cn_nl_close(struct cn_nl *nl);
+int cn_nl_family(struct cn_nl *nl);
+
+int cn_nl_cluster_register(struct cn_nl *nl, const char *name, uint32_t *id);
+int cn_nl_cluster_unregister(struct cn_nl *nl, uint32_t id);
+/* By id if id is non-zero, else by name. */
+int cn_nl_cluster_get(struct cn_nl *nl, uint32_t id, const char *name,
+		      struct cn_cluster *out);
+int cn_nl_cluster_dump(struct cn_nl *nl, struct cn_cluster *out, int max,
+		       int *n);
+
+int cn_nl_object_set(struct cn_nl *nl, uint32_t cid,
+		     const struct cn_object *objs, int n);
+int cn_nl_object_del(struct cn_nl *nl, uint32_t cid,
+		     const struct cn_object *objs, int n);
+int cn_nl_object_dump(struct cn_nl *nl, uint32_t cid,
+		      struct cn_object_out *out, int max, int *n);
+
+/* last_seq, if not NULL, gets the reply's STAT_SEQ (0 if it had none). */
+int cn_nl_post(struct cn_nl *nl, uint32_t cid, const struct cn_event *evs,
+	       int n, uint64_t *last_seq);
+int cn_nl_post1(struct cn_nl *nl, uint32_t cid, uint32_t type, uint64_t flag,
+		const char *id);
+/* A STATE-like event with a 4-byte payload. */
+int cn_nl_post_state(struct cn_nl *nl, uint32_t cid, uint32_t type,
+		     uint64_t flag, const char *id, int32_t state);
+
+/* Joins the "events" group; this socket then only receives. */
+int cn_nl_subscribe(struct cn_nl *nl);
+/* 0, or -ETIMEDOUT if nothing came in timeout_ms. */
+int cn_nl_recv_event(struct cn_nl *nl, struct cn_mc_event *ev, int timeout_ms);
+
+/* For hand-made messages (libnl only): a message for cmd with flags. */
+struct nl_msg *cn_nl_msg(struct cn_nl *nl, uint8_t cmd, int flags);
+/* Sends msg (and frees it); valid is called for each reply message. */
+int cn_nl_call(struct cn_nl *nl, struct nl_msg *msg,
+	       int (*valid)(struct nl_msg *, void *), void *arg);
+
+#endif /* CN_NL_H */
