@@ -46,9 +46,10 @@ lib:
 tools: lib
 	$(Q)$(MAKE) -C tools
 
-tests: lib
+tests: lib tools
 	$(Q)$(MAKE) -C tests/selftests
 	$(Q)$(MAKE) -C tests/kapi
+	$(Q)$(MAKE) -C tests/lib
 
 deps:
 	$(Q)tests/vm/deps.sh
@@ -81,3 +82,5 @@ clean:
 	$(Q)$(MAKE) -C lib clean
 	$(Q)$(MAKE) -C tools clean
 	$(Q)$(MAKE) -C tests/selftests clean
+	$(Q)$(MAKE) -C tests/lib clean
+	$(Q)$(MAKE) -C tests/kapi clean

@@ -1,0 +1,446 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The native port: ioctls, the read buffer and the wait.
+ */
+#include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "clusnotify.h"
+#include "internal.h"
+
+#define PORT_BUF_SIZE	(64 * 1024)
+
+/*
+ * @lock guards the buffer: records [@head, @tail) of @buf are read from the
+ * kernel and not yet consumed. It is held from a successful peek to its
+ * consume or release, and never across a blocking call.
+ */
+struct clusnotify_port {
+	int fd;
+	atomic_bool shut;
+	pthread_mutex_t lock;
+	size_t head;
+	size_t tail;
+	unsigned char buf[PORT_BUF_SIZE];
+};
+
+static_assert(PORT_BUF_SIZE >= CLUSNOTIFY_RECORD_MAX, "buffer holds any record");
+
+static int port_new(struct clusnotify_port **portp, int fd)
+{
+	struct clusnotify_port *port;
+	int ret;
+
+	port = malloc(sizeof(*port));
+	if (!port)
+		return -ENOMEM;
+	ret = pthread_mutex_init(&port->lock, NULL);
+	if (ret) {
+		free(port);
+		return -ret;
+	}
+	port->fd = fd;
+	atomic_init(&port->shut, false);
+	port->head = port->tail = 0;
+	*portp = port;
+	return 0;
+}
+
+__cn_public int clusnotify_port_open(struct clusnotify_port **portp)
+{
+	int fd, ret;
+
+	if (!portp)
+		return -EINVAL;
+	fd = open("/dev/" CLUSNOTIFY_DEVICE_NAME, O_RDWR | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	ret = port_new(portp, fd);
+	if (ret)
+		close(fd);
+	return ret;
+}
+
+__cn_public int clusnotify_port_attach(struct clusnotify_port **portp, int fd)
+{
+	int fl;
+
+	if (!portp || fd < 0)
+		return -EINVAL;
+	fl = fcntl(fd, F_GETFL);
+	if (fl < 0)
+		return -errno;
+	if (!(fl & O_NONBLOCK) && fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+		return -errno;
+	return port_new(portp, fd);
+}
+
+__cn_public void clusnotify_port_close(struct clusnotify_port *port)
+{
+	if (!port)
+		return;
+	close(port->fd);
+	pthread_mutex_destroy(&port->lock);
+	free(port);
+}
+
+__cn_public int clusnotify_port_fd(const struct clusnotify_port *port)
+{
+	return port ? port->fd : -EINVAL;
+}
+
+static int xioctl(struct clusnotify_port *port, unsigned long req, void *arg)
+{
+	if (!port)
+		return -EINVAL;
+	return ioctl(port->fd, req, arg) < 0 ? -errno : 0;
+}
+
+__cn_public int clusnotify_port_shutdown(struct clusnotify_port *port)
+{
+	if (!port)
+		return -EINVAL;
+	atomic_store(&port->shut, true);
+	return xioctl(port, CLUSNOTIFY_IOC_SHUTDOWN, NULL);
+}
+
+__cn_public int clusnotify_port_stats(struct clusnotify_port *port,
+				      struct clusnotify_port_stats *stats)
+{
+	if (!stats)
+		return -EINVAL;
+	memset(stats, 0, sizeof(*stats));
+	stats->size = sizeof(*stats);
+	return xioctl(port, CLUSNOTIFY_IOC_GET_STATS, stats);
+}
+
+__cn_public int clusnotify_add_filters(struct clusnotify_port *port,
+				       uint32_t cluster_id,
+				       const struct clusnotify_filter *filters,
+				       unsigned int count, uint64_t key)
+{
+	struct clusnotify_add_filters arg = {
+		.size = sizeof(arg),
+		.cluster_id = cluster_id,
+		.count = count,
+		.key = key,
+		.filters = (uintptr_t)filters,
+	};
+
+	if (!filters && count)
+		return -EINVAL;
+	return xioctl(port, CLUSNOTIFY_IOC_ADD_FILTERS, &arg);
+}
+
+static int copy_string(char *dst, size_t size, const char *src)
+{
+	size_t len;
+
+	if (!src)
+		return -EINVAL;
+	len = strlen(src);
+	if (len >= size)
+		return -ENAMETOOLONG;
+	memcpy(dst, src, len + 1);
+	return 0;
+}
+
+__cn_public int clusnotify_register(struct clusnotify_port *port,
+				    uint32_t cluster_id, uint32_t object_type,
+				    const char *object_id, uint64_t mask,
+				    uint64_t key, uint64_t *reg_id)
+{
+	struct clusnotify_register arg = {
+		.size = sizeof(arg),
+		.cluster_id = cluster_id,
+		.object_type = object_type,
+		.filter_flags = mask,
+		.key = key,
+	};
+	int ret;
+
+	ret = copy_string(arg.object_id, sizeof(arg.object_id), object_id);
+	if (ret)
+		return ret;
+	ret = xioctl(port, CLUSNOTIFY_IOC_REGISTER, &arg);
+	if (!ret && reg_id)
+		*reg_id = arg.reg_id;
+	return ret;
+}
+
+__cn_public int clusnotify_unregister(struct clusnotify_port *port,
+				      uint64_t reg_id)
+{
+	struct clusnotify_unregister arg = {
+		.size = sizeof(arg),
+		.reg_id = reg_id,
+	};
+
+	return xioctl(port, CLUSNOTIFY_IOC_UNREGISTER, &arg);
+}
+
+__cn_public int clusnotify_snapshot(struct clusnotify_port *port)
+{
+	return xioctl(port, CLUSNOTIFY_IOC_SNAPSHOT, NULL);
+}
+
+__cn_public int clusnotify_get_cluster(struct clusnotify_port *port,
+				       const char *name,
+				       struct clusnotify_cluster_info *info)
+{
+	int ret;
+
+	if (!info)
+		return -EINVAL;
+	memset(info, 0, sizeof(*info));
+	info->size = sizeof(*info);
+	ret = copy_string(info->name, sizeof(info->name), name ? name : "");
+	if (ret)
+		return ret;
+	return xioctl(port, CLUSNOTIFY_IOC_GET_CLUSTER, info);
+}
+
+__cn_public int clusnotify_get_object(struct clusnotify_port *port,
+				      uint32_t cluster_id, uint32_t object_type,
+				      const char *name_or_id, unsigned int flags,
+				      struct clusnotify_object_info *info)
+{
+	int ret;
+
+	if (!info || (flags & ~CLUSNOTIFY_OBJECT_BY_ID))
+		return -EINVAL;
+	memset(info, 0, sizeof(*info));
+	info->size = sizeof(*info);
+	info->flags = flags;
+	info->cluster_id = cluster_id;
+	info->object_type = object_type;
+	if (flags & CLUSNOTIFY_OBJECT_BY_ID)
+		ret = copy_string(info->id, sizeof(info->id), name_or_id);
+	else
+		ret = copy_string(info->name, sizeof(info->name), name_or_id);
+	if (ret)
+		return ret;
+	return xioctl(port, CLUSNOTIFY_IOC_GET_OBJECT, info);
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t __cn_deadline(int64_t timeout_ms)
+{
+	return timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+}
+
+/* Milliseconds left before @deadline for poll(): -1 forever, 0 expired. */
+static int remaining(int64_t deadline)
+{
+	int64_t left;
+
+	if (deadline < 0)
+		return -1;
+	left = deadline - now_ms();
+	if (left <= 0)
+		return 0;
+	return left > 1000000 ? 1000000 : (int)left;
+}
+
+/*
+ * Waits until the kernel queue is readable. 0 ready, -ETIMEDOUT, -ESHUTDOWN,
+ * or the error of poll(). An expired deadline still polls once, so a zero
+ * timeout reports what is queued.
+ */
+static int wait_readable(struct clusnotify_port *port, int64_t deadline)
+{
+	struct pollfd pfd = { .fd = port->fd, .events = POLLIN };
+	int n;
+
+	for (;;) {
+		if (atomic_load(&port->shut))
+			return -ESHUTDOWN;
+		n = poll(&pfd, 1, remaining(deadline));
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			return -ETIMEDOUT;
+		if (pfd.revents & POLLIN)
+			return 0;
+		if (pfd.revents & POLLHUP)
+			return -ESHUTDOWN;
+		if (pfd.revents & POLLNVAL)
+			return -EBADF;
+		return -EIO;
+	}
+}
+
+static bool record_valid(const struct clusnotify_record *rec, size_t avail)
+{
+	size_t strings;
+
+	if (avail < sizeof(*rec) || rec->len > avail || rec->len % 8 ||
+	    rec->hdr_len < sizeof(*rec) || rec->hdr_len > rec->len)
+		return false;
+	strings = (size_t)rec->hdr_len + rec->id_len + rec->parent_len +
+		  rec->name_len + rec->type_len + 4;
+	if (strings > rec->len)
+		return false;
+	if (rec->payload_len &&
+	    (rec->payload_off < strings ||
+	     (uint64_t)rec->payload_off + rec->payload_len > rec->len))
+		return false;
+	return true;
+}
+
+static const char *take_string(const char **p, uint16_t len)
+{
+	const char *s = *p;
+
+	*p += len + 1;
+	return s[len] == '\0' ? s : NULL;
+}
+
+static int parse(const unsigned char *buf, size_t avail,
+		 struct clusnotify_event *ev)
+{
+	const struct clusnotify_record *rec = (const void *)buf;
+	const char *p;
+
+	if (!record_valid(rec, avail))
+		return -EPROTO;
+	p = (const char *)buf + rec->hdr_len;
+	ev->object_id = take_string(&p, rec->id_len);
+	ev->parent_id = take_string(&p, rec->parent_len);
+	ev->name = take_string(&p, rec->name_len);
+	ev->type_name = take_string(&p, rec->type_len);
+	if (!ev->object_id || !ev->parent_id || !ev->name || !ev->type_name)
+		return -EPROTO;
+	ev->id_len = rec->id_len;
+	ev->parent_len = rec->parent_len;
+	ev->name_len = rec->name_len;
+	ev->type_len = rec->type_len;
+	ev->object_type = rec->object_type;
+	ev->cluster_id = rec->cluster_id;
+	ev->filter_flag = rec->filter_flag;
+	ev->key = rec->key;
+	ev->seq = rec->seq;
+	ev->timestamp_ns = rec->timestamp_ns;
+	ev->flags = rec->flags;
+	ev->payload_len = rec->payload_len;
+	ev->payload = rec->payload_len ? buf + rec->payload_off : NULL;
+	return 0;
+}
+
+/*
+ * With @port->lock held: makes the head record available, reading the kernel
+ * queue if the buffer is empty. 0, -EAGAIN if nothing is queued, or an error.
+ */
+static int fill(struct clusnotify_port *port)
+{
+	ssize_t n;
+
+	if (port->head < port->tail)
+		return 0;
+	port->head = port->tail = 0;
+	do
+		n = read(port->fd, port->buf, sizeof(port->buf));
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return errno == EAGAIN ? -EAGAIN : -errno;
+	if (n == 0)
+		return -ESHUTDOWN;
+	port->tail = n;
+	return 0;
+}
+
+int __cn_peek_until(struct clusnotify_port *port, struct clusnotify_event *ev,
+		    int64_t deadline)
+{
+	int ret;
+
+	if (!port || !ev)
+		return -EINVAL;
+	for (;;) {
+		if (atomic_load(&port->shut))
+			return -ESHUTDOWN;
+		pthread_mutex_lock(&port->lock);
+		ret = fill(port);
+		if (!ret) {
+			ret = parse(port->buf + port->head,
+				    port->tail - port->head, ev);
+			if (!ret)
+				return 0;
+			port->head = port->tail;	/* drop what cannot be parsed */
+		}
+		pthread_mutex_unlock(&port->lock);
+		if (ret != -EAGAIN)
+			return ret;
+		ret = wait_readable(port, deadline);
+		if (ret)
+			return ret;
+	}
+}
+
+__cn_public int clusnotify_peek_event(struct clusnotify_port *port,
+				      struct clusnotify_event *ev,
+				      int64_t timeout_ms)
+{
+	return __cn_peek_until(port, ev, __cn_deadline(timeout_ms));
+}
+
+__cn_public void clusnotify_consume_event(struct clusnotify_port *port)
+{
+	const struct clusnotify_record *rec;
+
+	rec = (const void *)(port->buf + port->head);
+	port->head += rec->len;
+	pthread_mutex_unlock(&port->lock);
+}
+
+__cn_public void clusnotify_release_event(struct clusnotify_port *port)
+{
+	pthread_mutex_unlock(&port->lock);
+}
+
+__cn_public int clusnotify_read_event(struct clusnotify_port *port,
+				      struct clusnotify_event *ev,
+				      int64_t timeout_ms)
+{
+	int ret;
+
+	ret = clusnotify_peek_event(port, ev, timeout_ms);
+	if (!ret)
+		clusnotify_consume_event(port);
+	return ret;
+}
+
+__cn_public int clusnotify_wait(struct clusnotify_port *port, int64_t timeout_ms)
+{
+	int64_t deadline = __cn_deadline(timeout_ms);
+	bool buffered;
+
+	if (!port)
+		return -EINVAL;
+	pthread_mutex_lock(&port->lock);
+	buffered = port->head < port->tail;
+	pthread_mutex_unlock(&port->lock);
+	if (atomic_load(&port->shut))
+		return -ESHUTDOWN;
+	return buffered ? 0 : wait_readable(port, deadline);
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * UTF-8 to and from UTF-16 (see utf16.c).
+ */
+#ifndef LIBCLUSNOTIFY_UTF16_H
+#define LIBCLUSNOTIFY_UTF16_H
+
+#include <stddef.h>
+#include <uchar.h>
+
+/*
+ * Converts @len bytes of UTF-8 at @s; malformed bytes become U+FFFD. Returns
+ * the UTF-16 units the text takes without a terminator; writes them and a
+ * NUL to @out (unaligned is fine) only if @cap units hold them all.
+ */
+size_t __cn_utf8_to_utf16(const char *s, size_t len, void *out, size_t cap);
+/*
+ * Converts NUL-terminated UTF-16 into @cap bytes at @out, NUL-terminated.
+ * Returns the length, -EINVAL for an unpaired surrogate, or -ENAMETOOLONG.
+ */
+int __cn_utf16_to_utf8(const char16_t *s, char *out, size_t cap);
+
+#endif /* LIBCLUSNOTIFY_UTF16_H */

@@ -1,0 +1,201 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+#
+# The clusnotify CLI end to end: a feeder owns a cluster, `watch --json` runs
+# in one process, `post` in others; the JSON is parsed and checked. Also the
+# exit codes, --help, SIGINT, clusters/objects/stats.
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+CLI = os.environ.get("CLUSNOTIFY_CLI", "tools/clusnotify")
+
+
+def fail(msg):
+    print(f"# cli_e2e: {msg}")
+    sys.exit(1)
+
+
+def check(cond, msg):
+    if not cond:
+        fail(msg)
+
+
+def cli(*args, stdin=None):
+    return subprocess.run([CLI, *args], capture_output=True, text=True,
+                          timeout=30, stdin=stdin)
+
+
+def readline(proc, timeout=20.0):
+    ready, _, _ = select.select([proc.stdout], [], [], timeout)
+    check(ready, "no output in time")
+    line = proc.stdout.readline()
+    check(line, f"{proc.args} ended early")
+    return line
+
+
+class Feeder:
+    def __init__(self, name):
+        self.name = name
+        self.n = 0
+        self.proc = subprocess.Popen([CLI, "feed", "--cluster", name, "-"],
+                                     stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, text=True)
+        self.sync()
+
+    def send(self, *lines):
+        for line in lines:
+            self.proc.stdin.write(line + "\n")
+
+    def sync(self):
+        self.n += 1
+        self.send(f"echo sync-{self.n}")
+        self.proc.stdin.flush()
+        while readline(self.proc).strip() != f"sync-{self.n}":
+            pass
+
+    def stop(self):
+        self.proc.stdin.close()
+        check(self.proc.wait(timeout=30) == 0, "the feeder failed")
+
+
+def watch(*args):
+    return subprocess.Popen([CLI, "watch", *args], stdout=subprocess.PIPE,
+                            text=True)
+
+
+def test_usage():
+    r = cli()
+    check(r.returncode == 2, "no command: not 2")
+    r = cli("--help")
+    check(r.returncode == 0 and "Usage" in r.stdout, "--help")
+    check(cli("bogus").returncode == 2, "unknown command: not 2")
+    for sub in ("watch", "post", "feed", "clusters", "objects", "stats"):
+        r = cli(sub, "--help")
+        check(r.returncode == 0 and r.stdout.startswith("Usage: clusnotify " + sub),
+              f"{sub} --help")
+        r = cli(sub, "--no-such-option")
+        check(r.returncode == 2, f"{sub} with a bad option: {r.returncode}")
+    check(cli("post", "--type", "node").returncode == 2, "post without --flag")
+    check(cli("post", "--type", "bogus", "--flag", "state", "--id", "x").returncode == 2,
+          "post with a bad type")
+    check(cli("feed").returncode == 2, "feed without --cluster")
+    check(cli("watch", "node:bogus").returncode == 2, "watch with a bad flag")
+    check(cli("post", "--cluster", "no-such-cluster", "--type", "node", "--flag",
+              "state", "--id", "x").returncode == 1, "post to no cluster: not 1")
+    check(cli("watch", "--cluster", "no-such-cluster").returncode == 1,
+          "watch of no cluster: not 1")
+
+
+def test_events(feeder):
+    name = feeder.name
+    w = watch("--cluster", name, "--json", "--ready", "--count", "5",
+              "--timeout", "30000", "node", "group", "resource:state")
+    check(json.loads(readline(w)) == {"ready": True}, "watch not ready")
+
+    r = cli("post", "--cluster", name, "--type", "node", "--flag", "state",
+            "--id", "n1", "--payload", "u32:1")
+    check(r.returncode == 0, f"post: {r.returncode} {r.stderr}")
+    with tempfile.NamedTemporaryFile("w", suffix=".batch") as f:
+        f.write("# a batch\n"
+                "event group g1 state payload=state:failed\n"
+                "resource r1 state payload=u32:129\n"
+                "resource r1 common_property\n"
+                "node n1 common_property payload=hex:00ff name=\"renamed node\"\n"
+                "node n1 state payload=state:up\n")
+        f.flush()
+        r = cli("post", "--cluster", name, "--batch", f.name, "--verbose")
+        check(r.returncode == 0 and "posted 5 events" in r.stdout,
+              f"post --batch: {r.returncode} {r.stdout} {r.stderr}")
+
+    events = [json.loads(readline(w)) for _ in range(5)]
+    check(w.wait(timeout=30) == 0, "watch --count did not exit 0")
+    e = events[0]
+    check(e["cluster"] == name and e["type"] == "NODE" and e["flag"] == "STATE"
+          and e["id"] == "n1" and e["name"] == "node-one" and e["value"] == 1
+          and e["payload"] == "01000000" and not e["snapshot"], f"event 0: {e}")
+    check(events[1]["type"] == "GROUP" and events[1]["value"] == 2
+          and events[1]["parent"] == "n1", f"event 1: {events[1]}")
+    check(events[2]["type"] == "RESOURCE" and events[2]["value"] == 129
+          and events[2]["type_name"] == "IPAddress", f"event 2: {events[2]}")
+    # resource common_property is filtered out by resource:state
+    check(events[3]["flag"] == "COMMON_PROPERTY" and events[3]["payload"] == "00ff"
+          and events[3]["name"] == "renamed node", f"event 3: {events[3]}")
+    check(events[4]["value"] == 0, f"event 4: {events[4]}")
+    seqs = [e["seq"] for e in events]
+    check(seqs == sorted(seqs) and seqs[4] - seqs[0] == 5, f"seqs {seqs}")
+
+
+def test_snapshot_sigint_stats(feeder):
+    name = feeder.name
+    w = watch("--cluster", name, "--json", "--snapshot", "--object", "group:g1:state")
+    e = json.loads(readline(w))
+    check(e["snapshot"] and e["type"] == "GROUP" and e["id"] == "g1"
+          and e["value"] == 2, f"snapshot: {e}")
+
+    fd = None
+    for n in os.listdir(f"/proc/{w.pid}/fd"):
+        if os.readlink(f"/proc/{w.pid}/fd/{n}") == "/dev/clusnotify":
+            fd = n
+    check(fd is not None, "no port fd in the watcher")
+    r = cli("stats", "--pid", str(w.pid), "--fd", fd, "--json")
+    check(r.returncode == 0, f"stats --pid: {r.returncode} {r.stderr}")
+    st = json.loads(r.stdout)
+    check(st["registrations"] == 1 and st["filters"] == 0 and st["read"] == 1
+          and st["matched"] == st["delivered"] + st["lost"], f"port stats {st}")
+
+    # The human format, then a clean exit on SIGINT.
+    w.send_signal(signal.SIGINT)
+    check(w.wait(timeout=10) == 0, "watch did not exit 0 on SIGINT")
+    h = watch("--cluster", name)
+    time.sleep(0.5)
+    h.send_signal(signal.SIGTERM)
+    check(h.wait(timeout=10) == 0, "watch did not exit 0 on SIGTERM")
+
+    r = cli("clusters", "--json")
+    check(r.returncode == 0, "clusters")
+    mine = [json.loads(l) for l in r.stdout.splitlines()]
+    mine = [c for c in mine if c["name"] == name]
+    check(len(mine) == 1 and mine[0]["state"] == "connected"
+          and mine[0]["posted"] >= 6 and mine[0]["objects"] == 3, f"clusters {mine}")
+    r = cli("clusters")
+    check(r.returncode == 0 and name in r.stdout, "clusters, human")
+    r = cli("objects", "--cluster", name, "--json")
+    objs = {o["id"]: o for o in map(json.loads, r.stdout.splitlines())}
+    check(r.returncode == 0 and set(objs) == {"n1", "g1", "r1"}, f"objects {objs}")
+    check(objs["r1"]["type"] == "RESOURCE" and objs["r1"]["parent"] == "g1"
+          and objs["r1"]["state"] == 129, f"r1 {objs['r1']}")
+    r = cli("stats", "--cluster", name, "--json")
+    st = json.loads(r.stdout)
+    check(r.returncode == 0 and st["matched"] == st["delivered"] + st["lost"],
+          f"cluster stats {st}")
+    check(cli("objects", "--cluster", "no-such-cluster").returncode == 1,
+          "objects of no cluster")
+
+
+def main():
+    if not os.path.exists("/dev/clusnotify"):
+        print("# SKIP no /dev/clusnotify")
+        sys.exit(77)
+    test_usage()
+    feeder = Feeder(f"e2e-{os.getpid()}")
+    feeder.send("object node n1 node-one state=up",
+                "object group g1 web parent=n1 state=online",
+                "object resource r1 web-ip parent=g1 type=IPAddress state=online")
+    feeder.sync()
+    test_events(feeder)
+    test_snapshot_sigint_stats(feeder)
+    feeder.stop()
+    r = cli("clusters", "--json")
+    mine = [c for c in map(json.loads, r.stdout.splitlines())
+            if c["name"] == feeder.name]
+    check(mine and mine[0]["state"] == "disconnected", f"after the feeder {mine}")
+
+
+if __name__ == "__main__":
+    main()

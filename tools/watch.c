@@ -1,0 +1,392 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * clusnotify watch: subscribe through the native library and print.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <clusnotify.h>
+
+#include "cli.h"
+
+static const char watch_usage[] =
+	"watch [--cluster NAME] [--object TYPE:ID[:FLAGS]]... [--key N]\n"
+	"        [--snapshot] [--json] [--count N] [--timeout MS] [--ready]\n"
+	"        [TYPE[:FLAGS]]...\n"
+	"\n"
+	"Prints the events of a cluster (default: the local one) as they come,\n"
+	"one per line, until SIGINT or SIGTERM. TYPE[:FLAGS] filters by object\n"
+	"type and flag names (FLAGS: names joined by ',', or ALL); with neither\n"
+	"filters nor --object, every type is watched.\n"
+	"\n"
+	"  -c, --cluster NAME        the cluster to watch\n"
+	"  -o, --object TYPE:ID[:FLAGS]  watch one object (default flags: ALL)\n"
+	"  -k, --key N               the key of the filters and registrations\n"
+	"  -s, --snapshot            print the current state of what is watched first\n"
+	"  -j, --json                one JSON object per line\n"
+	"  -n, --count N             exit after N events\n"
+	"  -t, --timeout MS          exit after MS milliseconds\n"
+	"  -r, --ready               print a line (\"ready\") once subscribed\n"
+	"  -h, --help                this text\n";
+
+struct watch {
+	struct clusnotify_port *port;
+	struct clusnotify_cluster_info cluster;
+	bool json;
+};
+
+static void hex(const void *p, size_t len)
+{
+	const unsigned char *b = p;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		printf("%02x", b[i]);
+}
+
+static void print_json(const struct watch *w, const struct clusnotify_event *ev)
+{
+	const char *type = clusnotify_type_name(ev->object_type);
+	const char *flag = clusnotify_flag_name(ev->object_type, ev->filter_flag);
+
+	fputs("{\"cluster\":", stdout);
+	json_string(w->cluster.name);
+	printf(",\"cluster_id\":%" PRIu32 ",\"seq\":%" PRIu64
+	       ",\"timestamp_ns\":%" PRIu64 ",\"type\":",
+	       ev->cluster_id, ev->seq, ev->timestamp_ns);
+	json_string(type ? type : "?");
+	fputs(",\"flag\":", stdout);
+	if (flag)
+		json_string(flag);
+	else
+		printf("\"0x%" PRIx64 "\"", ev->filter_flag);
+	printf(",\"key\":%" PRIu64 ",\"id\":", ev->key);
+	json_string(ev->object_id);
+	fputs(",\"name\":", stdout);
+	json_string(ev->name);
+	fputs(",\"parent\":", stdout);
+	json_string(ev->parent_id);
+	fputs(",\"type_name\":", stdout);
+	json_string(ev->type_name);
+	fputs(",\"payload\":\"", stdout);
+	hex(ev->payload, ev->payload_len);
+	putchar('"');
+	if (ev->payload_len == 4) {
+		int32_t v;
+
+		memcpy(&v, ev->payload, sizeof(v));
+		printf(",\"value\":%" PRId32, v);
+	} else if (ev->payload_len == 8) {
+		uint64_t v;
+
+		memcpy(&v, ev->payload, sizeof(v));
+		printf(",\"value\":%" PRIu64, v);
+	}
+	printf(",\"snapshot\":%s,\"lost\":%s,\"synthetic\":%s}\n",
+	       ev->flags & CLUSNOTIFY_RECORD_SNAPSHOT ? "true" : "false",
+	       ev->flags & CLUSNOTIFY_RECORD_LOST ? "true" : "false",
+	       ev->flags & CLUSNOTIFY_RECORD_SYNTHETIC ? "true" : "false");
+}
+
+static void print_human(const struct watch *w, const struct clusnotify_event *ev)
+{
+	const char *type = clusnotify_type_name(ev->object_type);
+	const char *flag = clusnotify_flag_name(ev->object_type, ev->filter_flag);
+	time_t t = ev->timestamp_ns / 1000000000;
+	char when[32] = "-";
+	struct tm tm;
+
+	if (ev->timestamp_ns && localtime_r(&t, &tm))
+		strftime(when, sizeof(when), "%H:%M:%S", &tm);
+	printf("%s.%03u %s #%" PRIu64 " %s %s", when,
+	       (unsigned int)(ev->timestamp_ns / 1000000 % 1000),
+	       w->cluster.name, ev->seq, type ? type : "?", flag ? flag : "?");
+	if (!flag)
+		printf("(0x%" PRIx64 ")", ev->filter_flag);
+	printf(" id=\"%s\"", ev->object_id);
+	if (ev->name_len)
+		printf(" name=\"%s\"", ev->name);
+	if (ev->parent_len)
+		printf(" parent=\"%s\"", ev->parent_id);
+	if (ev->type_len)
+		printf(" type-name=\"%s\"", ev->type_name);
+	if (ev->payload_len == 4) {
+		int32_t v;
+
+		memcpy(&v, ev->payload, sizeof(v));
+		printf(" payload=u32:%" PRId32, v);
+	} else if (ev->payload_len == 8) {
+		uint64_t v;
+
+		memcpy(&v, ev->payload, sizeof(v));
+		printf(" payload=u64:%" PRIu64, v);
+	} else if (ev->payload_len) {
+		fputs(" payload=hex:", stdout);
+		hex(ev->payload, ev->payload_len > 64 ? 64 : ev->payload_len);
+		if (ev->payload_len > 64)
+			fputs("...", stdout);
+	}
+	if (ev->key)
+		printf(" key=%" PRIu64, ev->key);
+	if (ev->flags & CLUSNOTIFY_RECORD_SNAPSHOT)
+		fputs(" [snapshot]", stdout);
+	if (ev->flags & CLUSNOTIFY_RECORD_LOST)
+		fputs(" [lost]", stdout);
+	if (ev->flags & CLUSNOTIFY_RECORD_SYNTHETIC)
+		fputs(" [synthetic]", stdout);
+	putchar('\n');
+}
+
+/* TYPE[:FLAGS] into a filter; ALL when FLAGS is left out. */
+static int parse_filter(char *arg, struct clusnotify_filter *f)
+{
+	char *flags = strchr(arg, ':');
+	uint64_t mask;
+
+	if (flags)
+		*flags++ = '\0';
+	memset(f, 0, sizeof(*f));
+	if (parse_type(arg, &f->object_type) ||
+	    parse_flags(f->object_type, flags ? flags : "ALL", &mask))
+		return -EINVAL;
+	f->flags = mask;
+	return 0;
+}
+
+static int subscribe(struct watch *w, struct clusnotify_filter *filters,
+		     unsigned int nfilters, char **objects, unsigned int nobjects,
+		     uint64_t key)
+{
+	unsigned int i;
+	uint32_t type;
+	uint64_t mask;
+	char *id, *flags;
+	int ret;
+
+	if (nfilters) {
+		ret = clusnotify_add_filters(w->port, w->cluster.cluster_id,
+					     filters, nfilters, key);
+		if (ret) {
+			errmsg("cannot add filters: %s", strerror(-ret));
+			return ret;
+		}
+	}
+	for (i = 0; i < nobjects; i++) {
+		id = strchr(objects[i], ':');
+		if (!id) {
+			errmsg("--object wants TYPE:ID[:FLAGS], not '%s'", objects[i]);
+			return -EINVAL;
+		}
+		*id++ = '\0';
+		flags = strrchr(id, ':');
+		if (flags)
+			*flags++ = '\0';
+		if (parse_type(objects[i], &type) ||
+		    parse_flags(type, flags ? flags : "ALL", &mask))
+			return -EINVAL;
+		ret = clusnotify_register(w->port, w->cluster.cluster_id, type,
+					  id, mask, key, NULL);
+		if (ret) {
+			errmsg("cannot watch %s '%s': %s", objects[i], id,
+			       strerror(-ret));
+			return ret;
+		}
+	}
+	return 0;
+}
+
+static int signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return -errno;
+	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int loop(struct watch *w, int sfd, uint64_t count, int64_t timeout)
+{
+	int64_t deadline = timeout >= 0 ? now_ms() + timeout : -1;
+	struct pollfd pfd[2] = {
+		{ .fd = clusnotify_port_fd(w->port), .events = POLLIN },
+		{ .fd = sfd, .events = POLLIN },
+	};
+	struct clusnotify_event ev;
+	uint64_t seen = 0;
+	int ret, wait;
+
+	for (;;) {
+		while (!(ret = clusnotify_read_event(w->port, &ev, 0))) {
+			if (w->json)
+				print_json(w, &ev);
+			else
+				print_human(w, &ev);
+			fflush(stdout);
+			if (count && ++seen == count)
+				return EXIT_OK;
+		}
+		if (ret != -ETIMEDOUT) {
+			errmsg("read: %s", strerror(-ret));
+			return EXIT_RUNTIME;
+		}
+		wait = -1;
+		if (deadline >= 0) {
+			int64_t left = deadline - now_ms();
+
+			if (left <= 0)
+				return EXIT_OK;
+			wait = left > 1000000 ? 1000000 : (int)left;
+		}
+		ret = poll(pfd, 2, wait);
+		if (ret < 0 && errno != EINTR) {
+			errmsg("poll: %s", strerror(errno));
+			return EXIT_RUNTIME;
+		}
+		if (pfd[1].revents)
+			return EXIT_OK;
+	}
+}
+
+int cmd_watch(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "cluster", required_argument, NULL, 'c' },
+		{ "object", required_argument, NULL, 'o' },
+		{ "key", required_argument, NULL, 'k' },
+		{ "snapshot", no_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "count", required_argument, NULL, 'n' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "ready", no_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct clusnotify_filter filters[CLUSNOTIFY_OBJ_MAX + 1];
+	uint64_t key = 0, count = 0, timeout_ms;
+	const char *cluster = "";
+	bool snapshot = false, ready = false;
+	struct watch w = { 0 };
+	unsigned int nfilters = 0, nobjects = 0;
+	char **objects;
+	int64_t timeout = -1;
+	int c, ret, sfd, status = EXIT_RUNTIME;
+	uint32_t t;
+
+	objects = calloc(argc, sizeof(*objects));
+	if (!objects)
+		return EXIT_RUNTIME;
+	while ((c = getopt_long(argc, argv, "c:o:k:sjn:t:rh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			cluster = optarg;
+			break;
+		case 'o':
+			objects[nobjects++] = optarg;
+			break;
+		case 'k':
+			if (parse_u64(optarg, &key))
+				goto bad;
+			break;
+		case 's':
+			snapshot = true;
+			break;
+		case 'j':
+			w.json = true;
+			break;
+		case 'n':
+			if (parse_u64(optarg, &count))
+				goto bad;
+			break;
+		case 't':
+			if (parse_u64(optarg, &timeout_ms) || timeout_ms > INT64_MAX)
+				goto bad;
+			timeout = timeout_ms;
+			break;
+		case 'r':
+			ready = true;
+			break;
+		case 'h':
+			free(objects);
+			return usage(watch_usage, true);
+		default:
+			goto bad;
+		}
+	}
+	for (; optind < argc; optind++) {
+		if (nfilters == CLUSNOTIFY_OBJ_MAX + 1 ||
+		    parse_filter(argv[optind], &filters[nfilters]))
+			goto bad;
+		nfilters++;
+	}
+	if (!nfilters && !nobjects)
+		for (t = 0; t <= CLUSNOTIFY_OBJ_MAX; t++)
+			if (clusnotify_type_all(t))
+				filters[nfilters++] = (struct clusnotify_filter){
+					.object_type = t,
+					.flags = clusnotify_type_all(t),
+				};
+
+	ret = clusnotify_port_open(&w.port);
+	if (ret) {
+		errmsg("cannot open /dev/%s: %s", CLUSNOTIFY_DEVICE_NAME,
+		       strerror(-ret));
+		goto out;
+	}
+	ret = clusnotify_get_cluster(w.port, cluster, &w.cluster);
+	if (ret) {
+		if (ret == -ENOENT)
+			errmsg(*cluster ? "no cluster '%s'" : "no cluster is registered%s",
+			       cluster);
+		else
+			errmsg("cannot resolve the cluster: %s", strerror(-ret));
+		goto out;
+	}
+	sfd = signals();
+	if (sfd < 0) {
+		errmsg("signalfd: %s", strerror(-sfd));
+		goto out;
+	}
+	if (subscribe(&w, filters, nfilters, objects, nobjects, key))
+		goto out_sfd;
+	if (snapshot) {
+		ret = clusnotify_snapshot(w.port);
+		if (ret) {
+			errmsg("snapshot: %s", strerror(-ret));
+			goto out_sfd;
+		}
+	}
+	if (ready) {
+		puts(w.json ? "{\"ready\":true}" : "ready");
+		fflush(stdout);
+	}
+	status = loop(&w, sfd, count, timeout);
+out_sfd:
+	close(sfd);
+out:
+	clusnotify_port_close(w.port);
+	free(objects);
+	return status;
+bad:
+	free(objects);
+	return usage(watch_usage, false);
+}
