@@ -802,11 +802,10 @@ static DWORD register_object(struct port *p, HANDLE hObject, uint32_t type,
 		err = ERROR_NOT_ENOUGH_MEMORY;
 		goto out;
 	}
-	if (h->kind == K_KEY && !obj->id[0]) {
-		ret = clusnotify_add_filters(p->np, obj->cluster_id, &f, 1, key);
-		err = ret ? map_errno(ret, RPC_S_SERVER_UNAVAILABLE) : 0;
-		goto out;
-	}
+	/*
+	 * The root key has no id: the kernel registers it on every registry
+	 * object, still removable, so closing the key queues HANDLE_CLOSE.
+	 */
 	r = malloc(sizeof(*r));
 	if (!r) {
 		err = ERROR_NOT_ENOUGH_MEMORY;

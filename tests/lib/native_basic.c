@@ -218,8 +218,13 @@ static void test_register(void)
 				     CLUSNOTIFY_GROUP_STATE | CLUSNOTIFY_GROUP_HANDLE_CLOSE,
 				     7, &reg), 0);
 	CHECK(reg != 0);
+	/* An empty id is every group: a registration of its own, removable. */
+	uint64_t every = 0;
+
 	CHECK_EQ(clusnotify_register(port, cid, CLUSNOTIFY_OBJ_GROUP, "",
-				     CLUSNOTIFY_GROUP_STATE, 7, NULL), -EINVAL);
+				     CLUSNOTIFY_GROUP_STATE, 7, &every), 0);
+	CHECK(every != 0 && every != reg);
+	CHECK_EQ(clusnotify_unregister(port, every), 0);
 	CHECK_EQ(clusnotify_register(port, cid, CLUSNOTIFY_OBJ_GROUP, "g1", 0, 7, NULL),
 		 -EINVAL);
 	CHECK_EQ(clusnotify_register(port, cid, CLUSNOTIFY_OBJ_GROUP, NULL,
