@@ -28,8 +28,9 @@ export KDIR KVER PREFIX DESTDIR V
 
 all: module lib tools tests
 
+# Debian's headers carry no vmlinux to generate BTF from: do not try.
 module:
-	$(Q)$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+	$(Q)$(MAKE) -C $(KDIR) M=$(CURDIR) CONFIG_DEBUG_INFO_BTF_MODULES= modules
 
 # The module and the test modules for the debug kernel (tests/vm/debug-kernel.sh
 # builds it once and caches it). Kbuild writes objects next to the sources, so
