@@ -51,6 +51,7 @@ tests: lib tools
 	$(Q)$(MAKE) -C tests/selftests
 	$(Q)$(MAKE) -C tests/kapi
 	$(Q)$(MAKE) -C tests/lib
+	$(Q)$(MAKE) -C tests/e2e
 
 deps:
 	$(Q)tests/vm/deps.sh
@@ -85,3 +86,4 @@ clean:
 	$(Q)$(MAKE) -C tests/selftests clean
 	$(Q)$(MAKE) -C tests/lib clean
 	$(Q)$(MAKE) -C tests/kapi clean
+	$(Q)$(MAKE) -C tests/e2e clean

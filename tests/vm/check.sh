@@ -7,7 +7,7 @@
 #   tests/vm/check.sh [IMAGE [KO]]
 #     IMAGE  kernel image (or KERNEL=...; default: the newest stock kernel)
 #     KO     the module built for it (or CLUSNOTIFY_KO=...; kernel/clusnotify.ko)
-#   TIER_TIMEOUT (300 s) bounds each tier's run.sh, VM_TIMEOUT (1200 s) the guest.
+#   TIER_TIMEOUT (900 s) bounds each tier's run.sh, VM_TIMEOUT (3600 s) each guest.
 #
 # Fails if a test failed, a tier's run.sh failed without saying which test, the
 # guest timed out or crashed, its kernel log has a splat, or no test ran.
@@ -50,8 +50,8 @@ tier_table() {
 check_kernel() {
 	local image=$1 ko=$2 tag tier p f s ex explained=0 counts
 	tag=$(basename "$image")
-	vm_run -k "$image" -o "$VM_CACHE/check-$tag" -C "$VM_REPO" -- \
-		env CLUSNOTIFY_KO="$ko" TIER_TIMEOUT="${TIER_TIMEOUT:-300}" \
+	vm_run -k "$image" -t "${VM_TIMEOUT:-3600}" -o "$VM_CACHE/check-$tag" -C "$VM_REPO" -- \
+		env CLUSNOTIFY_KO="$ko" TIER_TIMEOUT="${TIER_TIMEOUT:-900}" \
 		TIERS="${TIERS:-}" tests/vm/guest-check.sh || true
 
 	echo "check: $tag"

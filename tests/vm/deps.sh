@@ -14,6 +14,11 @@ packages=(
 	qemu-system-x86 busybox-static cpio xz-utils iproute2 procps python3
 	# the debug kernel, built from Debian's source
 	linux-source-6.1 bc flex bison libelf-dev libssl-dev dwarves rsync
+	# the bridge daemon: corosync's and pacemaker's client libraries, and
+	# the real engine for the end-to-end tests
+	libcpg-dev libcmap-dev libquorum-dev libcfg-dev libcorosync-common-dev
+	pacemaker-dev corosync pacemaker pacemaker-cli-utils
+	pacemaker-resource-agents
 )
 
 missing=()

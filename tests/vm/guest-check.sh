@@ -13,7 +13,7 @@ set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 
 ko=${CLUSNOTIFY_KO:-kernel/clusnotify.ko}
-tier_timeout=${TIER_TIMEOUT:-300}
+tier_timeout=${TIER_TIMEOUT:-900}
 tiers=(tests/selftests tests/kapi tests/lib tests/e2e)
 # check.sh names more tiers for the debug kernel.
 [ -z "${TIERS:-}" ] || read -ra tiers <<<"$TIERS"

@@ -1,0 +1,312 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# End-to-end tests: real corosync (and pacemaker) feeding clusnotifyd, whose
+# events are read from ports on /dev/clusnotify by cnwatch. Runs in the guest
+# as root from the repository root, with the module loaded. One line per
+# test: "ok - NAME", "not ok - NAME" or "ok - NAME # SKIP why"; exits 1 if
+# any failed. E2E_ONLY="name..." runs some of them.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+E2E_DIR=${E2E_DIR:-/tmp/e2e}
+. tests/e2e/lib.sh
+
+# token 500 ms, token_coefficient 0: a node is gone token + 1 s after its
+# death. Under TCG, with three corosyncs on two emulated CPUs (and other
+# guests on the host), corosync itself takes 1.2 to 1.9 s to form the new
+# ring, so the total gets E2E_DOWN_SLACK on top; the daemon's own share
+# (from corosync's "new membership" log line to the event) must stay under
+# 0.3 s whatever the slack.
+E2E_DOWN_LIMIT=${E2E_DOWN_LIMIT:-1.5}
+E2E_DOWN_SLACK=${E2E_DOWN_SLACK:-1.0}
+CS_WAIT=${CS_WAIT:-90}
+failed=0
+
+field() { # field LINE KEY
+	local w
+	for w in $1; do
+		case $w in "$2="*) echo "${w#*=}"; return ;; esac
+	done
+}
+
+# Prints the logs of a failed test, as comments.
+dump_logs() {
+	local f
+	for f in "$E2E_DIR"/n*/clusnotifyd.log "$E2E_DIR"/*.out "$E2E_DIR"/*.out.err; do
+		[ -s "$f" ] || continue
+		echo "# --- $f (last 25 lines)"
+		tail -n 25 "$f" | sed 's/^/#   /'
+	done
+}
+
+run_test() {
+	local name=$1 fn=$2 rc start
+	if [ -n "${E2E_ONLY:-}" ] && [[ " $E2E_ONLY " != *" $name "* ]]; then
+		return
+	fi
+	rm -rf "$E2E_DIR"
+	mkdir -p "$E2E_DIR"
+	start=$(date +%s)
+	(trap cleanup EXIT; "$fn") >"$E2E_DIR.log" 2>&1
+	rc=$?
+	sed 's/^/# /; s/^# # /# /' "$E2E_DIR.log"
+	case $rc in
+	0) echo "ok - $name ($(($(date +%s) - start)) s)" ;;
+	77) echo "ok - $name # SKIP $(tail -n1 "$E2E_DIR.log")" ;;
+	*)
+		dump_logs
+		echo "not ok - $name"
+		failed=1
+		;;
+	esac
+}
+
+skip() { echo "$*"; exit 77; }
+fail() { say "FAIL: $*"; exit 1; }
+
+need_corosync() {
+	command -v corosync >/dev/null && command -v corosync-cmapctl >/dev/null ||
+		skip "corosync is not installed"
+}
+
+# cluster3: three nodes, two links each, corosync and clusnotifyd on all.
+cluster3() {
+	local n
+	need_corosync
+	modprobe -q veth 2>/dev/null
+	modprobe -q bridge 2>/dev/null
+	netns_setup 3 2 || fail "cannot make the namespaces"
+	for n in 1 2 3; do
+		cs_conf "$n" 3 2
+		cs_start "$n"
+	done
+	for n in 1 2 3; do
+		cs_wait_members "$n" 3 "$CS_WAIT" || fail "the cluster did not form"
+	done
+	for n in 1 2 3; do
+		d_start "$n"
+	done
+	for n in 1 2 3; do
+		wait_cmd 30 ip netns exec "cn-n$n" "$CNWATCH" -w 30 -g node:3 ||
+			fail "node $n: the daemon did not publish node 3"
+	done
+}
+
+# Seconds from $1 (date +%s.%N) to the ts= of event line $2.
+delay() {
+	awk -v a="$1" -v b="$(field "$2" ts)" 'BEGIN { printf "%.3f", b - a }'
+}
+
+t_single_node() {
+	local w line
+	need_corosync
+	single_netns || fail "netns"
+	cs_conf 1 1 0
+	cs_start 1
+	cs_wait_members 1 1 "$CS_WAIT" || fail "corosync did not start"
+	printf 'registry_prefix = e2e.\nlink_poll_interval = 250\n' >"$E2E_DIR/n1/clusnotifyd.conf"
+	d_start 1
+	w=$E2E_DIR/single.out
+	watch_start 1 "$w" -w 30 -s node quorum registry network netinterface cluster >/dev/null
+	wait_for "$w" '^snap node state id=1 .*name=n1 .*payload=0 ' 30 || fail "no snapshot of node 1 Up"
+	wait_for "$w" '^snap quorum state id=quorum .*payload=1 ' 5 || fail "no snapshot of quorum"
+	wait_for "$w" '^snap netinterface state id=1:0 .*payload=3 ' 5 || fail "no snapshot of the interface"
+	in_node 1 corosync-cmapctl -s e2e.app.color str blue || fail "cmapctl -s"
+	line=$(wait_for "$w" '^live registry name id=app .*name=color ' 10) || fail "no REGISTRY NAME"
+	say "$line"
+	wait_for "$w" '^live registry value id=app .*name=color ' 5 || fail "no REGISTRY VALUE"
+	in_node 1 corosync-cmapctl -s e2e.app.color str red || fail "cmapctl -s"
+	wait_cmd 10 sh -c "[ \$(grep -c '^live registry value id=app ' '$w') -ge 2 ]" ||
+		fail "no second REGISTRY VALUE"
+	in_node 1 corosync-cmapctl -d e2e.app.color || fail "cmapctl -d"
+	wait_cmd 10 sh -c "[ \$(grep -c '^live registry name id=app ' '$w') -ge 2 ]" || fail "no REGISTRY NAME on delete"
+	in_node 1 corosync-cmapctl -s totem.token u32 600 || fail "cmapctl totem.token"
+	line=$(wait_for "$w" '^live cluster common_property id= .*name=e2e .*payload=hex:01000000' 10) ||
+		fail "no CLUSTER COMMON_PROPERTY for totem.token"
+	say "$line"
+	# A node added to the nodelist by a reload, then removed.
+	cs_conf 1 2 0
+	in_node 1 corosync-cfgtool -R >/dev/null || fail "corosync-cfgtool -R"
+	line=$(wait_for "$w" '^live cluster node_added id=2 .*name=n2 .*payload=1 ' 10) || fail "no NODE_ADDED"
+	say "$line"
+	cs_conf 1 1 0
+	in_node 1 corosync-cfgtool -R >/dev/null || fail "corosync-cfgtool -R"
+	line=$(wait_for "$w" '^live node deleted id=2 ' 10) || fail "no NODE DELETED"
+	say "$line"
+	in_node 1 corosync-cmapctl -s other.key str x
+	sleep 1
+	! grep -q 'name=key ' "$w" || fail "a key outside the prefix was posted"
+}
+
+t_node_down_up() {
+	local w w1 w2 t line d dr ring n
+	cluster3
+	w1=$E2E_DIR/n1.out w2=$E2E_DIR/n2.out
+	watch_start 1 "$w1" -w 30 node cluster:0x800 >/dev/null
+	watch_start 2 "$w2" -w 30 node cluster:0x800 >/dev/null
+	wait_for "$w1" '^ready' 10 >/dev/null && wait_for "$w2" '^ready' 10 >/dev/null || fail "no port"
+	t=$(now)
+	cs_kill 3
+	say "killed node 3's corosync at $(date -d "@$t" +%T.%N)"
+	for n in 1 2; do
+		w=$E2E_DIR/n$n.out
+		line=$(wait_for "$w" '^live node state id=3 .*payload=1 ' 30) || fail "no NODE 3 Down on n$n"
+		ring=$(wait_for "$E2E_DIR/n$n/corosync.log" "A new membership .* Members left: 3" 5) ||
+			fail "n$n: corosync did not log the new ring"
+		ring=$(date -d "$(echo "$ring" | awk '{ print $1, $2, $3 }')" +%s.%N)
+		d=$(delay "$t" "$line")
+		dr=$(delay "$ring" "$line")
+		say "n$n: NODE 3 Down ${d}s after the kill, ${dr}s after corosync's new ring: $line"
+		awk -v d="$dr" 'BEGIN { exit !(d <= 0.3) }' ||
+			fail "n$n: the daemon took ${dr}s to post what corosync said"
+		awk -v d="$d" -v l="$E2E_DOWN_LIMIT" -v s="$E2E_DOWN_SLACK" 'BEGIN { exit !(d <= l + s) }' ||
+			fail "n$n: NODE 3 Down came ${d}s after the kill, over ${E2E_DOWN_LIMIT}s + ${E2E_DOWN_SLACK}s"
+	done
+	wait_for "$w1" '^live cluster membership .*payload=quorate:1,nodes:1.2 ' 10 || fail "no MEMBERSHIP"
+	cs_start 3
+	for w in "$w1" "$w2"; do
+		line=$(wait_for "$w" '^live node state id=3 .*payload=0 ' "$CS_WAIT") || fail "no NODE 3 Up in $w"
+		say "$line"
+	done
+	for n in 1 2; do
+		in_node "$n" "$CNWATCH" -g node:3 | grep -q ' state=0$' || fail "node $n: node 3 is not Up"
+	done
+}
+
+t_quorum_lost() {
+	local w line
+	cluster3
+	w=$E2E_DIR/n1.out
+	watch_start 1 "$w" -w 30 -s quorum >/dev/null
+	wait_for "$w" '^snap quorum state id=quorum .*payload=1 ' 10 || fail "no quorate snapshot"
+	cs_kill 2
+	cs_kill 3
+	line=$(wait_for "$w" '^live quorum state id=quorum .*payload=0 ' 30) || fail "no QUORUM lost"
+	say "$line"
+	in_node 1 "$CNWATCH" -g quorum:quorum | grep -q ' state=0$' || fail "quorum object not lost"
+}
+
+t_link_cut() {
+	local w1 w3 line
+	cluster3
+	w1=$E2E_DIR/n1.out w3=$E2E_DIR/n3.out
+	watch_start 1 "$w1" -w 30 -s netinterface network >/dev/null
+	watch_start 3 "$w3" -w 30 -s netinterface >/dev/null
+	wait_for "$w1" '^snap netinterface state id=3:1 .*payload=3 ' 10 || fail "interface 3:1 not Up"
+	wait_for "$w3" '^snap netinterface state id=3:1 .*payload=3 ' 10 || fail "interface 3:1 not Up on n3"
+	ip -n cn-n3 link set eth1 down || fail "ip link"
+	line=$(wait_for "$w1" '^live netinterface state id=3:1 .*payload=1 ' 30) || fail "n1: 3:1 not Failed"
+	say "n1: $line"
+	line=$(wait_for "$w1" '^live network state id=link1 .*payload=2 ' 10) || fail "n1: link1 not Partitioned"
+	say "n1: $line"
+	line=$(wait_for "$w3" '^live netinterface state id=3:1 .*payload=1 ' 10) || fail "n3: own 3:1 not Failed"
+	say "n3: $line"
+	wait_for "$w3" '^live netinterface state id=1:1 .*payload=2 ' 10 || fail "n3: 1:1 not Unreachable"
+	[ "$(cs_members 1)" = 3 ] || fail "node 3 left the membership: link0 should carry it"
+	ip -n cn-n3 link set eth1 up
+	line=$(wait_for "$w1" '^live netinterface state id=3:1 .*payload=3 ' 30) || fail "n1: 3:1 not Up again"
+	say "n1: $line"
+}
+
+t_daemon_restart() {
+	local w line
+	cluster3
+	w=$E2E_DIR/n1.out
+	watch_start 1 "$w" -w 30 cluster node >/dev/null
+	wait_for "$w" '^ready' 10 >/dev/null || fail "no port"
+	d_kill 1 KILL
+	line=$(wait_for "$w" '^syn cluster state id= .*name=e2e .*payload=2 ' 10) || fail "no CLUSTER STATE disconnected"
+	say "$line"
+	in_node 1 "$CNWATCH" -i | grep -q ' state=2 ' || fail "cluster not disconnected"
+	# The cluster changes while nobody feeds the kernel.
+	cs_kill 3
+	cs_wait_members 1 2 30 || fail "node 3 did not leave"
+	in_node 1 "$CNWATCH" -g node:3 | grep -q ' state=0$' || fail "stale node 3 should still say Up"
+	d_start 1
+	line=$(wait_for "$w" '^syn cluster reconnect id= .*name=e2e ' 30) || fail "no CLUSTER RECONNECT"
+	say "$line"
+	line=$(wait_for "$w" '^live node state id=3 .*payload=1 ' 10) || fail "no NODE 3 Down after reconnect"
+	say "$line"
+	in_node 1 "$CNWATCH" -i | grep -q ' state=1 ' || fail "cluster not connected"
+	in_node 1 "$CNWATCH" -g node:3 | grep -q 'name=n3 .* state=1$' || fail "node 3 not Down"
+	in_node 1 "$CNWATCH" -g node:1 | grep -q 'name=n1 .* state=0$' || fail "node 1 not Up"
+	in_node 1 "$CNWATCH" -g netinterface:2:1 | grep -q 'parent=2 .* state=3$' || fail "interface 2:1"
+}
+
+t_pacemaker() {
+	local w states n0
+	need_corosync
+	command -v pacemakerd >/dev/null || skip "pacemaker is not installed"
+	[ -x /usr/lib/ocf/resource.d/pacemaker/Dummy ] || skip "no ocf:pacemaker:Dummy"
+	getent passwd hacluster >/dev/null || skip "no hacluster user"
+	single_netns || fail "netns"
+	cs_conf 1 1 0
+	cs_start 1
+	cs_wait_members 1 1 "$CS_WAIT" || fail "corosync did not start"
+	pcmk_start 1
+	d_start 1
+	w=$E2E_DIR/pcmk.out
+	watch_start 1 "$w" -w 30 resource group >/dev/null
+	wait_for "$w" '^ready' 30 >/dev/null || fail "no port"
+	wait_cmd 120 sh -c "ip netns exec cn-n1 '$CNWATCH' -w 1 -g resource:dummy | grep -q ' state=2\$'" ||
+		fail "dummy never Online ($(in_node 1 "$CNWATCH" -g resource:dummy))"
+	in_node 1 "$CNWATCH" -g resource:dummy | grep -q 'parent=grp name=dummy tname=ocf:pacemaker:Dummy ' ||
+		fail "dummy's group or type is wrong"
+	sleep 1
+	n0=$(wc -l <"$w")
+	in_node 1 crm_resource -r dummy --meta -p target-role -v Stopped >/dev/null || fail "crm_resource stop"
+	wait_for "$w" '^live resource state id=dummy .*payload=3 ' 60 >/dev/null || fail "no Offline"
+	in_node 1 crm_resource -r dummy --meta -p target-role -v Started >/dev/null || fail "crm_resource start"
+	wait_cmd 60 sh -c "[ \$(tail -n +$((n0 + 1)) '$w' | grep -c '^live resource state id=dummy .*payload=2 ') -ge 1 ]" ||
+		fail "no Online"
+	in_node 1 crm_resource -F -r dummy -N n1 >/dev/null 2>&1 || fail "crm_resource --fail"
+	wait_for "$w" '^live resource state id=dummy .*payload=4 ' 60 >/dev/null || fail "no Failed"
+	wait_cmd 60 sh -c "[ \$(tail -n +$((n0 + 1)) '$w' | grep -c '^live resource state id=dummy .*payload=2 ') -ge 2 ]" ||
+		fail "not Online after recovery"
+	states=$(tail -n +"$((n0 + 1))" "$w" | grep '^live resource state id=dummy ' |
+		sed 's/.*payload=\([0-9-]*\) .*/\1/' | tr '\n' ' ')
+	say "dummy's states: $states"
+	# In order, pending states (129, 130) aside: stop, start, failure and
+	# recovery (whose stop may pass too fast for the CIB to show it).
+	states=$(echo "$states" | tr ' ' '\n' | grep -E '^[0-9]$' | tr '\n' ' ' | sed 's/ $//')
+	[[ $states =~ ^3\ 2\ 4(\ 3)?\ 2$ ]] || fail "dummy's states are not Offline, Online, Failed, Online"
+	grep -q '^live group state id=grp .*payload=1 ' "$w" || fail "no GROUP Offline"
+	grep -q '^live group state id=grp .*payload=0 ' "$w" || fail "no GROUP Online"
+	pcmk_stop
+}
+
+# What the tests above leave behind: nothing (the guest runs no cluster of
+# its own, so any such process or file is ours).
+t_cleanup() {
+	local left
+	left=$(ip netns list | grep -E '^cn-' | tr '\n' ' ')
+	[ -z "$left" ] || fail "namespaces left: $left"
+	left=$(pgrep -x -d ' ' 'corosync|pacemakerd|clusnotifyd|cnwatch|pacemaker-based')
+	[ -z "$left" ] || fail "processes left: $left"
+	left=$(ls /dev/shm | grep '^qb-' | tr '\n' ' ')
+	[ -z "$left" ] || fail "/dev/shm files left: $left"
+}
+
+# Prerequisites every test shares; a missing module is a failure, not a skip.
+if [ ! -c /dev/clusnotify ]; then
+	echo "not ok - e2e # /dev/clusnotify is missing: is clusnotify.ko loaded?"
+	exit 1
+fi
+for t in "$CLUSNOTIFYD" "$CNWATCH"; do
+	if [ ! -x "$t" ]; then
+		make -s -C "$(dirname "$t")" >/dev/null 2>&1 || {
+			echo "not ok - e2e # $t is not built and cannot be"
+			exit 1
+		}
+	fi
+done
+
+run_test single-node-snapshot-and-registry t_single_node
+run_test three-nodes-node-down-up t_node_down_up
+run_test three-nodes-quorum-lost t_quorum_lost
+run_test three-nodes-link-cut t_link_cut
+run_test daemon-kill-and-restart t_daemon_restart
+run_test pacemaker-resource-states t_pacemaker
+run_test cleanup-complete t_cleanup
+rm -rf "$E2E_DIR" "$E2E_DIR.log"
+exit $failed

@@ -1,0 +1,377 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cmap: the cluster and node names, and tracking of three kinds of keys:
+ * nodelist.* (nodes added or removed: re-read the nodelist), totem.* (a
+ * reload changed a setting: CLUSTER / COMMON_PROPERTY with the new values as
+ * a property list) and the configured registry prefixes (REGISTRY events).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <corosync/cmap.h>
+
+#include "conf.h"
+#include "corosync.h"
+#include "inventory.h"
+#include "log.h"
+#include "view.h"
+
+/* Property list syntaxes (CLUSPROP_SYNTAX_*). */
+#define PROP_NAME	0x00040003u
+#define PROP_DWORD	0x00010002u
+#define PROP_SZ		0x00010003u
+#define PROP_ULARGE	0x00010006u
+#define PROP_LONG	0x00010007u
+#define PROP_BINARY	0x00010001u
+
+static const char nodelist_prefix[] = "nodelist.";
+static const char totem_prefix[] = "totem.";
+
+static cmap_handle_t cmap;
+static int cmap_fd = -1;
+static bool nodelist_dirty;
+/* totem.* changes of this turn, as property list entries after the count */
+static unsigned char props[CLUSNOTIFY_PAYLOAD_MAX];
+static size_t props_len;
+static uint32_t nprops;
+
+static void props_put(const void *p, size_t len, bool *ok)
+{
+	size_t pad = (4 - len % 4) % 4;
+
+	if (!*ok || 4 + props_len + len + pad + 4 > sizeof(props)) {
+		*ok = false;
+		return;
+	}
+	memcpy(props + 4 + props_len, p, len);
+	memset(props + 4 + props_len + len, 0, pad);
+	props_len += len + pad;
+}
+
+static void props_put_u32(uint32_t v, bool *ok)
+{
+	props_put(&v, 4, ok);
+}
+
+/* UTF-8 to UTF-16LE, NUL included; returns bytes written. */
+static size_t to_utf16(const char *s, uint16_t *out, size_t max_units)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = 0;
+	uint32_t c;
+
+	while (*p && n + 2 < max_units) {
+		if (*p < 0x80) {
+			c = *p++;
+		} else if ((*p & 0xe0) == 0xc0 && p[1]) {
+			c = (uint32_t)(p[0] & 0x1f) << 6 | (p[1] & 0x3f);
+			p += 2;
+		} else if ((*p & 0xf0) == 0xe0 && p[1] && p[2]) {
+			c = (uint32_t)(p[0] & 0x0f) << 12 | (uint32_t)(p[1] & 0x3f) << 6 |
+			    (p[2] & 0x3f);
+			p += 3;
+		} else if ((*p & 0xf8) == 0xf0 && p[1] && p[2] && p[3]) {
+			c = (uint32_t)(p[0] & 0x07) << 18 | (uint32_t)(p[1] & 0x3f) << 12 |
+			    (uint32_t)(p[2] & 0x3f) << 6 | (p[3] & 0x3f);
+			p += 4;
+		} else {
+			c = 0xfffd;
+			p++;
+		}
+		if (c >= 0x10000) {
+			c -= 0x10000;
+			out[n++] = (uint16_t)(0xd800 | (c >> 10));
+			out[n++] = (uint16_t)(0xdc00 | (c & 0x3ff));
+		} else {
+			out[n++] = (uint16_t)c;
+		}
+	}
+	out[n++] = 0;
+	return n * 2;
+}
+
+static void props_put_sz(uint32_t syntax, const char *s, bool *ok)
+{
+	uint16_t w[512];
+	size_t len = to_utf16(s, w, sizeof(w) / sizeof(w[0]));
+
+	props_put_u32(syntax, ok);
+	props_put_u32((uint32_t)len, ok);
+	props_put(w, len, ok);
+}
+
+static void add_property(const char *name, const struct cmap_notify_value *v)
+{
+	size_t save_len = props_len;
+	char str[256];
+	bool ok = true;
+	uint32_t u32;
+	int32_t i32;
+	uint64_t u64;
+
+	props_put_sz(PROP_NAME, name, &ok);
+	switch (v->type) {
+	case CMAP_VALUETYPE_UINT8:
+		u32 = *(const uint8_t *)v->data;
+		goto dword;
+	case CMAP_VALUETYPE_UINT16:
+		u32 = *(const uint16_t *)v->data;
+		goto dword;
+	case CMAP_VALUETYPE_UINT32:
+		u32 = *(const uint32_t *)v->data;
+dword:
+		props_put_u32(PROP_DWORD, &ok);
+		props_put_u32(4, &ok);
+		props_put_u32(u32, &ok);
+		break;
+	case CMAP_VALUETYPE_INT8:
+		i32 = *(const int8_t *)v->data;
+		goto slong;
+	case CMAP_VALUETYPE_INT16:
+		i32 = *(const int16_t *)v->data;
+		goto slong;
+	case CMAP_VALUETYPE_INT32:
+		i32 = *(const int32_t *)v->data;
+slong:
+		props_put_u32(PROP_LONG, &ok);
+		props_put_u32(4, &ok);
+		props_put(&i32, 4, &ok);
+		break;
+	case CMAP_VALUETYPE_UINT64:
+	case CMAP_VALUETYPE_INT64:
+		memcpy(&u64, v->data, 8);
+		props_put_u32(PROP_ULARGE, &ok);
+		props_put_u32(8, &ok);
+		props_put(&u64, 8, &ok);
+		break;
+	case CMAP_VALUETYPE_STRING:
+		snprintf(str, sizeof(str), "%.*s", (int)v->len, (const char *)v->data);
+		props_put_sz(PROP_SZ, str, &ok);
+		break;
+	default:
+		props_put_u32(PROP_BINARY, &ok);
+		props_put_u32((uint32_t)v->len, &ok);
+		props_put(v->data, v->len, &ok);
+	}
+	props_put_u32(0, &ok);	/* CLUSPROP_SYNTAX_ENDMARK */
+	if (ok)
+		nprops++;
+	else
+		props_len = save_len;
+}
+
+static void registry_event(const char *prefix, const char *key, int32_t event)
+{
+	char path[CLUSNOTIFY_ID_MAX], *dot, *p;
+	const char *value;
+
+	snprintf(path, sizeof(path), "%s", key + strlen(prefix));
+	dot = strrchr(path, '.');
+	if (dot) {
+		*dot = '\0';
+		value = key + strlen(prefix) + (dot - path) + 1;
+	} else {
+		value = key + strlen(prefix);
+		path[0] = '\0';
+	}
+	for (p = path; *p; p++)
+		if (*p == '.')
+			*p = '\\';
+	if (event == CMAP_TRACK_ADD)
+		cnd_inv_post(CLUSNOTIFY_OBJ_REGISTRY, CLUSNOTIFY_REGISTRY_NAME, path,
+			     NULL, value, NULL, 0);
+	cnd_inv_post(CLUSNOTIFY_OBJ_REGISTRY, CLUSNOTIFY_REGISTRY_VALUE, path,
+		     NULL, value, NULL, 0);
+	if (event == CMAP_TRACK_DELETE)
+		cnd_inv_post(CLUSNOTIFY_OBJ_REGISTRY, CLUSNOTIFY_REGISTRY_NAME, path,
+			     NULL, value, NULL, 0);
+}
+
+static void on_change(cmap_handle_t h, cmap_track_handle_t t, int32_t event,
+		      const char *key, struct cmap_notify_value new_val,
+		      struct cmap_notify_value old_val, void *user)
+{
+	const char *prefix = user;
+
+	(void)h;
+	(void)t;
+	(void)old_val;
+	log_debug("cmap: %s %s", event == CMAP_TRACK_ADD ? "add" :
+		  event == CMAP_TRACK_DELETE ? "delete" : "modify", key);
+	if (prefix == nodelist_prefix) {
+		nodelist_dirty = true;
+	} else if (prefix == totem_prefix) {
+		if (event != CMAP_TRACK_DELETE)
+			add_property(key + strlen(totem_prefix), &new_val);
+	} else {
+		registry_event(prefix, key, event);
+	}
+}
+
+static int track(const char *prefix)
+{
+	cmap_track_handle_t t;
+	cs_error_t err;
+
+	err = cmap_track_add(cmap, prefix,
+			     CMAP_TRACK_ADD | CMAP_TRACK_DELETE | CMAP_TRACK_MODIFY |
+			     CMAP_TRACK_PREFIX, on_change, (void *)prefix, &t);
+	if (err != CS_OK) {
+		log_err("cmap_track_add(%s): error %d", prefix, err);
+		return -EIO;
+	}
+	return 0;
+}
+
+int cnd_cmap_cluster_name(char *buf, size_t size)
+{
+	char *s = NULL;
+
+	if (cmap_get_string(cmap, "totem.cluster_name", &s) != CS_OK)
+		return -ENOENT;
+	snprintf(buf, size, "%s", s);
+	free(s);
+	return 0;
+}
+
+static void read_provider(void)
+{
+	char *s = NULL;
+
+	/* The provider names the QUORUM object; quorum.c sets the state. */
+	if (cmap_get_string(cmap, "quorum.provider", &s) == CS_OK) {
+		cnd_view_set_provider(s);
+		free(s);
+	}
+}
+
+int cnd_cmap_read_nodelist(void)
+{
+	char key[CMAP_KEYNAME_MAXLEN + 1], field[CMAP_KEYNAME_MAXLEN + 1];
+	struct cnd_node *list = NULL, *n;
+	cmap_iter_handle_t it;
+	size_t count = 0, i, len;
+	cmap_value_types_t type;
+	unsigned int idx, link;
+	char *s;
+
+	if (cmap_iter_init(cmap, "nodelist.node.", &it) != CS_OK)
+		return -EIO;
+	while (cmap_iter_next(cmap, it, key, &len, &type) == CS_OK) {
+		if (sscanf(key, "nodelist.node.%u.%255s", &idx, field) != 2)
+			continue;
+		if (idx >= count) {
+			n = realloc(list, (idx + 1) * sizeof(*list));
+			if (!n)
+				abort();
+			memset(n + count, 0, (idx + 1 - count) * sizeof(*n));
+			list = n;
+			count = idx + 1;
+		}
+		n = &list[idx];
+		if (!strcmp(field, "nodeid")) {
+			cmap_get_uint32(cmap, key, &n->nodeid);
+		} else if (!strcmp(field, "name")) {
+			if (cmap_get_string(cmap, key, &s) == CS_OK) {
+				snprintf(n->name, sizeof(n->name), "%s", s);
+				free(s);
+			}
+		} else if (sscanf(field, "ring%u_addr", &link) == 1 &&
+			   link < CND_LINKS_MAX) {
+			if (cmap_get_string(cmap, key, &s) == CS_OK) {
+				snprintf(n->addr[link], sizeof(n->addr[link]), "%s", s);
+				free(s);
+			}
+		}
+	}
+	cmap_iter_finalize(cmap, it);
+	/* Entries without a nodeid are unusable (corosync 3 requires it). */
+	for (i = 0; i < count;) {
+		if (!list[i].nodeid) {
+			memmove(&list[i], &list[i + 1], (--count - i) * sizeof(*list));
+			continue;
+		}
+		if (!list[i].name[0])
+			snprintf(list[i].name, sizeof(list[i].name), "%s",
+				 list[i].addr[0][0] ? list[i].addr[0] : "");
+		if (!list[i].name[0])
+			snprintf(list[i].name, sizeof(list[i].name), "%u", list[i].nodeid);
+		i++;
+	}
+	cnd_view_set_nodelist(list, count);
+	free(list);
+	nodelist_dirty = false;
+	return 0;
+}
+
+void cnd_cmap_publish(void)
+{
+	if (nodelist_dirty) {
+		cnd_cmap_read_nodelist();
+		cnd_links_republish();
+	}
+	if (nprops) {
+		memcpy(props, &nprops, 4);
+		cnd_inv_post(CLUSNOTIFY_OBJ_CLUSTER, CLUSNOTIFY_CLUSTER_COMMON_PROPERTY,
+			     "", NULL, cnd_cs_cluster_name(), props,
+			     4 + props_len);
+		nprops = 0;
+		props_len = 0;
+	}
+}
+
+static int start(void)
+{
+	int i;
+
+	if (cmap_initialize(&cmap) != CS_OK)
+		return -ECONNREFUSED;
+	if (cmap_fd_get(cmap, &cmap_fd) != CS_OK)
+		goto err;
+	if (cnd_cmap_read_nodelist())
+		goto err;
+	read_provider();
+	if (track(nodelist_prefix) || track(totem_prefix))
+		goto err;
+	for (i = 0; i < cnd_conf.nprefixes; i++)
+		if (track(cnd_conf.registry_prefix[i]))
+			goto err;
+	nprops = 0;
+	props_len = 0;
+	return 0;
+err:
+	cmap_finalize(cmap);
+	cmap_fd = -1;
+	return -EIO;
+}
+
+static void stop(void)
+{
+	if (cmap_fd < 0)
+		return;
+	cmap_finalize(cmap);
+	cmap_fd = -1;
+}
+
+static int fd(void)
+{
+	return cmap_fd;
+}
+
+static int dispatch(void)
+{
+	cs_error_t err = cmap_dispatch(cmap, CS_DISPATCH_ALL);
+
+	return err == CS_OK || err == CS_ERR_TRY_AGAIN ? 0 : -EIO;
+}
+
+const struct cnd_source cnd_cmap_source = {
+	.name = "cmap",
+	.start = start,
+	.stop = stop,
+	.fd = fd,
+	.dispatch = dispatch,
+};
