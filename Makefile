@@ -52,6 +52,7 @@ tests: lib tools
 	$(Q)$(MAKE) -C tests/kapi
 	$(Q)$(MAKE) -C tests/lib
 	$(Q)$(MAKE) -C tests/e2e
+	$(Q)$(MAKE) -C tests/fault
 
 deps:
 	$(Q)tests/vm/deps.sh

@@ -140,8 +140,7 @@ static void cluster_event(struct cn_cluster *cl, u64 flag, u32 state)
 			cn_counts_add(&c, cn_port_enqueue(w->port, ev, w->key,
 							  &wl));
 		} else {
-			cn_port_lost(w->port, cl->id, w->key);
-			cn_counts_add(&c, CN_LOST);
+			cn_counts_add(&c, cn_port_lost(w->port, cl->id, w->key));
 		}
 	}
 	cn_wake_list_flush(&wl);
@@ -362,51 +361,124 @@ int cn_cluster_object_lookup(struct cn_cluster *cl, u32 type, const char *key,
 EXPORT_SYMBOL_IF_KUNIT(cn_cluster_object_lookup);
 
 /**
- * cn_cluster_object_set() - add or replace an object in the registry
+ * cn_cluster_objects_set() - add or replace objects in the registry
  * @cl: the cluster
- * @src: the object; strings valid and bounded, id non-empty
+ * @src: the objects; strings valid and bounded, ids non-empty
+ * @n: how many
+ *
+ * All or nothing: the entries new objects need are allocated, and the bound
+ * checked, before any object changes.
  *
  * Return: 0, -ENOSPC past max_cluster_objects, -ENOMEM.
  */
-int cn_cluster_object_set(struct cn_cluster *cl, const struct cn_object *src)
+int cn_cluster_objects_set(struct cn_cluster *cl, const struct cn_object *src,
+			   unsigned int n)
 {
-	struct cn_object *obj;
+	struct cn_object **spare, *obj;
+	unsigned int i, fresh = 0, used = 0;
 	int ret = 0;
 
-	mutex_lock(&cl->post_lock);
-	obj = find_object(cl, src->type, src->id, true);
-	if (obj) {
-		hash_del(&obj->name_node);
-	} else {
-		if (cl->nobjects >= READ_ONCE(cn_max_cluster_objects)) {
-			ret = -ENOSPC;
-			goto out;
-		}
-		obj = kmalloc(sizeof(*obj), GFP_KERNEL_ACCOUNT);
-		if (!obj) {
+	spare = kcalloc(n, sizeof(*spare), GFP_KERNEL);
+	if (!spare)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		spare[i] = kmalloc(sizeof(*obj), GFP_KERNEL_ACCOUNT);
+		if (!spare[i]) {
 			ret = -ENOMEM;
-			goto out;
+			goto out_free;
 		}
-		hash_add(cl->objs_by_id, &obj->id_node,
-			 cn_obj_hash(src->type, src->id));
-		cl->nobjects++;
 	}
-	obj->type = src->type;
-	obj->state = src->state;
-	memcpy(obj->id, src->id, sizeof(obj->id));
-	memcpy(obj->name, src->name, sizeof(obj->name));
-	memcpy(obj->parent, src->parent, sizeof(obj->parent));
-	memcpy(obj->type_name, src->type_name, sizeof(obj->type_name));
-	hash_add(cl->objs_by_name, &obj->name_node,
-		 cn_obj_hash(obj->type, obj->name));
-out:
+
+	mutex_lock(&cl->post_lock);
+	for (i = 0; i < n; i++)
+		fresh += !find_object(cl, src[i].type, src[i].id, true);
+	if (cl->nobjects + fresh > READ_ONCE(cn_max_cluster_objects)) {
+		ret = -ENOSPC;
+		goto out_unlock;
+	}
+	for (i = 0; i < n; i++) {
+		obj = find_object(cl, src[i].type, src[i].id, true);
+		if (obj) {
+			hash_del(&obj->name_node);
+		} else {
+			obj = spare[used++];
+			hash_add(cl->objs_by_id, &obj->id_node,
+				 cn_obj_hash(src[i].type, src[i].id));
+			cl->nobjects++;
+		}
+		obj->type = src[i].type;
+		obj->state = src[i].state;
+		memcpy(obj->id, src[i].id, sizeof(obj->id));
+		memcpy(obj->name, src[i].name, sizeof(obj->name));
+		memcpy(obj->parent, src[i].parent, sizeof(obj->parent));
+		memcpy(obj->type_name, src[i].type_name, sizeof(obj->type_name));
+		hash_add(cl->objs_by_name, &obj->name_node,
+			 cn_obj_hash(obj->type, obj->name));
+	}
+out_unlock:
 	mutex_unlock(&cl->post_lock);
+out_free:
+	for (i = used; i < n; i++)
+		kfree(spare[i]);
+	kfree(spare);
 	return ret;
+}
+
+/**
+ * cn_cluster_object_set() - add or replace one object in the registry
+ * @cl: the cluster
+ * @src: the object
+ *
+ * Return: as cn_cluster_objects_set().
+ */
+int cn_cluster_object_set(struct cn_cluster *cl, const struct cn_object *src)
+{
+	return cn_cluster_objects_set(cl, src, 1);
 }
 EXPORT_SYMBOL_IF_KUNIT(cn_cluster_object_set);
 
 /**
- * cn_cluster_object_del() - remove an object from the registry
+ * cn_cluster_objects_del() - remove objects from the registry
+ * @cl: the cluster
+ * @src: the objects, by type and id
+ * @n: how many
+ *
+ * All or nothing: if one of them is not kept, none is removed.
+ *
+ * Return: 0, or -ENOENT with the index of the missing one in @bad.
+ */
+int cn_cluster_objects_del(struct cn_cluster *cl, const struct cn_object *src,
+			   unsigned int n, unsigned int *bad)
+{
+	struct cn_object *obj;
+	unsigned int i;
+	int ret = 0;
+
+	mutex_lock(&cl->post_lock);
+	for (i = 0; i < n; i++) {
+		if (!find_object(cl, src[i].type, src[i].id, true)) {
+			*bad = i;
+			ret = -ENOENT;
+			goto out;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		/* The same object twice in one batch goes once. */
+		obj = find_object(cl, src[i].type, src[i].id, true);
+		if (!obj)
+			continue;
+		hash_del(&obj->id_node);
+		hash_del(&obj->name_node);
+		cl->nobjects--;
+		kfree(obj);
+	}
+out:
+	mutex_unlock(&cl->post_lock);
+	return ret;
+}
+
+/**
+ * cn_cluster_object_del() - remove one object from the registry
  * @cl: the cluster
  * @type: CLUSNOTIFY_OBJ_*
  * @id: the object id
@@ -416,19 +488,33 @@ EXPORT_SYMBOL_IF_KUNIT(cn_cluster_object_set);
 int cn_cluster_object_del(struct cn_cluster *cl, u32 type, const char *id)
 {
 	struct cn_object *obj;
+	unsigned int bad;
+	int ret;
 
-	mutex_lock(&cl->post_lock);
-	obj = find_object(cl, type, id, true);
-	if (obj) {
-		hash_del(&obj->id_node);
-		hash_del(&obj->name_node);
-		cl->nobjects--;
-	}
-	mutex_unlock(&cl->post_lock);
+	obj = kzalloc(sizeof(*obj), GFP_KERNEL);
+	if (!obj)
+		return -ENOMEM;
+	obj->type = type;
+	strscpy(obj->id, id, sizeof(obj->id));
+	ret = cn_cluster_objects_del(cl, obj, 1, &bad);
 	kfree(obj);
-	return obj ? 0 : -ENOENT;
+	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(cn_cluster_object_del);
+
+/* A STATE event with a 4-byte payload is the object's new state. */
+static void update_state(struct cn_cluster *cl,
+			 const struct clusnotify_post_event *d)
+{
+	struct cn_object *obj;
+
+	if (!d->object_id || d->flag != cn_type_info(d->object_type)->state ||
+	    d->payload_len != sizeof(s32))
+		return;
+	obj = find_object(cl, d->object_type, d->object_id, true);
+	if (obj)
+		memcpy(&obj->state, d->payload, sizeof(s32));
+}
 
 /* Strings a producer left out come from the registry's entry. */
 static struct cn_event *build_posted(struct cn_cluster *cl,
@@ -447,9 +533,6 @@ static struct cn_event *build_posted(struct cn_cluster *cl,
 			d.name = obj->name;
 		if (!d.type_name)
 			d.type_name = obj->type_name;
-		if (d.flag == cn_type_info(d.object_type)->state &&
-		    d.payload_len == sizeof(s32))
-			memcpy(&obj->state, d.payload, sizeof(s32));
 	}
 	ev = cn_event_build(&d, 0, GFP_KERNEL_ACCOUNT);
 	if (ev)
@@ -494,6 +577,10 @@ int cn_cluster_post(struct cn_cluster *cl, const struct clusnotify_post_event *d
 			goto out;
 		}
 	}
+
+	/* Only a batch that will be posted changes the registry. */
+	for (i = 0; i < n; i++)
+		update_state(cl, &descs[i]);
 
 	rcu_read_lock();
 	for (i = 0; i < n; i++) {

@@ -240,7 +240,7 @@ struct cn_counts {
 enum cn_enqueued cn_port_enqueue(struct cn_port *port, struct cn_event *ev,
 				 u64 key, struct cn_wake_list *wl);
 void cn_counts_add(struct cn_counts *c, enum cn_enqueued e);
-void cn_port_lost(struct cn_port *port, u32 cluster_id, u64 key);
+enum cn_enqueued cn_port_lost(struct cn_port *port, u32 cluster_id, u64 key);
 void cn_wake_list_flush(struct cn_wake_list *wl);
 ssize_t cn_port_read(struct cn_port *port, char __user *buf, size_t count,
 		     bool nonblock);
@@ -345,6 +345,10 @@ void cn_cluster_release_portid(struct net *net, u32 portid);
 int cn_cluster_post(struct cn_cluster *cl, const struct clusnotify_post_event *descs,
 		    unsigned int n, u64 *last_seq);
 int cn_cluster_object_set(struct cn_cluster *cl, const struct cn_object *obj);
+int cn_cluster_objects_set(struct cn_cluster *cl, const struct cn_object *src,
+			   unsigned int n);
+int cn_cluster_objects_del(struct cn_cluster *cl, const struct cn_object *src,
+			   unsigned int n, unsigned int *bad);
 int cn_cluster_object_del(struct cn_cluster *cl, u32 type, const char *id);
 int cn_cluster_object_lookup(struct cn_cluster *cl, u32 type, const char *key,
 			     bool by_id, struct cn_object *out);

@@ -160,6 +160,9 @@ clusnotify_subscribe(struct clusnotify_cluster *cl,
 	if (!ops || !ops->event || (n && !filters) ||
 	    n > CLUSNOTIFY_FILTERS_MAX)
 		return ERR_PTR(-EINVAL);
+	/* With filters, adding them finds out; without, ask now. */
+	if (READ_ONCE(c->state) == CLUSNOTIFY_CLUSTER_DELETED)
+		return ERR_PTR(-ENOENT);
 	sub = kzalloc(sizeof(*sub), GFP_KERNEL);
 	if (!sub)
 		return ERR_PTR(-ENOMEM);

@@ -157,13 +157,12 @@ static int fill_cluster(struct sk_buff *skb, u32 portid, u32 seq, int flags,
 	return 0;
 }
 
-static int reply_cluster(struct genl_info *info, struct cn_cluster *cl)
+/* Sends @msg, allocated by the caller before it changed anything. */
+static int reply_cluster(struct sk_buff *msg, struct genl_info *info,
+			 struct cn_cluster *cl)
 {
-	struct sk_buff *msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	int ret;
 
-	if (!msg)
-		return -ENOMEM;
 	ret = fill_cluster(msg, info->snd_portid, info->snd_seq, 0,
 			   info->genlhdr->cmd, cl);
 	if (ret) {
@@ -176,6 +175,7 @@ static int reply_cluster(struct genl_info *info, struct cn_cluster *cl)
 static int cn_nl_cluster_register(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
+	struct sk_buff *msg;
 	struct cn_cluster *cl;
 	const char *name;
 	int ret = 0;
@@ -191,14 +191,24 @@ static int cn_nl_cluster_register(struct sk_buff *skb, struct genl_info *info)
 		GENL_SET_ERR_MSG(info, "cluster name is empty");
 		return -EINVAL;
 	}
+	/* An answer of -ENOMEM must mean nothing was registered. */
+	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
 	ret = cn_cluster_register(net, name, info->snd_portid, &id);
 	if (ret)
-		return ret;
+		goto err_free;
 	cl = cn_cluster_get_by_id(net, id);
-	if (!cl)
-		return -ENOENT;
-	ret = reply_cluster(info, cl);
+	if (!cl) {
+		ret = -ENOENT;
+		goto err_free;
+	}
+	ret = reply_cluster(msg, info, cl);
 	cn_cluster_put(cl);
+	return ret;
+
+err_free:
+	nlmsg_free(msg);
 	return ret;
 }
 
@@ -213,6 +223,7 @@ static int cn_nl_cluster_unregister(struct sk_buff *skb, struct genl_info *info)
 
 static int cn_nl_cluster_get(struct sk_buff *skb, struct genl_info *info)
 {
+	struct sk_buff *msg;
 	struct cn_cluster *cl;
 	int ret;
 
@@ -227,7 +238,8 @@ static int cn_nl_cluster_get(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (!cl)
 		return -ENOENT;
-	ret = reply_cluster(info, cl);
+	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	ret = msg ? reply_cluster(msg, info, cl) : -ENOMEM;
 	cn_cluster_put(cl);
 	return ret;
 }
@@ -319,10 +331,11 @@ static int parse_object(const struct nlattr *attr, struct cn_object *obj,
 static int objects_apply(struct genl_info *info, bool del)
 {
 	struct nlattr *list = info->attrs[CLUSNOTIFY_A_OBJECTS];
+	struct nlattr *a, *bad_attr = NULL;
+	struct cn_object *objs;
 	struct cn_cluster *cl;
-	struct cn_object *obj;
-	struct nlattr *a;
-	int rem, ret, n = 0;
+	unsigned int n = 0, bad = 0;
+	int rem, ret;
 
 	if (need(info, CLUSNOTIFY_A_CLUSTER_ID) ||
 	    need(info, CLUSNOTIFY_A_OBJECTS))
@@ -340,26 +353,30 @@ static int objects_apply(struct genl_info *info, bool del)
 	cl = cluster_from(info);
 	if (!cl)
 		return -ENOENT;
-	obj = kmalloc(sizeof(*obj), GFP_KERNEL);
-	if (!obj) {
+	objs = kvcalloc(n, sizeof(*objs), GFP_KERNEL);
+	if (!objs) {
 		ret = -ENOMEM;
 		goto out;
 	}
-	nla_for_each_nested(a, list, rem) {
-		parse_object(a, obj, del, info->extack);
-		ret = del ? cn_cluster_object_del(cl, obj->type, obj->id) :
-			    cn_cluster_object_set(cl, obj);
+	n = 0;
+	nla_for_each_nested(a, list, rem)
+		parse_object(a, &objs[n++], del, info->extack);
+	if (del) {
+		ret = cn_cluster_objects_del(cl, objs, n, &bad);
 		if (ret) {
-			if (del)
-				NL_SET_ERR_MSG_ATTR(info->extack, a,
-						    "no such object");
-			else
-				NL_SET_ERR_MSG_ATTR(info->extack, a,
-						    "cannot keep this object");
-			break;
+			nla_for_each_nested(a, list, rem)
+				if (!bad--)
+					bad_attr = a;
+			NL_SET_ERR_MSG_ATTR(info->extack, bad_attr,
+					    "no such object");
 		}
+	} else {
+		ret = cn_cluster_objects_set(cl, objs, n);
+		if (ret)
+			NL_SET_ERR_MSG_ATTR(info->extack, list,
+					    "cannot keep these objects");
 	}
-	kfree(obj);
+	kvfree(objs);
 out:
 	cn_cluster_put(cl);
 	return ret;
@@ -522,25 +539,27 @@ static int cn_nl_event_post(struct sk_buff *skb, struct genl_info *info)
 		ret = -ENOENT;
 		goto out_free;
 	}
-	ret = cn_cluster_post(cl, descs, n, &seq);
-	if (ret)
-		goto out_put;
-
+	/* An answer of -ENOMEM must mean nothing was posted: no retry twice. */
 	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!msg) {
 		ret = -ENOMEM;
 		goto out_put;
 	}
+	ret = cn_cluster_post(cl, descs, n, &seq);
+	if (ret)
+		goto out_msg;
 	hdr = genlmsg_put_reply(msg, info, &cn_family, 0,
 				CLUSNOTIFY_CMD_EVENT_POST);
 	if (!hdr || nla_put_u32(msg, CLUSNOTIFY_A_CLUSTER_ID, cl->id) ||
 	    put_stats(msg, cl)) {
-		nlmsg_free(msg);
 		ret = -EMSGSIZE;
-		goto out_put;
+		goto out_msg;
 	}
 	genlmsg_end(msg, hdr);
 	ret = genlmsg_reply(msg, info);
+	msg = NULL;
+out_msg:
+	nlmsg_free(msg);
 out_put:
 	cn_cluster_put(cl);
 out_free:
@@ -570,7 +589,7 @@ void cn_netlink_mirror(struct cn_cluster *cl, struct cn_event *ev)
 		return;
 	skb = genlmsg_new(ev->rec_len + 256, GFP_KERNEL);
 	if (!skb)
-		return;
+		goto err_listeners;
 	hdr = genlmsg_put(skb, 0, 0, &cn_family, 0, CLUSNOTIFY_CMD_EVENT);
 	if (!hdr)
 		goto err;
@@ -601,6 +620,9 @@ void cn_netlink_mirror(struct cn_cluster *cl, struct cn_event *ev)
 	return;
 err:
 	nlmsg_free(skb);
+err_listeners:
+	/* Listeners learn of the gap as of an overrun: ENOBUFS on recv. */
+	genl_set_err(&cn_family, net, 0, 0, -ENOBUFS);
 }
 
 static const struct genl_ops cn_ops[] = {

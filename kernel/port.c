@@ -255,16 +255,22 @@ void cn_counts_add(struct cn_counts *c, enum cn_enqueued e)
  * @key: the key that matched
  *
  * For an event the module failed to build for one port (no memory).
+ *
+ * Return: what became of the match: lost, or skipped on a port shut down.
  */
-void cn_port_lost(struct cn_port *port, u32 cluster_id, u64 key)
+enum cn_enqueued cn_port_lost(struct cn_port *port, u32 cluster_id, u64 key)
 {
+	enum cn_enqueued ret = CN_SKIPPED;
+
 	spin_lock(&port->lock);
 	if (!port->shutdown) {
 		port->matched++;
 		count_lost(port, cluster_id, key);
+		ret = CN_LOST;
 	}
 	spin_unlock(&port->lock);
 	wake_later(port, NULL);
+	return ret;
 }
 
 /**
@@ -382,7 +388,9 @@ static ssize_t read_event(struct cn_port *port, char __user *buf, size_t room)
 		cn_event_put(ev);
 	}
 	cn_event_put(ev);
-	return fault ? -EFAULT : h.len;
+	if (fault)
+		return -EFAULT;
+	return h.len;
 }
 
 static ssize_t read_some(struct cn_port *port, char __user *buf, size_t count)
@@ -437,6 +445,7 @@ ssize_t cn_port_read(struct cn_port *port, char __user *buf, size_t count,
 			return -ERESTARTSYS;
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(cn_port_read);
 
 /**
  * cn_port_pop() - take the next record off a port, for in-kernel delivery
