@@ -14,6 +14,8 @@ KVER ?= $(shell v=$$(uname -r); if [ -d /lib/modules/$$v/build ]; then echo $$v;
 	else ls -1 /lib/modules 2>/dev/null | while read k; do [ -d /lib/modules/$$k/build ] && echo $$k; done | sort -V | tail -n1; fi)
 KDIR ?= /lib/modules/$(KVER)/build
 MODULE_VERSION := 0.1.0
+# What an out-of-tree module that uses the in-kernel API builds against.
+KAPIDIR ?= $(PREFIX)/src/clusnotify
 
 ifeq ($(V),1)
 Q :=
@@ -70,6 +72,9 @@ install: all
 	$(Q)[ -n "$(DESTDIR)" ] || depmod -a $(KVER)
 	$(Q)install -D -m 0644 uapi/linux/clusnotify.h $(DESTDIR)$(PREFIX)/include/linux/clusnotify.h
 	$(Q)install -D -m 0644 kernel/99-clusnotify.rules $(DESTDIR)/etc/udev/rules.d/99-clusnotify.rules
+	$(Q)install -D -m 0644 kernel/clusnotify.h $(DESTDIR)$(KAPIDIR)/include/clusnotify.h
+	$(Q)install -D -m 0644 uapi/linux/clusnotify.h $(DESTDIR)$(KAPIDIR)/include/uapi/linux/clusnotify.h
+	$(Q)install -D -m 0644 Module.symvers $(DESTDIR)$(KAPIDIR)/Module.symvers
 	$(Q)$(MAKE) -C lib install
 	$(Q)$(MAKE) -C tools install
 
