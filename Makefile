@@ -2,7 +2,9 @@
 #
 # make            build the module (against KDIR), the library, the tools and the tests
 # make check      boot kernels under QEMU and run every test tier (installs what it needs)
-# make run        the main job: a guest with the module, a feeder and a live watcher
+# make run        the main job: a guest with the module, a three-node corosync and
+#                 pacemaker cluster, clusnotifyd and a live watcher (DEMO=feed:
+#                 scripted events instead, in seconds)
 # make install    modules_install + depmod, the uapi header, the udev rule, library and tools
 # make dkms-install  register the module source with DKMS
 
