@@ -70,7 +70,11 @@ run: deps
 	$(Q)tests/vm/run-demo.sh
 
 install: all
-	$(Q)$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) modules_install
+	@# modules_install takes what modules.order lists: the module, not the tests'.
+	$(Q)$(MAKE) -C $(KDIR) M=$(CURDIR) CLUSNOTIFY_NO_TESTS=1 \
+		CONFIG_DEBUG_INFO_BTF_MODULES= modules
+	$(Q)$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) \
+		CLUSNOTIFY_NO_TESTS=1 CONFIG_MODULE_SIG_ALL= modules_install
 	$(Q)[ -n "$(DESTDIR)" ] || depmod -a $(KVER)
 	$(Q)install -D -m 0644 uapi/linux/clusnotify.h $(DESTDIR)$(PREFIX)/include/linux/clusnotify.h
 	$(Q)install -D -m 0644 kernel/99-clusnotify.rules $(DESTDIR)/etc/udev/rules.d/99-clusnotify.rules
