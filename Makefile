@@ -7,6 +7,7 @@
 #                 scripted events instead, in seconds)
 # make install    modules_install + depmod, the uapi header, the udev rule, library and tools
 # make dkms-install  register the module source with DKMS
+# make bench      the benchmark, in a guest (BENCH_ARGS=--debug-kernel)
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -57,6 +58,7 @@ tests: lib tools
 	$(Q)$(MAKE) -C tests/lib
 	$(Q)$(MAKE) -C tests/e2e
 	$(Q)$(MAKE) -C tests/fault
+	$(Q)$(MAKE) -C tests/bench
 
 deps:
 	$(Q)tests/vm/deps.sh
@@ -64,6 +66,11 @@ deps:
 check: deps
 	$(Q)$(MAKE) all module-debug
 	$(Q)tests/vm/check.sh
+
+# The benchmark, in a guest; BENCH_ARGS=--debug-kernel for the debug kernel.
+bench: deps
+	$(Q)$(MAKE) all
+	$(Q)tests/bench/bench.sh $(BENCH_ARGS)
 
 run: deps
 	$(Q)$(MAKE) all

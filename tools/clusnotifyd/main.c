@@ -82,6 +82,13 @@ static void unregister(void)
 	cnd_nl_close();
 }
 
+/*
+ * The first publication after registering carries the whole inventory,
+ * links included, in one flush: a port that snapshots the cluster as soon as
+ * it appears sees all of it.
+ */
+static bool whole_first;
+
 static void try_register(int64_t now)
 {
 	uint32_t id;
@@ -96,6 +103,7 @@ static void try_register(int64_t now)
 		goto fail;
 	log_notice("cluster '%s': registered as %u", cnd_cs_cluster_name(), id);
 	backoff_reset(&nl_retry);
+	whole_first = true;
 	cnd_view_republish();
 	cnd_links_republish();
 	cnd_pcmk_republish();
@@ -196,6 +204,10 @@ static int publish(int64_t now)
 	cnd_view_publish();
 	if (cnd_pcmk_connected())
 		cnd_pcmk_publish();
+	if (whole_first) {
+		timeout = cnd_links_tick(now);
+		whole_first = false;
+	}
 	ret = cnd_inv_flush();
 	/*
 	 * Link status is polled with synchronous calls into corosync, which

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The benchmark's generic netlink side, on libnl-genl-3: a poster that
+ * builds each EVENT_POST batch as a daemon would (one message, waits for
+ * the kernel's answer), and bare multicast listeners for the baselines.
+ * Every call returns 0 or a negative errno.
+ */
+#ifndef CNBENCH_NL_H
+#define CNBENCH_NL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <linux/clusnotify.h>
+
+struct nl_sock;
+struct nl_cb;
+
+struct bnl {
+	struct nl_sock *sk;
+	struct nl_cb *cb;
+	int family;
+	int mcgrp;
+};
+
+/* An event to post; NULL strings and a NULL payload are left out. */
+struct bev {
+	uint32_t type;
+	uint64_t flag;
+	const char *id;
+	const char *parent;
+	const char *name;
+	const char *type_name;
+	const void *payload;
+	uint32_t payload_len;
+};
+
+int bnl_open(struct bnl *b);
+void bnl_close(struct bnl *b);
+int bnl_cluster_register(struct bnl *b, const char *name, uint32_t *id);
+int bnl_cluster_unregister(struct bnl *b, uint32_t id);
+/* One EVENT_POST of n events (1..CLUSNOTIFY_EVENTS_MAX); waits for the ack. */
+int bnl_post(struct bnl *b, uint32_t cid, const struct bev *evs, int n);
+
+/*
+ * A bare multicast listener: a NETLINK_GENERIC socket, not yet in the
+ * group; rcvbuf > 0 forces that receive buffer (root).
+ */
+int mcl_open(bool nonblock, int rcvbuf);
+int mcl_join(int fd, int grp);
+int mcl_leave(int fd, int grp);
+/*
+ * Parses one received buffer of CLUSNOTIFY_CMD_EVENT messages as a
+ * userspace filter would: per message, cluster id and object id. Returns
+ * the number of events in it; *match counts those of cluster cid whose
+ * object id is want (want NULL: every event of cid matches).
+ */
+int mcl_parse(const void *buf, int len, uint32_t cid, const char *want,
+	      uint64_t *match);
+
+#endif /* CNBENCH_NL_H */

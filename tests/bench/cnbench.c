@@ -1,0 +1,1054 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cnbench: the cost of a cluster event through clusnotify, each figure
+ * measured beside a baseline in the same run (tests/bench/README.md).
+ *
+ *   cnbench [options] throughput|fanout|memory|latency|library|ksub
+ *     -r REPS     repetitions (5)
+ *     -s SCALE    multiplies every event count (1.0)
+ *     -j FILE     append one JSON object per figure to FILE (else stdout)
+ *     -k KO       cnbench_sub.ko, for ksub
+ *     -N MAX      largest fan-out (10000)
+ *     -t TAG      added to cluster names
+ *
+ * Runs as root with the module loaded; sets and restores the module's
+ * max_queued_events as each figure needs.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <sched.h>
+#include <stdbool.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bench_util.h"
+
+int bench_library(void);
+
+static uint32_t new_cluster(struct bnl *b, const char *what)
+{
+	char name[CLUSNOTIFY_CLUSTER_NAME_MAX];
+	uint32_t id;
+	int ret;
+
+	snprintf(name, sizeof(name), "cnbench%s-%s-%d", opt.tag, what,
+		 (int)getpid());
+	ret = bnl_cluster_register(b, name, &id);
+	if (ret)
+		die("CLUSTER_REGISTER %s: %s", name, strerror(-ret));
+	return id;
+}
+
+static void write_full(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	ssize_t n;
+
+	while (len) {
+		n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			die("write: %s", strerror(errno));
+		p += n;
+		len -= n;
+	}
+}
+
+static void make_pipe(int p[2])
+{
+	if (pipe2(p, O_CLOEXEC))
+		die("pipe2: %s", strerror(errno));
+	if (fcntl(p[0], F_SETFL, O_NONBLOCK))
+		die("fcntl: %s", strerror(errno));
+}
+
+static double per_sec(uint64_t n, uint64_t t0, uint64_t t1)
+{
+	return n * 1e9 / (double)(t1 - t0);
+}
+
+static double ns_per(uint64_t n, uint64_t t0, uint64_t t1)
+{
+	return (double)(t1 - t0) / n;
+}
+
+static void check_reader(const struct reader *r, const char *what)
+{
+	if (r->got < r->target)
+		die("%s: %llu of %llu events came in", what,
+		    (unsigned long long)r->got, (unsigned long long)r->target);
+	if (r->lost)
+		die("%s: %llu events lost (queue bound too low)", what,
+		    (unsigned long long)r->lost);
+	if (r->overruns)
+		die("%s: %llu netlink receive overruns", what,
+		    (unsigned long long)r->overruns);
+}
+
+/* 1. Throughput: one poster, one reader, batches of 1, 16 and 256. */
+static int bench_throughput(void)
+{
+	static const int batches[] = { 1, 16, 256 };
+	long E = scaled(8192, 256) / 256 * 256;
+	struct reader rp, rpi, rm;
+	struct series ours, pipe, mc, post, r1, r2;
+	uint32_t cid, cid_mc, cid_none;
+	struct evset ev;
+	int pfd, pp[2], mfd, rep;
+	unsigned int bi;
+	char *recs;
+	struct bnl b;
+	uint64_t t0;
+
+	if (bnl_open(&b))
+		die("generic netlink family %s not found", CLUSNOTIFY_GENL_NAME);
+	cid = new_cluster(&b, "tput");
+	cid_mc = new_cluster(&b, "tputmc");
+	cid_none = new_cluster(&b, "tputnone");
+	evset_init(&ev, E, 256, 0);
+	recs = malloc(E * REC_LEN);
+	if (!recs)
+		die("out of memory");
+	for (long i = 0; i < E; i++)
+		evset_record(&ev, i, recs + i * REC_LEN);
+
+	/* The whole run fits in the port: nothing is lost, nothing blocks. */
+	set_max_queued(E);
+	pfd = port_open(true);
+	port_filter(pfd, cid, CLUSNOTIFY_OBJ_RESOURCE, CLUSNOTIFY_RESOURCE_STATE, 1);
+	restore_params();
+	make_pipe(pp);
+	mfd = mcl_open(true, 256 << 20);
+	if (mfd < 0)
+		die("netlink listener: %s", strerror(-mfd));
+
+	for (bi = 0; bi < sizeof(batches) / sizeof(batches[0]); bi++) {
+		int B = batches[bi];
+		char id[32], title[64], wl[512];
+
+		series_init(&ours, "clusnotify", "ours", "events/s");
+		series_init(&pipe, "pipe", "baseline", "events/s");
+		series_init(&mc, "genl multicast", "baseline", "events/s");
+		series_init(&post, "posts alone (nobody watching)", "baseline",
+			    "events/s");
+		reader_setup(&rp, R_PORT, &pfd, 1, B * REC_LEN);
+		reader_setup(&rpi, R_PIPE, &pp[0], 1, B * REC_LEN);
+		reader_setup(&rm, R_MCL, &mfd, 1, 1 << 16);
+		rm.cid = cid_mc;
+		for (rep = 0; rep < opt.reps; rep++) {
+			reader_start(&rp, E);
+			t0 = now_ns();
+			post_all(&b, cid, &ev, E, B);
+			reader_join(&rp);
+			check_reader(&rp, "throughput/port");
+			series_add(&ours, per_sec(E, t0, rp.t_end));
+
+			reader_start(&rpi, E);
+			t0 = now_ns();
+			for (long i = 0; i < E; i += B)
+				write_full(pp[1], recs + i * REC_LEN, B * REC_LEN);
+			reader_join(&rpi);
+			check_reader(&rpi, "throughput/pipe");
+			series_add(&pipe, per_sec(E, t0, rpi.t_end));
+
+			if (mcl_join(mfd, b.mcgrp))
+				die("NETLINK_ADD_MEMBERSHIP: %s", strerror(errno));
+			reader_start(&rm, E);
+			t0 = now_ns();
+			post_all(&b, cid_mc, &ev, E, B);
+			reader_join(&rm);
+			mcl_leave(mfd, b.mcgrp);
+			check_reader(&rm, "throughput/multicast");
+			series_add(&mc, per_sec(E, t0, rm.t_end));
+
+			t0 = now_ns();
+			post_all(&b, cid_none, &ev, E, B);
+			series_add(&post, per_sec(E, t0, now_ns()));
+			note("throughput batch %d rep %d: clusnotify %.0f, pipe %.0f, multicast %.0f, "
+			     "posts alone %.0f events/s", B, rep + 1, ours.v[rep], pipe.v[rep],
+			     mc.v[rep], post.v[rep]);
+		}
+		reader_teardown(&rp);
+		reader_teardown(&rpi);
+		reader_teardown(&rm);
+		series_ratio(&r1, &ours, &pipe, "ours/pipe");
+		series_ratio(&r2, &ours, &mc, "ours/multicast");
+
+		snprintf(id, sizeof(id), "throughput.batch%d", B);
+		snprintf(title, sizeof(title), "Throughput, batches of %d", B);
+		snprintf(wl, sizeof(wl),
+			 "one netlink poster (EVENT_POST of %d events, waits for the ack) -> one port "
+			 "with a cluster-wide filter, read by a thread with epoll and reads of %d "
+			 "records; pipe: the same %d-byte records, writes and reads of %d records; "
+			 "genl multicast: the same posts, one listener on the events group "
+			 "(one message per event, parsed with libnl); posts alone: the same posts "
+			 "to a cluster nobody watches (the poster's own cost)", B, B, REC_LEN, B);
+		struct result r;
+		const struct series *all[] = { &ours, &pipe, &mc, &r1, &r2, &post };
+
+		result_begin(&r, id, "throughput", title, wl, E, opt.reps);
+		result_series(&r, all, sizeof(all) / sizeof(all[0]));
+		result_extra_begin(&r);
+		result_num(&r, "batch", B);
+		result_num(&r, "record_bytes", REC_LEN);
+		result_extra_end(&r);
+		result_end(&r);
+	}
+	close(pfd);
+	close(pp[0]);
+	close(pp[1]);
+	close(mfd);
+	free(recs);
+	evset_free(&ev);
+	bnl_cluster_unregister(&b, cid);
+	bnl_cluster_unregister(&b, cid_mc);
+	bnl_cluster_unregister(&b, cid_none);
+	bnl_close(&b);
+	return 0;
+}
+
+static long fan_sel_events(void)
+{
+	return scaled(2000, 50);
+}
+
+/* Multicast: every event reaches every listener; keep deliveries bounded. */
+static long fan_mc_events(int n)
+{
+	long e = scaled(160000, 1600) / n;
+
+	if (e > fan_sel_events())
+		e = fan_sel_events();
+	return e < 16 ? 16 : e;
+}
+
+/*
+ * Broadcast: events per run, a multiple of the batch (16), at least 4
+ * batches so that the reader works while the poster posts.
+ */
+static long fan_bc_events(int n)
+{
+	long e = scaled(160000, 1600) / n;
+
+	if (e > 4096)
+		e = 4096;
+	e = e / 16 * 16;
+	return e < 64 ? 64 : e;
+}
+
+static void close_all(int *fds, int n)
+{
+	for (int i = 0; i < n; i++)
+		close(fds[i]);
+}
+
+/*
+ * 2 and 3. Fan-out: N ports, port i registered on object res-i for STATE
+ * and holding a cluster-wide filter for COMMON_PROPERTY. A STATE event of
+ * res-k matches one port (selective), a COMMON_PROPERTY event all of them
+ * (broadcast).
+ *
+ * The multicast baseline's N listeners join the group once, after the
+ * ports' runs: netlink walks every listener of the protocol on each join,
+ * so 10,000 joins take seconds, and while they are joined every event the
+ * module posts is mirrored to the group (at the cost of a walk over all of
+ * them) whichever cluster it belongs to. They live in a network namespace
+ * of their own, with their own cluster, so that what they cost the ports'
+ * cluster is only that walk: the "listeners elsewhere" figure.
+ */
+static int bench_fanout(void)
+{
+	static const int ns_all[] = { 1, 100, 1000, 10000 };
+	static struct series sel1, mc1;
+	struct series sel, mc, selr, mcr, mcsel, cpu_sel, cpu_mc, selx, selxr;
+	struct series bc, pipes, bcr, cpu_bc, cpu_pipe, cpur;
+	uint32_t cid, cid_mc;
+	struct bnl b, bmc;
+	unsigned int ni;
+	int rep, home, mcns;
+
+	home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (home < 0 || unshare(CLONE_NEWNET))
+		die("a network namespace for the multicast baseline: %s",
+		    strerror(errno));
+	mcns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (mcns < 0 || bnl_open(&bmc))
+		die("generic netlink in the baseline's namespace");
+	cid_mc = new_cluster(&bmc, "fanmc");
+	if (setns(home, CLONE_NEWNET))
+		die("setns: %s", strerror(errno));
+	if (bnl_open(&b))
+		die("generic netlink family %s not found", CLUSNOTIFY_GENL_NAME);
+	cid = new_cluster(&b, "fan");
+	raise_nofile(4L * opt.max_ports + 1024);
+
+	for (ni = 0; ni < sizeof(ns_all) / sizeof(ns_all[0]); ni++) {
+		int N = ns_all[ni], k = N / 2;
+		long Esel = fan_sel_events(), Emc = fan_mc_events(N);
+		long Ebc = fan_bc_events(N);
+		int *ports, *mcl, *prd, *pwr;
+		char (*want)[16];
+		struct reader rs, rm, rb, rp;
+		struct evset es, emc, ebc;
+		uint64_t t0, t_setup, t_join;
+		struct cpu_mark c0;
+		char *recs;
+		char id[32], title[96], wl[1024];
+		struct result r;
+
+		if (N > opt.max_ports)
+			break;
+		note("fan-out: %d ports", N);
+		ports = calloc(N, sizeof(int));
+		mcl = calloc(N, sizeof(int));
+		prd = calloc(N, sizeof(int));
+		pwr = calloc(N, sizeof(int));
+		want = calloc(N, sizeof(*want));
+		if (!ports || !mcl || !prd || !pwr || !want)
+			die("out of memory");
+
+		t0 = now_ns();
+		set_max_queued(Ebc > 64 ? Ebc : 64);
+		for (int i = 0; i < N; i++) {
+			/* The target port takes a whole selective run. */
+			if (i == k)
+				set_max_queued(Esel > Ebc ? Esel : Ebc);
+			ports[i] = port_open(true);
+			if (i == k)
+				set_max_queued(Ebc > 64 ? Ebc : 64);
+			object_id(want[i], sizeof(want[i]), i);
+			port_register(ports[i], cid, CLUSNOTIFY_OBJ_RESOURCE,
+				      CLUSNOTIFY_RESOURCE_STATE, i, want[i]);
+			port_filter(ports[i], cid, CLUSNOTIFY_OBJ_RESOURCE,
+				    CLUSNOTIFY_RESOURCE_COMMON_PROPERTY,
+				    1000000 + i);
+		}
+		t_setup = now_ns() - t0;
+		restore_params();
+
+		/* Selective: every event is about res-k. */
+		evset_init(&es, Esel, 1, k);
+		reader_setup(&rs, R_PORT, &ports[k], 1, 1 << 16);
+		series_init(&sel, "clusnotify", "ours", "ns/event");
+		series_init(&cpu_sel, "clusnotify CPU", "ours", "ns/event");
+		for (rep = 0; rep < opt.reps; rep++) {
+			reader_start(&rs, Esel);
+			cpu_begin(&c0);
+			t0 = now_ns();
+			post_all(&b, cid, &es, Esel, 1);
+			reader_join(&rs);
+			check_reader(&rs, "selective/port");
+			series_add(&sel, ns_per(Esel, t0, rs.t_end));
+			series_add(&cpu_sel, (double)cpu_end(&c0) / Esel);
+			note("selective N=%d rep %d: clusnotify %.0f ns/event (CPU %.0f)",
+			     N, rep + 1, sel.v[rep], cpu_sel.v[rep]);
+		}
+
+		/* Broadcast: every event matches every port. */
+		evset_init(&ebc, Ebc, 256, 0);
+		for (long i = 0; i < Ebc; i++)
+			ebc.ev[i].flag = CLUSNOTIFY_RESOURCE_COMMON_PROPERTY;
+		recs = malloc(Ebc * REC_LEN);
+		if (!recs)
+			die("out of memory");
+		for (long i = 0; i < Ebc; i++)
+			evset_record(&ebc, i, recs + i * REC_LEN);
+		for (int i = 0; i < N; i++) {
+			int p[2];
+
+			make_pipe(p);
+			prd[i] = p[0];
+			pwr[i] = p[1];
+		}
+		reader_setup(&rb, R_PORT, ports, N, 64 * REC_LEN);
+		reader_setup(&rp, R_PIPE, prd, N, 64 * REC_LEN);
+		series_init(&bc, "clusnotify", "ours", "ns/delivered event");
+		series_init(&pipes, "N pipes", "baseline", "ns/delivered event");
+		series_init(&cpu_bc, "clusnotify CPU", "ours", "ns/delivered event");
+		series_init(&cpu_pipe, "N pipes CPU", "baseline", "ns/delivered event");
+		for (rep = 0; rep < opt.reps; rep++) {
+			uint64_t D = (uint64_t)Ebc * N;
+
+			reader_start(&rb, D);
+			cpu_begin(&c0);
+			t0 = now_ns();
+			post_all(&b, cid, &ebc, Ebc, 16);
+			reader_join(&rb);
+			check_reader(&rb, "broadcast/ports");
+			series_add(&bc, ns_per(D, t0, rb.t_end));
+			series_add(&cpu_bc, (double)cpu_end(&c0) / D);
+
+			reader_start(&rp, D);
+			cpu_begin(&c0);
+			t0 = now_ns();
+			for (long e = 0; e < Ebc; e += 16)
+				for (int i = 0; i < N; i++)
+					write_full(pwr[i], recs + e * REC_LEN,
+						   16 * REC_LEN);
+			reader_join(&rp);
+			check_reader(&rp, "broadcast/pipes");
+			series_add(&pipes, ns_per(D, t0, rp.t_end));
+			series_add(&cpu_pipe, (double)cpu_end(&c0) / D);
+			note("broadcast N=%d rep %d: clusnotify %.0f, pipes %.0f ns/delivered event "
+			     "(CPU %.0f, %.0f)", N, rep + 1, bc.v[rep], pipes.v[rep],
+			     cpu_bc.v[rep], cpu_pipe.v[rep]);
+		}
+		reader_teardown(&rb);
+		reader_teardown(&rp);
+		close_all(prd, N);
+		close_all(pwr, N);
+		series_ratio(&bcr, &bc, &pipes, "ours/pipes");
+		series_ratio(&cpur, &cpu_bc, &cpu_pipe, "CPU ours/pipes");
+		snprintf(id, sizeof(id), "broadcast.%d", N);
+		snprintf(title, sizeof(title), "Broadcast fan-out, %d ports", N);
+		snprintf(wl, sizeof(wl),
+			 "the same %d ports; %ld COMMON_PROPERTY events posted in batches of 16, "
+			 "each matching every port (%llu deliveries), one thread epolls and drains "
+			 "the ports; cost = wall time per delivered event until all are read (CPU: "
+			 "CPU time of all threads involved). Baseline: %d pipes, each batch written "
+			 "once into each pipe (%d-byte records), drained the same way; repetitions "
+			 "interleaved", N, Ebc, (unsigned long long)Ebc * N, N, REC_LEN);
+		{
+			const struct series *all[] = { &bc, &pipes, &bcr, &cpu_bc,
+						       &cpu_pipe, &cpur };
+
+			result_begin(&r, id, "broadcast", title, wl, Ebc, opt.reps);
+			result_series(&r, all, sizeof(all) / sizeof(all[0]));
+			result_extra_begin(&r);
+			result_num(&r, "ports", N);
+			result_num(&r, "deliveries", (double)Ebc * N);
+			result_str(&r, "cpu", cpu_source());
+			result_extra_end(&r);
+			result_end(&r);
+		}
+		evset_free(&ebc);
+		free(recs);
+
+		/* The multicast baseline, and the ports beside its listeners. */
+		t0 = now_ns();
+		if (setns(mcns, CLONE_NEWNET))
+			die("setns: %s", strerror(errno));
+		for (int i = 0; i < N; i++) {
+			mcl[i] = mcl_open(true, 8 << 20);
+			if (mcl[i] < 0)
+				die("netlink listener %d: %s", i, strerror(-mcl[i]));
+			if (mcl_join(mcl[i], bmc.mcgrp))
+				die("NETLINK_ADD_MEMBERSHIP: %s", strerror(errno));
+		}
+		if (setns(home, CLONE_NEWNET))
+			die("setns: %s", strerror(errno));
+		t_join = now_ns() - t0;
+		evset_init(&emc, Emc, 1, k);
+		reader_setup(&rm, R_MCL, mcl, N, 1 << 16);
+		rm.cid = cid_mc;
+		rm.want = want;
+		series_init(&mc, "genl multicast + userspace filter", "baseline",
+			    "ns/event");
+		series_init(&cpu_mc, "genl multicast CPU", "baseline", "ns/event");
+		series_init(&selx, "clusnotify, N listeners elsewhere", "ours",
+			    "ns/event");
+		for (rep = 0; rep < opt.reps; rep++) {
+			reader_start(&rm, (uint64_t)Emc * N);
+			cpu_begin(&c0);
+			t0 = now_ns();
+			post_all(&bmc, cid_mc, &emc, Emc, 1);
+			reader_join(&rm);
+			series_add(&cpu_mc, (double)cpu_end(&c0) / Emc);
+			check_reader(&rm, "selective/multicast");
+			if (rm.matched != (uint64_t)Emc)
+				die("selective/multicast: listeners matched %llu, not %ld",
+				    (unsigned long long)rm.matched, Emc);
+			series_add(&mc, ns_per(Emc, t0, rm.t_end));
+
+			reader_start(&rs, Emc);
+			t0 = now_ns();
+			post_all(&b, cid, &es, Emc, 1);
+			reader_join(&rs);
+			check_reader(&rs, "selective/port beside listeners");
+			series_add(&selx, ns_per(Emc, t0, rs.t_end));
+			note("selective N=%d rep %d: multicast %.0f ns/event (CPU %.0f); "
+			     "clusnotify beside the listeners %.0f ns/event",
+			     N, rep + 1, mc.v[rep], cpu_mc.v[rep], selx.v[rep]);
+		}
+		reader_teardown(&rs);
+		reader_teardown(&rm);
+		evset_free(&es);
+		evset_free(&emc);
+		if (N == 1) {
+			sel1 = sel;
+			mc1 = mc;
+		}
+		series_ratio_med(&selr, &sel, &sel1, "clusnotify at N / at 1");
+		series_ratio_med(&mcr, &mc, &mc1, "multicast at N / at 1");
+		series_ratio(&mcsel, &mc, &sel, "multicast/clusnotify");
+		series_ratio(&selxr, &selx, &sel, "listeners elsewhere/alone");
+
+		snprintf(id, sizeof(id), "selective.%d", N);
+		snprintf(title, sizeof(title), "Selective fan-out, %d ports", N);
+		snprintf(wl, sizeof(wl),
+			 "%d ports, each registered on its own object (RESOURCE STATE) and holding "
+			 "a cluster-wide COMMON_PROPERTY filter; %ld posts of one STATE event of one "
+			 "object, matching exactly one port, read by a thread; cost = wall time per "
+			 "posted event until read (CPU: CPU time of all threads involved). Baseline, "
+			 "in repetitions after the ports' (joining is slow): %ld events to the genl "
+			 "events group joined by %d non-blocking listeners in a network namespace of "
+			 "their own, one thread epolls them all and parses every message, keeping the "
+			 "one for its object. 'Listeners elsewhere': %ld posts to the ports' cluster "
+			 "while those listeners are joined", N, Esel, Emc, N, Emc);
+		{
+			const struct series *all[] = { &sel, &mc, &selr, &mcr, &mcsel,
+						       &cpu_sel, &cpu_mc, &selx, &selxr };
+
+			result_begin(&r, id, "selective", title, wl, Esel, opt.reps);
+			result_series(&r, all, sizeof(all) / sizeof(all[0]));
+			result_extra_begin(&r);
+			result_num(&r, "ports", N);
+			result_num(&r, "multicast_events", Emc);
+			result_num(&r, "setup_ns_per_port", (double)t_setup / N);
+			result_num(&r, "setup_ns_per_listener", (double)t_join / N);
+			result_str(&r, "cpu", cpu_source());
+			result_extra_end(&r);
+			result_end(&r);
+		}
+
+		t0 = now_ns();
+		close_all(mcl, N);
+		close_all(ports, N);
+		note("fan-out: %d ports and listeners closed in %.1f s", N,
+		     (now_ns() - t0) / 1e9);
+		free(ports);
+		free(mcl);
+		free(prd);
+		free(pwr);
+		free(want);
+		/* Ports are freed after a grace period. */
+		usleep(200000);
+	}
+	bnl_cluster_unregister(&b, cid);
+	bnl_cluster_unregister(&bmc, cid_mc);
+	bnl_close(&b);
+	bnl_close(&bmc);
+	close(home);
+	close(mcns);
+	return 0;
+}
+
+static void drain_port(int fd, long expect)
+{
+	static char buf[1 << 16];
+	long got = 0;
+	ssize_t n, off;
+
+	while (got < expect) {
+		n = read(fd, buf, sizeof(buf));
+		if (n <= 0)
+			die("draining a port: %s (%ld of %ld)",
+			    n ? strerror(errno) : "EOF", got, expect);
+		for (off = 0; off < n; off += ((struct clusnotify_record *)(buf + off))->len)
+			got++;
+	}
+}
+
+/*
+ * 3b. Kernel memory per queued event: N ports (or pipes), E events queued
+ * on each, from /proc/meminfo and /proc/slabinfo before and after.
+ */
+static int bench_memory(void)
+{
+	int N = opt.max_ports < 1000 ? opt.max_ports : 1000;
+	long E = 256;
+	struct series q_free, q_slab, open_free, open_slab, p_free, p_slab,
+		pipe_open, ratio;
+	struct memsnap a0, a1, a2, b0, b1, b2;
+	uint32_t cid;
+	struct evset ev;
+	int *fds, *prd, *pwr, rep;
+	char *recs;
+	struct bnl b;
+	char wl[768];
+	struct result r;
+	double D = (double)N * E;
+
+	if (bnl_open(&b))
+		die("generic netlink family %s not found", CLUSNOTIFY_GENL_NAME);
+	cid = new_cluster(&b, "mem");
+	raise_nofile(3L * N + 1024);
+	fds = calloc(N, sizeof(int));
+	prd = calloc(N, sizeof(int));
+	pwr = calloc(N, sizeof(int));
+	evset_init(&ev, E, 256, 0);
+	recs = malloc(E * REC_LEN);
+	if (!fds || !prd || !pwr || !recs)
+		die("out of memory");
+	for (long i = 0; i < E; i++)
+		evset_record(&ev, i, recs + i * REC_LEN);
+	series_init(&q_free, "clusnotify (MemFree)", "ours", "bytes/queued event/port");
+	series_init(&p_free, "pipes (MemFree)", "baseline", "bytes/queued event/pipe");
+	series_init(&q_slab, "clusnotify (slab objects)", "ours", "bytes/queued event/port");
+	series_init(&p_slab, "pipes (slab objects)", "baseline", "bytes/queued event/pipe");
+	series_init(&open_free, "clusnotify port at open (MemFree)", "ours", "bytes/port");
+	series_init(&open_slab, "clusnotify port at open (slab objects)", "ours", "bytes/port");
+	series_init(&pipe_open, "pipe at open (MemFree)", "baseline", "bytes/pipe");
+
+	for (rep = 0; rep < opt.reps; rep++) {
+		set_max_queued(E);
+		memsnap(&a0);
+		for (int i = 0; i < N; i++) {
+			fds[i] = port_open(true);
+			port_filter(fds[i], cid, CLUSNOTIFY_OBJ_RESOURCE,
+				    CLUSNOTIFY_RESOURCE_STATE, i);
+		}
+		memsnap(&a1);
+		post_all(&b, cid, &ev, E, 256);
+		memsnap(&a2);
+		restore_params();
+		for (int i = 0; i < N; i++)
+			drain_port(fds[i], E);
+		close_all(fds, N);
+		usleep(300000);
+
+		memsnap(&b0);
+		for (int i = 0; i < N; i++) {
+			int p[2];
+
+			make_pipe(p);
+			prd[i] = p[0];
+			pwr[i] = p[1];
+		}
+		memsnap(&b1);
+		for (long e = 0; e < E; e += 16)
+			for (int i = 0; i < N; i++)
+				write_full(pwr[i], recs + e * REC_LEN, 16 * REC_LEN);
+		memsnap(&b2);
+		close_all(prd, N);
+		close_all(pwr, N);
+		usleep(300000);
+
+		series_add(&q_free, (double)(a1.memfree - a2.memfree) / D);
+		series_add(&q_slab, (double)(a2.slab_objs - a1.slab_objs) / D);
+		series_add(&open_free, (double)(a0.memfree - a1.memfree) / N);
+		series_add(&open_slab, (double)(a1.slab_objs - a0.slab_objs) / N);
+		series_add(&p_free, (double)(b1.memfree - b2.memfree) / D);
+		series_add(&p_slab, (double)(b2.slab_objs - b1.slab_objs) / D);
+		series_add(&pipe_open, (double)(b0.memfree - b1.memfree) / N);
+		note("memory rep %d: per queued event and port: clusnotify %.1f B (slab %.1f B), "
+		     "pipes %.1f B; at open: port %.0f B, pipe %.0f B",
+		     rep + 1, q_free.v[rep], q_slab.v[rep], p_free.v[rep],
+		     open_free.v[rep], pipe_open.v[rep]);
+	}
+	series_ratio(&ratio, &q_free, &p_free, "ours/pipes");
+	snprintf(wl, sizeof(wl),
+		 "%d ports with a cluster-wide filter (max_queued_events %ld), one post of %ld "
+		 "events queued on every port, nothing read: fall of MemFree and rise of the "
+		 "slab objects in use (/proc/slabinfo: active objects x size) per queued "
+		 "(event, port); a port's ring is allocated at open, so its cost shows in "
+		 "'at open' (16 bytes per slot). Baseline: %d pipes, the same %ld %d-byte "
+		 "records written into each in writes of 16", N, E, E, N, E, REC_LEN);
+	{
+		const struct series *all[] = { &q_free, &p_free, &ratio, &q_slab,
+					       &p_slab, &open_free, &open_slab,
+					       &pipe_open };
+
+		result_begin(&r, "memory", "memory", "Kernel memory per queued event",
+			     wl, E, opt.reps);
+		result_series(&r, all, sizeof(all) / sizeof(all[0]));
+		result_extra_begin(&r);
+		result_num(&r, "ports", N);
+		result_num(&r, "ring_slots", E);
+		result_extra_end(&r);
+		result_end(&r);
+	}
+	evset_free(&ev);
+	free(recs);
+	free(fds);
+	free(prd);
+	free(pwr);
+	bnl_cluster_unregister(&b, cid);
+	bnl_close(&b);
+	return 0;
+}
+
+/* 4. Latency: post (or pipe write) to the return of a waiter's epoll_wait. */
+struct lat_waiter {
+	int fd;		/* the port or the pipe's read end */
+	bool port;
+	int efd;	/* tells the poster the event was seen */
+	long n;
+	double *us;
+	pthread_t th;
+};
+
+static void *lat_wait(void *arg)
+{
+	struct lat_waiter *w = arg;
+	struct epoll_event ev = { .events = EPOLLIN };
+	char buf[4096];
+	uint64_t t0, t1, one = 1;
+	int ep = epoll_create1(EPOLL_CLOEXEC);
+	ssize_t n;
+
+	if (ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, w->fd, &ev))
+		die("epoll: %s", strerror(errno));
+	for (long i = 0; i < w->n; i++) {
+		while (epoll_wait(ep, &ev, 1, -1) != 1)
+			;
+		t1 = now_ns();
+		n = read(w->fd, buf, sizeof(buf));
+		if (w->port) {
+			const struct clusnotify_record *r = (const void *)buf;
+
+			if (n < (ssize_t)sizeof(*r) || r->flags)
+				die("latency: unexpected read of %zd bytes", n);
+			memcpy(&t0, buf + r->payload_off, sizeof(t0));
+		} else {
+			if (n != sizeof(t0))
+				die("latency: pipe read of %zd bytes", n);
+			memcpy(&t0, buf, sizeof(t0));
+		}
+		w->us[i] = (t1 - t0) / 1000.0;
+		write_full(w->efd, &one, sizeof(one));
+	}
+	close(ep);
+	return NULL;
+}
+
+static void lat_start(struct lat_waiter *w)
+{
+	if (pthread_create(&w->th, NULL, lat_wait, w))
+		die("pthread_create");
+}
+
+static void lat_seen(int efd)
+{
+	uint64_t v;
+
+	while (read(efd, &v, sizeof(v)) != sizeof(v))
+		if (errno != EINTR)
+			die("eventfd: %s", strerror(errno));
+}
+
+static int bench_latency(void)
+{
+	long E = scaled(5000, 100);
+	struct series om, op, pm, pp, rm, rp;
+	struct lat_waiter w;
+	uint32_t cid;
+	struct evset ev;
+	int port, pfd[2], efd, rep;
+	struct bnl b;
+	char wl[640];
+	struct result r;
+
+	if (bnl_open(&b))
+		die("generic netlink family %s not found", CLUSNOTIFY_GENL_NAME);
+	cid = new_cluster(&b, "lat");
+	evset_init(&ev, 1, 1, 0);
+	port = port_open(true);
+	port_filter(port, cid, CLUSNOTIFY_OBJ_RESOURCE, CLUSNOTIFY_RESOURCE_STATE, 1);
+	make_pipe(pfd);
+	efd = eventfd(0, EFD_CLOEXEC);
+	if (efd < 0)
+		die("eventfd: %s", strerror(errno));
+	w.us = calloc(E, sizeof(double));
+	if (!w.us)
+		die("out of memory");
+	w.n = E;
+	w.efd = efd;
+	series_init(&om, "clusnotify median", "ours", "us");
+	series_init(&op, "clusnotify p99", "ours", "us");
+	series_init(&pm, "pipe median", "baseline", "us");
+	series_init(&pp, "pipe p99", "baseline", "us");
+
+	for (rep = 0; rep < opt.reps; rep++) {
+		w.fd = port;
+		w.port = true;
+		lat_start(&w);
+		for (long i = 0; i < E; i++) {
+			ev.payload[0] = now_ns();
+			post_or_die(&b, cid, ev.ev, 1);
+			lat_seen(efd);
+		}
+		pthread_join(w.th, NULL);
+		series_add(&om, percentile(w.us, E, 50));
+		series_add(&op, percentile(w.us, E, 99));
+
+		w.fd = pfd[0];
+		w.port = false;
+		lat_start(&w);
+		for (long i = 0; i < E; i++) {
+			uint64_t t0 = now_ns();
+
+			write_full(pfd[1], &t0, sizeof(t0));
+			lat_seen(efd);
+		}
+		pthread_join(w.th, NULL);
+		series_add(&pm, percentile(w.us, E, 50));
+		series_add(&pp, percentile(w.us, E, 99));
+		note("latency rep %d: clusnotify median %.1f us p99 %.1f us, pipe median %.1f us p99 %.1f us",
+		     rep + 1, om.v[rep], op.v[rep], pm.v[rep], pp.v[rep]);
+	}
+	series_ratio(&rm, &om, &pm, "median ours/pipe");
+	series_ratio(&rp, &op, &pp, "p99 ours/pipe");
+	snprintf(wl, sizeof(wl),
+		 "one event at a time: the poster reads CLOCK_MONOTONIC, builds and sends an "
+		 "EVENT_POST of one event carrying that time, and waits (eventfd) until the "
+		 "waiter saw it; the waiter, blocked in epoll_wait on the port, reads the clock "
+		 "as epoll_wait returns. Baseline: the same with an 8-byte pipe write. %ld "
+		 "events per repetition; each repetition gives a median and a 99th percentile",
+		 E);
+	{
+		const struct series *all[] = { &om, &pm, &rm, &op, &pp, &rp };
+
+		result_begin(&r, "latency", "latency", "Latency, post to epoll wake-up",
+			     wl, E, opt.reps);
+		result_series(&r, all, sizeof(all) / sizeof(all[0]));
+		result_end(&r);
+	}
+	free(w.us);
+	close(port);
+	close(pfd[0]);
+	close(pfd[1]);
+	close(efd);
+	evset_free(&ev);
+	bnl_cluster_unregister(&b, cid);
+	bnl_close(&b);
+	return 0;
+}
+
+/* 6. A kernel subscriber beside 1,000 ports. */
+static long ksub_count(void)
+{
+	FILE *f = fopen("/sys/module/cnbench_sub/parameters/events", "r");
+	long v = -1;
+
+	if (f) {
+		if (fscanf(f, "%ld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+static long ksub_lost(void)
+{
+	FILE *f = fopen("/sys/module/cnbench_sub/parameters/lost", "r");
+	long v = -1;
+
+	if (f) {
+		if (fscanf(f, "%ld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+static void run_cmd(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void run_cmd(const char *fmt, ...)
+{
+	char cmd[1024];
+	va_list ap;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	st = system(cmd);
+	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st))
+		die("'%s' failed", cmd);
+}
+
+static int bench_ksub(void)
+{
+	int N = opt.max_ports < 1000 ? opt.max_ports : 1000;
+	long E = scaled(16000, 160) / 16 * 16;
+	struct series base, with, ratio, delta, cbase, cwith, cdelta, cratio;
+	char name[CLUSNOTIFY_CLUSTER_NAME_MAX], wl[768], title[64];
+	struct reader rd;
+	uint32_t cid;
+	struct evset ev;
+	struct bnl b;
+	struct result r;
+	uint64_t t0, t_end;
+	struct cpu_mark c0;
+	int *ports, rep;
+
+	if (!opt.kmod || access(opt.kmod, R_OK))
+		die("ksub needs the subscriber module (-k cnbench_sub.ko): %s",
+		    opt.kmod ? opt.kmod : "not given");
+	if (bnl_open(&b))
+		die("generic netlink family %s not found", CLUSNOTIFY_GENL_NAME);
+	snprintf(name, sizeof(name), "cnbench%s-ksub-%d", opt.tag, (int)getpid());
+	if (bnl_cluster_register(&b, name, &cid))
+		die("CLUSTER_REGISTER %s failed", name);
+	raise_nofile(N + 1024);
+	ports = calloc(N, sizeof(int));
+	if (!ports)
+		die("out of memory");
+	set_max_queued(64);
+	for (int i = 0; i < N; i++) {
+		char id[16];
+
+		ports[i] = port_open(true);
+		object_id(id, sizeof(id), i);
+		port_register(ports[i], cid, CLUSNOTIFY_OBJ_RESOURCE,
+			      CLUSNOTIFY_RESOURCE_STATE, i, id);
+	}
+	restore_params();
+	evset_init(&ev, E, N, 0);
+	reader_setup(&rd, R_PORT, ports, N, 64 * REC_LEN);
+	series_init(&base, "ports", "baseline", "ns/event");
+	series_init(&with, "ports + kernel subscriber", "ours", "ns/event");
+	series_init(&cbase, "ports CPU", "baseline", "ns/event");
+	series_init(&cwith, "ports + kernel subscriber CPU", "ours", "ns/event");
+	series_init(&delta, "added by the subscriber", "ours", "ns/event");
+	series_init(&cdelta, "added by the subscriber CPU", "ours", "ns/event");
+
+	for (rep = 0; rep < opt.reps; rep++) {
+		/* Alternate the order, so that a drift favours neither. */
+		for (int pass = 0; pass < 2; pass++) {
+			bool sub = (pass == 0) == (rep % 2 == 1);
+
+			if (sub) {
+				/* The subscription's queue takes the whole run. */
+				set_max_queued(E);
+				run_cmd("insmod '%s' cluster='%s'", opt.kmod, name);
+				restore_params();
+				if (ksub_count() != 0)
+					die("cnbench_sub: no event count");
+			}
+			reader_start(&rd, E);
+			cpu_begin(&c0);
+			t0 = now_ns();
+			post_all(&b, cid, &ev, E, 16);
+			reader_join(&rd);
+			check_reader(&rd, sub ? "ksub/ports+subscriber" : "ksub/ports");
+			/* Done when the ports are read and the callback saw all. */
+			t_end = rd.t_end;
+			if (sub && ksub_count() < E) {
+				for (int i = 0; ksub_count() < E; i++) {
+					if (i > 30000)
+						die("cnbench_sub saw %ld of %ld events (lost %ld)",
+						    ksub_count(), E, ksub_lost());
+					usleep(1000);
+				}
+				t_end = now_ns();
+			}
+			series_add(sub ? &with : &base, ns_per(E, t0, t_end));
+			series_add(sub ? &cwith : &cbase, (double)cpu_end(&c0) / E);
+			if (sub) {
+				if (ksub_lost() != 0)
+					die("cnbench_sub lost %ld events", ksub_lost());
+				run_cmd("rmmod cnbench_sub");
+			}
+		}
+		series_add(&delta, with.v[rep] - base.v[rep]);
+		series_add(&cdelta, cwith.v[rep] - cbase.v[rep]);
+		note("ksub rep %d: ports %.0f ns/event, ports + subscriber %.0f ns/event (CPU %.0f / %.0f)",
+		     rep + 1, base.v[rep], with.v[rep], cbase.v[rep], cwith.v[rep]);
+	}
+	series_ratio(&ratio, &with, &base, "with/without");
+	series_ratio(&cratio, &cwith, &cbase, "CPU with/without");
+	reader_teardown(&rd);
+	snprintf(wl, sizeof(wl),
+		 "%d ports, each registered on its own object; %ld STATE events posted in "
+		 "batches of 16, round-robin over the objects (each matches one port), one "
+		 "thread epolls and drains the ports; beside them (or not: the two runs of a "
+		 "repetition alternate) cnbench_sub.ko, subscribed in the kernel with a "
+		 "cluster-wide filter that matches every event, counting in its callback. "
+		 "Cost = wall time per event until the ports are read and the callback saw "
+		 "every event; CPU = CPU time of the benchmark's threads and of the kernel's "
+		 "threads (the workqueue that runs the callback) per event", N, E);
+	{
+		const struct series *all[] = { &with, &base, &ratio, &delta,
+					       &cwith, &cbase, &cratio, &cdelta };
+
+		snprintf(title, sizeof(title), "Kernel subscriber beside %d ports", N);
+		result_begin(&r, "ksub", "ksub", title, wl, E, opt.reps);
+		result_series(&r, all, sizeof(all) / sizeof(all[0]));
+		result_extra_begin(&r);
+		result_num(&r, "ports", N);
+		result_str(&r, "cpu", cpu_source());
+		result_extra_end(&r);
+		result_end(&r);
+	}
+	close_all(ports, N);
+	free(ports);
+	evset_free(&ev);
+	bnl_cluster_unregister(&b, cid);
+	bnl_close(&b);
+	return 0;
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: cnbench [-r REPS] [-s SCALE] [-j FILE] [-k KO] [-N MAX] [-t TAG] "
+		"throughput|fanout|memory|latency|library|ksub\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd;
+	int c, ret;
+
+	while ((c = getopt(argc, argv, "r:s:j:k:N:t:")) != -1) {
+		switch (c) {
+		case 'r':
+			opt.reps = atoi(optarg);
+			if (opt.reps < 1 || opt.reps > MAXREPS)
+				die("1 to %d repetitions", MAXREPS);
+			break;
+		case 's':
+			opt.scale = atof(optarg);
+			if (!(opt.scale > 0))
+				die("bad scale %s", optarg);
+			break;
+		case 'j':
+			opt.json = optarg;
+			break;
+		case 'k':
+			opt.kmod = optarg;
+			break;
+		case 'N':
+			opt.max_ports = atoi(optarg);
+			if (opt.max_ports < 1)
+				die("bad -N %s", optarg);
+			break;
+		case 't':
+			opt.tag = optarg;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc - 1)
+		usage();
+	cmd = argv[optind];
+	setvbuf(stderr, NULL, _IOLBF, 0);
+	atexit(restore_params);
+	if (!strcmp(cmd, "throughput"))
+		ret = bench_throughput();
+	else if (!strcmp(cmd, "fanout"))
+		ret = bench_fanout();
+	else if (!strcmp(cmd, "memory"))
+		ret = bench_memory();
+	else if (!strcmp(cmd, "latency"))
+		ret = bench_latency();
+	else if (!strcmp(cmd, "library"))
+		ret = bench_library();
+	else if (!strcmp(cmd, "ksub"))
+		ret = bench_ksub();
+	else
+		usage();
+	return ret;
+}
