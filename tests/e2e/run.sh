@@ -19,6 +19,9 @@ E2E_DIR=${E2E_DIR:-/tmp/e2e}
 # 0.3 s whatever the slack.
 E2E_DOWN_LIMIT=${E2E_DOWN_LIMIT:-1.5}
 E2E_DOWN_SLACK=${E2E_DOWN_SLACK:-1.0}
+# The daemon's own share; check.sh raises it on the debug kernel, where KASAN
+# and lockdep make corosync's own callbacks several times slower.
+E2E_DAEMON_SHARE=${E2E_DAEMON_SHARE:-0.3}
 CS_WAIT=${CS_WAIT:-90}
 failed=0
 
@@ -157,7 +160,7 @@ t_node_down_up() {
 		d=$(delay "$t" "$line")
 		dr=$(delay "$ring" "$line")
 		say "n$n: NODE 3 Down ${d}s after the kill, ${dr}s after corosync's new ring: $line"
-		awk -v d="$dr" 'BEGIN { exit !(d <= 0.3) }' ||
+		awk -v d="$dr" -v s="$E2E_DAEMON_SHARE" 'BEGIN { exit !(d <= s) }' ||
 			fail "n$n: the daemon took ${dr}s to post what corosync said"
 		awk -v d="$d" -v l="$E2E_DOWN_LIMIT" -v s="$E2E_DOWN_SLACK" 'BEGIN { exit !(d <= l + s) }' ||
 			fail "n$n: NODE 3 Down came ${d}s after the kill, over ${E2E_DOWN_LIMIT}s + ${E2E_DOWN_SLACK}s"
