@@ -54,6 +54,7 @@ tools: lib
 
 tests: lib tools
 	$(Q)$(MAKE) -C tests/selftests
+	$(Q)$(MAKE) -C tests/hostile
 	$(Q)$(MAKE) -C tests/kapi
 	$(Q)$(MAKE) -C tests/lib
 	$(Q)$(MAKE) -C tests/e2e
@@ -105,4 +106,5 @@ clean:
 	$(Q)$(MAKE) -C tests/selftests clean
 	$(Q)$(MAKE) -C tests/lib clean
 	$(Q)$(MAKE) -C tests/kapi clean
+	$(Q)$(MAKE) -C tests/hostile clean
 	$(Q)$(MAKE) -C tests/e2e clean

@@ -96,7 +96,7 @@ if [ "${CHECK_DEBUG:-1}" = 1 ] && [ -z "${1:-${KERNEL:-}}" ]; then
 	dbg=$(tests/vm/debug-kernel.sh)
 	# KASAN and lockdep slow corosync several-fold: the end-to-end timing
 	# limits hold on the stock kernel; here they only bound a hang.
-	TIERS="tests/selftests tests/kapi tests/lib tests/e2e tests/kunit tests/fault" \
+	TIERS="tests/selftests tests/hostile tests/kapi tests/lib tests/e2e tests/kunit tests/fault" \
 	E2E_DOWN_SLACK=3.0 E2E_DAEMON_SHARE=1.5 \
 		check_kernel "$dbg/arch/x86/boot/bzImage" "$VM_REPO/build/debug/kernel/clusnotify.ko"
 fi

@@ -14,7 +14,7 @@ cd "$(dirname "$0")/../.." || exit 1
 
 ko=${CLUSNOTIFY_KO:-kernel/clusnotify.ko}
 tier_timeout=${TIER_TIMEOUT:-900}
-tiers=(tests/selftests tests/kapi tests/lib tests/e2e)
+tiers=(tests/selftests tests/hostile tests/kapi tests/lib tests/e2e)
 # check.sh names more tiers for the debug kernel.
 [ -z "${TIERS:-}" ] || read -ra tiers <<<"$TIERS"
 
