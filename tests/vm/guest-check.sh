@@ -39,12 +39,12 @@ for tier in "${tiers[@]}"; do
 		continue
 	fi
 	echo "# vm-tier: $tier"
-	trc=0
+	trc=0 start=$SECONDS
 	timeout -k 10 "$tier_timeout" "$tier/run.sh" </dev/null || trc=$?
 	if [ "$trc" = 124 ] || [ "$trc" = 137 ]; then
 		echo "not ok - $tier/run.sh # timed out after ${tier_timeout}s"
 	fi
-	echo "# vm-tier-exit: $tier $trc"
+	echo "# vm-tier-exit: $tier $trc $((SECONDS - start))"
 	[ "$trc" = 0 ] || rc=1
 done
 
