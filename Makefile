@@ -51,6 +51,7 @@ all: module lib tools tests
 
 # Debian's headers carry no vmlinux to generate BTF from: do not try.
 module:
+	$(Q)[ -f "$(KDIR)/Makefile" ] || { echo "make: no kernel headers at $(KDIR): apt-get install linux-headers-amd64 (or make deps), or set KDIR=" >&2; exit 1; }
 	$(Q)$(MAKE) -C $(KDIR) M=$(CURDIR) CONFIG_DEBUG_INFO_BTF_MODULES= modules
 
 # The module and the test modules for the debug kernel (tests/vm/debug-kernel.sh

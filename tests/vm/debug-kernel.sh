@@ -27,6 +27,13 @@ if [ -f "$out/.done" ]; then
 fi
 
 mkdir -p "$cache"
+avail=$(df -Pk "$cache" | awk 'NR == 2 { print $4 }')
+if [ ! -f "$src/.done" ] || [ ! -f "$out/.done" ]; then
+	[ -z "$avail" ] || [ "$avail" -ge $((6 * 1024 * 1024)) ] || {
+		echo "debug-kernel: building the debug kernel needs about 6 GiB under $cache, which has $((avail / 1024)) MiB free" >&2
+		exit 1
+	}
+fi
 exec 9>"$cache/.lock"
 flock 9
 if [ -f "$out/.done" ]; then

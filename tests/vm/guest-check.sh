@@ -25,7 +25,8 @@ if [ ! -f "$ko" ]; then
 	exit 1
 fi
 if ! insmod "$ko"; then
-	echo "not ok - insmod $ko"
+	echo "not ok - insmod $ko # the module does not load in $(uname -r): was it built for this kernel (make module / make module-debug)? The kernel said:"
+	dmesg | tail -n 5 | sed 's/^/#   /'
 	exit 1
 fi
 echo "ok - insmod $ko"

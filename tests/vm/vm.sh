@@ -230,6 +230,21 @@ vm_scan_log() {
 	return 1
 }
 
+# One clear line for each thing that stops a guest before it boots.
+vm_preflight() {
+	local avail
+	command -v qemu-system-x86_64 >/dev/null || {
+		echo "vm: qemu-system-x86_64 is missing: apt-get install qemu-system-x86 (or make deps)" >&2
+		return 1
+	}
+	mkdir -p "$VM_CACHE" || return 1
+	avail=$(df -Pk "$VM_CACHE" | awk 'NR == 2 { print $4 }')
+	if [ -n "$avail" ] && [ "$avail" -lt $((1024 * 1024)) ]; then
+		echo "vm: less than 1 GiB free under $VM_CACHE ($((avail / 1024)) MiB): free some space (make clean, /var/cache/clusnotify)" >&2
+		return 1
+	fi
+}
+
 vm_run() {
 	local kernel=${VM_KERNEL:-} kver=${VM_KVER:-} mem=${VM_MEM:-2G} smp=${VM_SMP:-2}
 	local timeout=${VM_TIMEOUT:-1200} rundir=${VM_RUNDIR:-$VM_CACHE/run}
@@ -253,6 +268,7 @@ vm_run() {
 	shift $((OPTIND - 1))
 	[ $# -gt 0 ] || { echo "vm: no command given" >&2; return 2; }
 	VM_STATUS='' VM_TIMED_OUT=0 VM_SPLAT=0
+	vm_preflight || return 1
 	[ -n "$kernel" ] || kernel=$(vm_default_kernel) || return 1
 	[ -r "$kernel" ] || { echo "vm: cannot read kernel image $kernel" >&2; return 1; }
 	if [ -z "$kver" ]; then
@@ -322,6 +338,8 @@ vm_run() {
 		echo "vm: timed out after ${timeout}s; killed qemu" >&2
 	elif [ "$interrupted" = 1 ]; then
 		echo "vm: interrupted; stopped qemu" >&2
+	elif grep -qiE 'no accelerator|invalid accelerator|failed to initialize (kvm|tcg)' "$VM_RUNDIR/qemu.log"; then
+		echo "vm: QEMU has no usable accelerator (${VM_ACCEL:-tcg}): this build of QEMU lacks TCG and KVM is unusable; install Debian's qemu-system-x86" >&2
 	elif [ "$rc" != 0 ]; then
 		echo "vm: qemu failed ($rc):" >&2
 		sed 's/^/  /' "$VM_RUNDIR/qemu.log" >&2
