@@ -16,7 +16,7 @@ E2E_DIR=${E2E_DIR:-/tmp/e2e}
 # guests on the host), corosync itself takes 1.2 to 1.9 s to form the new
 # ring, so the total gets E2E_DOWN_SLACK on top; the daemon's own share
 # (from corosync's "new membership" log line to the event) must stay under
-# 0.3 s, or four process round trips measured just before, if the guest is
+# 0.3 s, or two process round trips measured just before, if the guest is
 # slower than that (a loaded host), whatever the slack.
 E2E_DOWN_LIMIT=${E2E_DOWN_LIMIT:-1.5}
 E2E_DOWN_SLACK=${E2E_DOWN_SLACK:-1.0}
@@ -159,14 +159,14 @@ t_node_down_up() {
 	# How slow this guest is right now (TCG, and whatever else the host
 	# runs): the slowest of three runs of a process that asks the module
 	# something, from node 1's namespace. The daemon's share may be up to
-	# four of those, and never less than E2E_DAEMON_SHARE.
+	# two of those, and never less than E2E_DAEMON_SHARE.
 	share=$E2E_DAEMON_SHARE
 	for n in 1 2 3; do
 		t=$(now)
 		in_node 1 "$CNWATCH" -i >/dev/null || fail "cnwatch -i"
-		share=$(awk -v s="$share" -v a="$t" -v b="$(now)" 'BEGIN { d = 4 * (b - a); printf "%.3f", d > s ? d : s }')
+		share=$(awk -v s="$share" -v a="$t" -v b="$(now)" 'BEGIN { d = 2 * (b - a); printf "%.3f", (d > s ? d : s) }')
 	done
-	say "the daemon's share may be ${share}s (E2E_DAEMON_SHARE ${E2E_DAEMON_SHARE}s, or 4 process round trips)"
+	say "the daemon's share may be ${share}s (E2E_DAEMON_SHARE ${E2E_DAEMON_SHARE}s, or 2 process round trips)"
 	t=$(now)
 	cs_kill 3
 	say "killed node 3's corosync at $(date -d "@$t" +%T.%N)"
@@ -182,13 +182,19 @@ t_node_down_up() {
 		say "n$n: NODE 3 Down ${d}s after the kill, ${dr}s after corosync's new ring: $line"
 		awk -v d="$dr" -v s="$share" 'BEGIN { exit !(d <= s) }' ||
 			fail "n$n: the daemon took ${dr}s to post what corosync said"
-		awk -v d="$d" -v l="$E2E_DOWN_LIMIT" -v s="$E2E_DOWN_SLACK" 'BEGIN { exit !(d <= l + s) }' ||
-			fail "n$n: NODE 3 Down came ${d}s after the kill, over ${E2E_DOWN_LIMIT}s + ${E2E_DOWN_SLACK}s"
+		# A guest measured slower than usual gives corosync the same extra time.
+		awk -v d="$d" -v l="$E2E_DOWN_LIMIT" -v s="$E2E_DOWN_SLACK" -v x="$share" -v x0="$E2E_DAEMON_SHARE" \
+			'BEGIN { exit !(d <= l + s + (x - x0)) }' ||
+			fail "n$n: NODE 3 Down came ${d}s after the kill, over ${E2E_DOWN_LIMIT}s + ${E2E_DOWN_SLACK}s (+ the guest's measured slowness)"
 	done
-	wait_for "$w1" '^live cluster membership .*payload=quorate:1,nodes:1.2 ' 10 || fail "no MEMBERSHIP"
+	wait_for "$w1" '^live cluster membership .*payload=quorate:1,nodes:1.2 ' 10 "${wfrom[1]}" || fail "no MEMBERSHIP"
+	for n in 1 2; do
+		wfrom[$n]=$(lines "$E2E_DIR/n$n.out")
+	done
 	cs_start 3
-	for w in "$w1" "$w2"; do
-		line=$(wait_for "$w" '^live node state id=3 .*payload=0 ' "$CS_WAIT") || fail "no NODE 3 Up in $w"
+	for n in 1 2; do
+		line=$(wait_for "$E2E_DIR/n$n.out" '^live node state id=3 .*payload=0 ' "$CS_WAIT" "${wfrom[$n]}") ||
+			fail "no NODE 3 Up on n$n"
 		say "$line"
 	done
 	for n in 1 2; do
