@@ -67,9 +67,12 @@ rc=0
 	make -C "$spaced" module >"$top/spaced-build.log" 2>&1 && [ -f "$spaced/kernel/clusnotify.ko" ] ||
 		{ echo "# make module failed in \"$spaced\":"; tail -n 20 "$top/spaced-build.log" | sed 's/^/#   /'; false; }
 } && {
-	out=$(cd "$spaced" && tests/vm/vm.sh -q -t 300 -- sh -c \
-		'pwd; insmod kernel/clusnotify.ko && test -c /dev/clusnotify && echo loaded; unshare -Urn true && echo userns; echo x >file && echo writable' 2>&1)
-	echo "$out" | sed 's/^/#   /'
+	(cd "$spaced" && tests/vm/vm.sh -q -t 300 -- sh -c \
+		'pwd; insmod kernel/clusnotify.ko && test -c /dev/clusnotify && echo loaded; unshare -Urn true && echo userns; echo x >file && echo writable') 2>&1 |
+		sed 's/^/#   /'
+	# The run directory is in the checkout too: QEMU's paths have the space.
+	out=$(cat "$spaced/build/vm/run/output.log")
+	echo "$out" | sed 's/^/#   guest: /'
 	echo "$out" | grep -qx "$spaced" && echo "$out" | grep -qx loaded &&
 		echo "$out" | grep -qx userns && echo "$out" | grep -qx writable
 } || rc=1
