@@ -401,6 +401,8 @@ int cn_filter_register(struct cn_port *port, u32 cluster_id, u32 type,
 		ret = -ENOMEM;
 		goto out_unlock;
 	}
+	/* Posters follow sub->watch as soon as the sub is in the index. */
+	sub->watch = w;
 	mutex_lock(&cl->index_lock);
 	if (sub->object_id[0])
 		ret = rhltable_insert(&cn_regs, &sub->obj_node, cn_reg_params);
@@ -412,7 +414,6 @@ int cn_filter_register(struct cn_port *port, u32 cluster_id, u32 type,
 		xa_erase(&port->regs, sub->reg_id);
 		goto out_unlock;
 	}
-	sub->watch = w;
 	list_add_tail(&sub->watch_node, &w->subs);
 	port->nsubs++;
 	*reg_id = sub->reg_id;
