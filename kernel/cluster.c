@@ -8,11 +8,14 @@
  * restarted daemon registering the same name reconnects them.
  */
 
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
+#include <net/sock.h>
 
 #include <kunit/visibility.h>
 
@@ -28,12 +31,12 @@ struct cn_net *cn_net(struct net *net)
 static void cluster_release(struct kref *ref)
 {
 	struct cn_cluster *cl = container_of(ref, struct cn_cluster, ref);
-	struct hlist_node *tmp;
-	struct cn_object *obj;
-	int bkt;
+	struct cn_object *obj, *tmp;
 
-	hash_for_each_safe(cl->objs_by_id, bkt, tmp, obj, id_node)
+	rbtree_postorder_for_each_entry_safe(obj, tmp, &cl->objs_by_id, id_node)
 		kfree(obj);
+	if (cl->owner_sk)
+		sock_put(cl->owner_sk);
 	kvfree(cl);
 }
 
@@ -150,11 +153,38 @@ static void cluster_event(struct cn_cluster *cl, u64 flag, u32 state)
 		cn_event_put(ev);
 }
 
-static void set_state(struct cn_cluster *cl, u32 state, u32 portid)
+/* The owner's socket is referenced so that its release can be told apart. */
+static void set_owner(struct cn_cluster *cl, u32 portid, struct sock *sk)
+{
+	if (cl->owner_sk)
+		sock_put(cl->owner_sk);
+	if (sk)
+		sock_hold(sk);
+	cl->owner_sk = sk;
+	cl->owner_portid = portid;
+}
+
+/*
+ * netlink_release() orphans the socket (SOCK_DEAD) before it sends
+ * NETLINK_URELEASE, and unhashes its portid before either: an owner whose
+ * socket is dead is gone, even while its portid already names another one.
+ */
+static bool owner_dead(const struct cn_cluster *cl)
+{
+	return cl->owner_sk && sock_flag(cl->owner_sk, SOCK_DEAD);
+}
+
+static bool owned_by(const struct cn_cluster *cl, u32 portid, struct sock *sk)
+{
+	return cl->owner_portid == portid && cl->owner_sk == sk;
+}
+
+static void set_state(struct cn_cluster *cl, u32 state, u32 portid,
+		      struct sock *sk)
 {
 	mutex_lock(&cl->post_lock);
 	WRITE_ONCE(cl->state, state);
-	cl->owner_portid = portid;
+	set_owner(cl, portid, sk);
 	if (state == CLUSNOTIFY_CLUSTER_CONNECTED)
 		cluster_event(cl, CLUSNOTIFY_CLUSTER_RECONNECT, state);
 	else
@@ -162,7 +192,8 @@ static void set_state(struct cn_cluster *cl, u32 state, u32 portid)
 	mutex_unlock(&cl->post_lock);
 }
 
-static struct cn_cluster *cluster_alloc(const char *name, u32 portid)
+static struct cn_cluster *cluster_alloc(const char *name, u32 portid,
+					 struct sock *sk)
 {
 	struct cn_cluster *cl;
 
@@ -172,12 +203,11 @@ static struct cn_cluster *cluster_alloc(const char *name, u32 portid)
 	kref_init(&cl->ref);
 	strscpy(cl->name, name, sizeof(cl->name));
 	cl->state = CLUSNOTIFY_CLUSTER_CONNECTED;
-	cl->owner_portid = portid;
+	set_owner(cl, portid, sk);
 	mutex_init(&cl->post_lock);
 	mutex_init(&cl->index_lock);
-	hash_init(cl->objs_by_id);
-	hash_init(cl->objs_by_name);
-	hash_init(cl->by_obj);
+	cl->objs_by_id = RB_ROOT;
+	cl->objs_by_name = RB_ROOT;
 	INIT_LIST_HEAD(&cl->watches);
 	return cl;
 }
@@ -186,13 +216,18 @@ static struct cn_cluster *cluster_alloc(const char *name, u32 portid)
  * cn_cluster_register() - register a cluster, or reconnect one by name
  * @net: the namespace
  * @name: valid, non-empty name
- * @portid: the owning netlink socket
+ * @portid: the owning netlink socket's port id
+ * @sk: the owning socket, or NULL for an owner known by @portid alone
  * @id: out: the cluster id
+ *
+ * A cluster whose owning socket is already released but whose release
+ * notifier has not run yet counts as disconnected: the caller takes it over.
  *
  * Return: 0; -EBUSY if the name is connected under another socket, -EEXIST
  * if under this one, -ENOSPC past max_net_clusters, -ENOMEM.
  */
-int cn_cluster_register(struct net *net, const char *name, u32 portid, u32 *id)
+int cn_cluster_register(struct net *net, const char *name, u32 portid,
+			struct sock *sk, u32 *id)
 {
 	struct cn_net *cnet = cn_net(net);
 	struct cn_cluster *cl;
@@ -201,12 +236,14 @@ int cn_cluster_register(struct net *net, const char *name, u32 portid, u32 *id)
 	mutex_lock(&cnet->lock);
 	cl = find_name(cnet, name);
 	if (cl) {
-		if (cl->state == CLUSNOTIFY_CLUSTER_CONNECTED) {
-			ret = cl->owner_portid == portid ? -EEXIST : -EBUSY;
+		if (cl->state == CLUSNOTIFY_CLUSTER_CONNECTED && !owner_dead(cl)) {
+			ret = owned_by(cl, portid, sk) ? -EEXIST : -EBUSY;
 			goto out;
 		}
+		if (cl->state == CLUSNOTIFY_CLUSTER_CONNECTED)
+			set_state(cl, CLUSNOTIFY_CLUSTER_DISCONNECTED, 0, NULL);
 		cl->reconnects++;
-		set_state(cl, CLUSNOTIFY_CLUSTER_CONNECTED, portid);
+		set_state(cl, CLUSNOTIFY_CLUSTER_CONNECTED, portid, sk);
 		*id = cl->id;
 		ret = 0;
 		goto out;
@@ -215,7 +252,7 @@ int cn_cluster_register(struct net *net, const char *name, u32 portid, u32 *id)
 		ret = -ENOSPC;
 		goto out;
 	}
-	cl = cluster_alloc(name, portid);
+	cl = cluster_alloc(name, portid, sk);
 	if (!cl) {
 		ret = -ENOMEM;
 		goto out;
@@ -243,7 +280,7 @@ static void cluster_delete(struct cn_net *cnet, struct cn_cluster *cl)
 	idr_remove(&cnet->ids, cl->id);
 	list_del(&cl->node);
 	cnet->nclusters--;
-	set_state(cl, CLUSNOTIFY_CLUSTER_DELETED, 0);
+	set_state(cl, CLUSNOTIFY_CLUSTER_DELETED, 0, NULL);
 	cn_cluster_put(cl);
 }
 
@@ -251,14 +288,15 @@ static void cluster_delete(struct cn_net *cnet, struct cn_cluster *cl)
  * cn_cluster_unregister() - delete a cluster
  * @net: the namespace
  * @id: the cluster
- * @portid: the asking socket
+ * @portid: the asking socket's port id
+ * @sk: the asking socket, or NULL as for cn_cluster_register()
  *
  * Its watchers get CLUSTER STATE with CLUSNOTIFY_CLUSTER_DELETED; their
  * filters stay but match nothing more.
  *
  * Return: 0; -ENOENT; -EPERM if it is connected under another socket.
  */
-int cn_cluster_unregister(struct net *net, u32 id, u32 portid)
+int cn_cluster_unregister(struct net *net, u32 id, u32 portid, struct sock *sk)
 {
 	struct cn_net *cnet = cn_net(net);
 	struct cn_cluster *cl;
@@ -269,7 +307,7 @@ int cn_cluster_unregister(struct net *net, u32 id, u32 portid)
 	if (!cl)
 		ret = -ENOENT;
 	else if (cl->state == CLUSNOTIFY_CLUSTER_CONNECTED &&
-		 cl->owner_portid != portid)
+		 !owned_by(cl, portid, sk) && !owner_dead(cl))
 		ret = -EPERM;
 	else
 		cluster_delete(cnet, cl);
@@ -283,7 +321,9 @@ EXPORT_SYMBOL_IF_KUNIT(cn_cluster_unregister);
  * @net: its namespace
  * @portid: its port id
  *
- * Every cluster it owned turns disconnected.
+ * Every cluster it owned turns disconnected. A cluster that a new socket
+ * holding the same portid owns by now is left alone: its owner socket is
+ * not dead (see owner_dead()).
  */
 void cn_cluster_release_portid(struct net *net, u32 portid)
 {
@@ -293,29 +333,69 @@ void cn_cluster_release_portid(struct net *net, u32 portid)
 	mutex_lock(&cnet->lock);
 	list_for_each_entry(cl, &cnet->clusters, node)
 		if (cl->state == CLUSNOTIFY_CLUSTER_CONNECTED &&
-		    cl->owner_portid == portid)
-			set_state(cl, CLUSNOTIFY_CLUSTER_DISCONNECTED, 0);
+		    cl->owner_portid == portid &&
+		    (!cl->owner_sk || owner_dead(cl)))
+			set_state(cl, CLUSNOTIFY_CLUSTER_DISCONNECTED, 0, NULL);
 	mutex_unlock(&cnet->lock);
 }
 EXPORT_SYMBOL_IF_KUNIT(cn_cluster_release_portid);
 
+static int key_cmp(u32 type, const char *key, u32 otype, const char *okey)
+{
+	if (type != otype)
+		return type < otype ? -1 : 1;
+	return strcmp(key, okey);
+}
+
 static struct cn_object *find_object(struct cn_cluster *cl, u32 type,
 				     const char *key, bool by_id)
 {
-	u32 hash = cn_obj_hash(type, key);
-	struct cn_object *obj;
+	struct rb_node *n;
 
 	lockdep_assert_held(&cl->post_lock);
-	if (by_id) {
-		hash_for_each_possible(cl->objs_by_id, obj, id_node, hash)
-			if (obj->type == type && !strcmp(obj->id, key))
-				return obj;
-	} else {
-		hash_for_each_possible(cl->objs_by_name, obj, name_node, hash)
-			if (obj->type == type && !strcmp(obj->name, key))
-				return obj;
+	n = by_id ? cl->objs_by_id.rb_node : cl->objs_by_name.rb_node;
+	while (n) {
+		struct cn_object *obj;
+		int c;
+
+		if (by_id) {
+			obj = rb_entry(n, struct cn_object, id_node);
+			c = key_cmp(type, key, obj->type, obj->id);
+		} else {
+			obj = rb_entry(n, struct cn_object, name_node);
+			c = key_cmp(type, key, obj->type, obj->name);
+		}
+		if (!c)
+			return obj;
+		n = c < 0 ? n->rb_left : n->rb_right;
 	}
 	return NULL;
+}
+
+/* Names need not be unique: an equal one goes to the right. */
+static void insert_object(struct cn_cluster *cl, struct cn_object *obj,
+			  bool by_id)
+{
+	struct rb_root *root = by_id ? &cl->objs_by_id : &cl->objs_by_name;
+	struct rb_node **p = &root->rb_node, *parent = NULL;
+	struct rb_node *node = by_id ? &obj->id_node : &obj->name_node;
+
+	while (*p) {
+		struct cn_object *o;
+		int c;
+
+		parent = *p;
+		if (by_id) {
+			o = rb_entry(parent, struct cn_object, id_node);
+			c = key_cmp(obj->type, obj->id, o->type, o->id);
+		} else {
+			o = rb_entry(parent, struct cn_object, name_node);
+			c = key_cmp(obj->type, obj->name, o->type, o->name);
+		}
+		p = c < 0 ? &parent->rb_left : &parent->rb_right;
+	}
+	rb_link_node(node, parent, p);
+	rb_insert_color(node, root);
 }
 
 /**
@@ -332,6 +412,40 @@ struct cn_object *cn_cluster_object_find(struct cn_cluster *cl, u32 type,
 {
 	return find_object(cl, type, id, true);
 }
+
+/**
+ * cn_cluster_object_next() - the next object in (type, id) order
+ * @cl: the cluster
+ * @type: CLUSNOTIFY_OBJ_* of the cursor
+ * @after: id of the cursor; "" for before every id of @type
+ *
+ * A cursor of (type, id) stays meaningful while objects are added and
+ * removed, so a walk that drops the lock between calls sees every object
+ * that exists throughout, once, in order.
+ *
+ * Context: cl->post_lock held; the entry is valid while it is.
+ * Return: the first object after (@type, @after), of any type, or NULL.
+ */
+struct cn_object *cn_cluster_object_next(struct cn_cluster *cl, u32 type,
+					 const char *after)
+{
+	struct rb_node *n = cl->objs_by_id.rb_node;
+	struct cn_object *best = NULL;
+
+	lockdep_assert_held(&cl->post_lock);
+	while (n) {
+		struct cn_object *obj = rb_entry(n, struct cn_object, id_node);
+
+		if (key_cmp(type, after, obj->type, obj->id) < 0) {
+			best = obj;
+			n = n->rb_left;
+		} else {
+			n = n->rb_right;
+		}
+	}
+	return best;
+}
+EXPORT_SYMBOL_IF_KUNIT(cn_cluster_object_next);
 
 /**
  * cn_cluster_object_lookup() - copy an object out of the registry
@@ -378,7 +492,7 @@ int cn_cluster_objects_set(struct cn_cluster *cl, const struct cn_object *src,
 	unsigned int i, fresh = 0, used = 0;
 	int ret = 0;
 
-	spare = kcalloc(n, sizeof(*spare), GFP_KERNEL);
+	spare = kvcalloc(n, sizeof(*spare), GFP_KERNEL_ACCOUNT);
 	if (!spare)
 		return -ENOMEM;
 	for (i = 0; i < n; i++) {
@@ -399,28 +513,26 @@ int cn_cluster_objects_set(struct cn_cluster *cl, const struct cn_object *src,
 	for (i = 0; i < n; i++) {
 		obj = find_object(cl, src[i].type, src[i].id, true);
 		if (obj) {
-			hash_del(&obj->name_node);
+			rb_erase(&obj->name_node, &cl->objs_by_name);
 		} else {
 			obj = spare[used++];
-			hash_add(cl->objs_by_id, &obj->id_node,
-				 cn_obj_hash(src[i].type, src[i].id));
+			obj->type = src[i].type;
+			memcpy(obj->id, src[i].id, sizeof(obj->id));
+			insert_object(cl, obj, true);
 			cl->nobjects++;
 		}
-		obj->type = src[i].type;
 		obj->state = src[i].state;
-		memcpy(obj->id, src[i].id, sizeof(obj->id));
 		memcpy(obj->name, src[i].name, sizeof(obj->name));
 		memcpy(obj->parent, src[i].parent, sizeof(obj->parent));
 		memcpy(obj->type_name, src[i].type_name, sizeof(obj->type_name));
-		hash_add(cl->objs_by_name, &obj->name_node,
-			 cn_obj_hash(obj->type, obj->name));
+		insert_object(cl, obj, false);
 	}
 out_unlock:
 	mutex_unlock(&cl->post_lock);
 out_free:
 	for (i = used; i < n; i++)
 		kfree(spare[i]);
-	kfree(spare);
+	kvfree(spare);
 	return ret;
 }
 
@@ -467,8 +579,8 @@ int cn_cluster_objects_del(struct cn_cluster *cl, const struct cn_object *src,
 		obj = find_object(cl, src[i].type, src[i].id, true);
 		if (!obj)
 			continue;
-		hash_del(&obj->id_node);
-		hash_del(&obj->name_node);
+		rb_erase(&obj->id_node, &cl->objs_by_id);
+		rb_erase(&obj->name_node, &cl->objs_by_name);
 		cl->nobjects--;
 		kfree(obj);
 	}
@@ -540,17 +652,32 @@ static struct cn_event *build_posted(struct cn_cluster *cl,
 	return ev;
 }
 
+/*
+ * Enqueue attempts one RCU read section may make before the poster leaves
+ * it, wakes what it queued to and reschedules: however many ports a user
+ * has subscribe, no section grows past this (plus one event's fan-out).
+ */
+#define CN_POST_SECTION_WORK 1024
+
 /**
  * cn_cluster_post() - post a batch of events
  * @cl: the cluster
  * @descs: the events, validated by the caller
  * @n: how many
- * @last_seq: out: the sequence number of the last one
+ * @last_seq: out: the sequence number of the last one posted
  *
- * The batch is built before anything is queued, so a failure posts nothing.
- * Each port it reaches is woken once.
+ * The batch is built before anything is queued, so a failure to build posts
+ * nothing. Events are matched in order under post_lock, in RCU read sections
+ * that end between two events once they have done CN_POST_SECTION_WORK
+ * attempts or the CPU is wanted; each port is woken once per section, so
+ * once per batch unless the batch is large.
  *
- * Return: 0, -ENOMEM, -ENOENT if the cluster was deleted.
+ * A poster with a fatal signal pending at the end of a section stops there:
+ * the events before it are posted, with consecutive sequence numbers, and
+ * those after it are not (neither queued nor applied to the registry), as
+ * if the batch had been that prefix. The dying caller gets -EINTR.
+ *
+ * Return: 0, -ENOMEM, -ENOENT if the cluster was deleted, -EINTR.
  */
 int cn_cluster_post(struct cn_cluster *cl, const struct clusnotify_post_event *descs,
 		    unsigned int n, u64 *last_seq)
@@ -558,7 +685,8 @@ int cn_cluster_post(struct cn_cluster *cl, const struct clusnotify_post_event *d
 	struct cn_wake_list wl = { };
 	struct cn_counts c = { };
 	struct cn_event **evs;
-	unsigned int i;
+	unsigned int i, done;
+	u64 mark = 0;
 	int ret = 0;
 
 	evs = kvcalloc(n, sizeof(*evs), GFP_KERNEL);
@@ -578,22 +706,33 @@ int cn_cluster_post(struct cn_cluster *cl, const struct clusnotify_post_event *d
 		}
 	}
 
-	/* Only a batch that will be posted changes the registry. */
-	for (i = 0; i < n; i++)
-		update_state(cl, &descs[i]);
-
 	rcu_read_lock();
-	for (i = 0; i < n; i++) {
-		evs[i]->seq = ++cl->seq;
-		evs[i]->timestamp_ns = ktime_get_real_ns();
-		cn_filter_match(cl, evs[i], &wl, &c);
+	for (done = 0; done < n;) {
+		/* Only an event that is posted changes the registry. */
+		update_state(cl, &descs[done]);
+		evs[done]->seq = ++cl->seq;
+		evs[done]->timestamp_ns = ktime_get_real_ns();
+		cn_filter_match(cl, evs[done], &wl, &c);
+		if (++done == n ||
+		    (c.walked - mark < CN_POST_SECTION_WORK && !need_resched()))
+			continue;
+		cn_wake_list_flush(&wl);
+		rcu_read_unlock();
+		cond_resched();
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			goto counted;
+		}
+		mark = c.walked;
+		rcu_read_lock();
 	}
 	cn_wake_list_flush(&wl);
 	rcu_read_unlock();
-	atomic64_add(n, &cl->posted);
+counted:
+	atomic64_add(done, &cl->posted);
 	cluster_count(cl, &c);
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < done; i++)
 		cn_netlink_mirror(cl, evs[i]);
 	*last_seq = cl->seq;
 out:
@@ -637,10 +776,23 @@ static struct pernet_operations cn_net_ops = {
 
 int cn_cluster_init(void)
 {
-	return register_pernet_subsys(&cn_net_ops);
+	int ret;
+
+	ret = cn_filter_init();
+	if (ret)
+		return ret;
+	ret = register_pernet_subsys(&cn_net_ops);
+	if (ret)
+		goto err_filter;
+	return 0;
+
+err_filter:
+	cn_filter_exit();
+	return ret;
 }
 
 void cn_cluster_exit(void)
 {
 	unregister_pernet_subsys(&cn_net_ops);
+	cn_filter_exit();
 }

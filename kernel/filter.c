@@ -4,14 +4,19 @@
  *
  * A cluster-wide filter sits in one list per flag bit it holds, under
  * cluster->by_bit[type][bit], so posting an event walks exactly the filters
- * that want that flag of that type. A per-object registration sits in a hash
- * by (type, object id). Writers hold cluster->index_lock and the port's
- * cfg_lock; posters read under RCU and never take a lock of the index.
+ * that want that flag of that type. A per-object registration sits in one
+ * resizable hash table of the module, keyed by (cluster, type, object id)
+ * with a secret siphash key and the table's own random seed, so that a
+ * producer cannot aim ids at one chain and chains stay short as the table
+ * grows. Writers hold cluster->index_lock and the port's cfg_lock; posters
+ * read under RCU and never take a lock of the index.
  */
 
 #include <linux/bitops.h>
-#include <linux/jhash.h>
 #include <linux/nls.h>
+#include <linux/random.h>
+#include <linux/rhashtable.h>
+#include <linux/siphash.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
@@ -135,9 +140,47 @@ bool cn_string_valid(const char *s, size_t max)
 }
 EXPORT_SYMBOL_IF_KUNIT(cn_string_valid);
 
-u32 cn_obj_hash(u32 type, const char *id)
+static siphash_key_t cn_obj_key_secret __read_mostly;
+
+static u32 obj_key_hash(const void *data, u32 len, u32 seed)
 {
-	return jhash(id, strlen(id), type);
+	const struct cn_obj_key *k = data;
+	u64 h = siphash(k->id, strlen(k->id), &cn_obj_key_secret);
+
+	return siphash_3u64(h, (unsigned long)k->cl, (u64)k->type << 32 | seed,
+			    &cn_obj_key_secret);
+}
+
+static int obj_key_cmp(struct rhashtable_compare_arg *arg, const void *obj)
+{
+	const struct cn_obj_key *k = arg->key;
+	const struct cn_sub *sub = obj;
+
+	return sub->okey.cl != k->cl || sub->okey.type != k->type ||
+	       strcmp(sub->okey.id, k->id);
+}
+
+static const struct rhashtable_params cn_reg_params = {
+	.head_offset = offsetof(struct cn_sub, obj_node),
+	.key_offset = offsetof(struct cn_sub, okey),
+	.key_len = sizeof(struct cn_obj_key),
+	.hashfn = obj_key_hash,
+	.obj_cmpfn = obj_key_cmp,
+	.automatic_shrinking = true,
+};
+
+static struct rhltable cn_regs;
+
+int cn_filter_init(void)
+{
+	get_random_bytes(&cn_obj_key_secret, sizeof(cn_obj_key_secret));
+	return rhltable_init(&cn_regs, &cn_reg_params);
+}
+
+/* Every port is gone, so is every registration. */
+void cn_filter_exit(void)
+{
+	rhltable_destroy(&cn_regs);
 }
 
 static struct cn_watch *watch_get(struct cn_port *port, struct cn_cluster *cl,
@@ -203,7 +246,7 @@ static void sub_unlink(struct cn_cluster *cl, struct cn_sub *sub)
 
 	lockdep_assert_held(&cl->index_lock);
 	if (sub->object_id[0]) {
-		hash_del_rcu(&sub->obj_node);
+		rhltable_remove(&cn_regs, &sub->obj_node, cn_reg_params);
 		return;
 	}
 	for (i = 0; i < sub->nbits; i++)
@@ -307,7 +350,8 @@ EXPORT_SYMBOL_IF_KUNIT(cn_filter_add);
  *	(what a registration on a cluster handle needs).
  * @reg_id: out: the registration id
  *
- * Return: 0; -EINVAL, -ENOENT (cluster), -ENOSPC, -ENOMEM, -ESHUTDOWN.
+ * Return: 0; -EINVAL, -ENOENT (cluster), -ENOSPC, -ENOMEM, -EBUSY (the index
+ * cannot grow now), -ESHUTDOWN.
  */
 int cn_filter_register(struct cn_port *port, u32 cluster_id, u32 type,
 		       u64 mask, u64 key, const char *object_id, u32 *reg_id)
@@ -334,7 +378,9 @@ int cn_filter_register(struct cn_port *port, u32 cluster_id, u32 type,
 	}
 	sub->mask = mask;
 	strscpy(sub->object_id, object_id, sizeof(sub->object_id));
-	sub->hash = cn_obj_hash(type, sub->object_id);
+	sub->okey.cl = cl;
+	sub->okey.type = type;
+	sub->okey.id = sub->object_id;
 
 	mutex_lock(&port->cfg_lock);
 	if (READ_ONCE(port->shutdown)) {
@@ -355,14 +401,20 @@ int cn_filter_register(struct cn_port *port, u32 cluster_id, u32 type,
 		ret = -ENOMEM;
 		goto out_unlock;
 	}
+	/* Posters follow sub->watch as soon as the sub is in the index. */
 	sub->watch = w;
-	list_add_tail(&sub->watch_node, &w->subs);
 	mutex_lock(&cl->index_lock);
 	if (sub->object_id[0])
-		hash_add_rcu(cl->by_obj, &sub->obj_node, sub->hash);
+		ret = rhltable_insert(&cn_regs, &sub->obj_node, cn_reg_params);
 	else
 		sub_link_filter(cl, sub);
 	mutex_unlock(&cl->index_lock);
+	if (ret) {
+		/* The watch stays, as after a registration removed. */
+		xa_erase(&port->regs, sub->reg_id);
+		goto out_unlock;
+	}
+	list_add_tail(&sub->watch_node, &w->subs);
 	port->nsubs++;
 	*reg_id = sub->reg_id;
 	sub = NULL;
@@ -501,31 +553,40 @@ EXPORT_SYMBOL_IF_KUNIT(cn_filter_detach_port);
  * @c: the batch's counts
  *
  * Context: rcu_read_lock() held. Cost follows the filters that hold the
- * event's flag bit and the registrations that share its object's hash.
+ * event's flag bit and the registrations on the event's object; @c->walked
+ * counts them.
  */
 void cn_filter_match(struct cn_cluster *cl, struct cn_event *ev,
 		     struct cn_wake_list *wl, struct cn_counts *c)
 {
-	const char *id = cn_event_id(ev);
 	unsigned int bit = __ffs64(ev->flag);
+	struct cn_obj_key k = {
+		.cl = cl,
+		.type = ev->object_type,
+		.id = cn_event_id(ev),
+	};
+	struct rhlist_head *list, *pos;
 	struct cn_bitnode *bn;
 	struct cn_sub *sub;
-	u32 hash;
 
-	if (bit < CN_FLAG_BITS)
+	if (bit < CN_FLAG_BITS) {
 		hlist_for_each_entry_rcu(bn, &cl->by_bit[ev->object_type][bit],
-					 node)
+					 node) {
+			c->walked++;
 			cn_counts_add(c, cn_port_enqueue(bn->sub->watch->port,
 							 ev, bn->sub->key, wl));
+		}
+	}
 
 	if (!ev->id_len)
 		return;
-	hash = cn_obj_hash(ev->object_type, id);
-	hash_for_each_possible_rcu(cl->by_obj, sub, obj_node, hash)
-		if (sub->hash == hash && sub->type == ev->object_type &&
-		    (sub->mask & ev->flag) && !strcmp(sub->object_id, id))
+	list = rhltable_lookup(&cn_regs, &k, cn_reg_params);
+	rhl_for_each_entry_rcu(sub, pos, list, obj_node) {
+		c->walked++;
+		if (sub->mask & ev->flag)
 			cn_counts_add(c, cn_port_enqueue(sub->watch->port, ev,
 							 sub->key, wl));
+	}
 }
 
 static int snapshot_one(struct cn_port *port, struct cn_cluster *cl,
@@ -572,7 +633,7 @@ static int snapshot_sub(struct cn_port *port, struct cn_cluster *cl,
 {
 	u64 state = cn_type_info(sub->type)->state;
 	struct cn_object *obj;
-	int bkt, ret;
+	int ret;
 
 	lockdep_assert_held(&cl->post_lock);
 	if (!state || !(sub->mask & state))
@@ -583,9 +644,9 @@ static int snapshot_sub(struct cn_port *port, struct cn_cluster *cl,
 		obj = cn_cluster_object_find(cl, sub->type, sub->object_id);
 		return obj ? snapshot_one(port, cl, sub, obj) : 0;
 	}
-	hash_for_each(cl->objs_by_id, bkt, obj, id_node) {
-		if (obj->type != sub->type)
-			continue;
+	for (obj = cn_cluster_object_next(cl, sub->type, "");
+	     obj && obj->type == sub->type;
+	     obj = cn_cluster_object_next(cl, obj->type, obj->id)) {
 		ret = snapshot_one(port, cl, sub, obj);
 		if (ret)
 			return ret;

@@ -20,11 +20,12 @@
 #define _CLUSNOTIFY_INTERNAL_H
 
 #include <linux/types.h>
-#include <linux/hashtable.h>
 #include <linux/idr.h>
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/llist.h>
+#include <linux/rbtree.h>
+#include <linux/rhashtable-types.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/refcount.h>
@@ -37,6 +38,7 @@
 #include "clusnotify.h"
 
 struct net;
+struct sock;
 struct file;
 struct poll_table_struct;
 
@@ -157,6 +159,9 @@ struct cn_qent {
  * @lost_pos: ring position at which the pending LOST record goes
  * @lost_cluster: cluster of the first event lost
  * @lost_key: key of the first event lost
+ * @lost_fast: events lost without @lock on a port already full and owing a
+ *	LOST record; whoever takes @lock next adds them to @matched, @lost and
+ *	@lost_pending (cn_port_fold()), so matched = delivered + lost holds
  * @shutdown: no more queueing or reading
  * @privileged: exempt from per-user limits (CAP_SYS_RESOURCE at open)
  * @wake_pending: bit 0 set while the port is on a poster's wake list
@@ -189,6 +194,7 @@ struct cn_port {
 	u32 lost_pos;
 	u32 lost_cluster;
 	u64 lost_key;
+	atomic_long_t lost_fast;
 	bool shutdown;
 	bool privileged;
 	unsigned long wake_pending;
@@ -230,11 +236,15 @@ enum cn_enqueued {
 	CN_LOST,
 };
 
-/* A batch's counts, added to the cluster's once. */
+/*
+ * A batch's counts, added to the cluster's once; @walked counts every
+ * enqueue attempt, so the poster can bound the work of one RCU section.
+ */
 struct cn_counts {
 	u64 matched;
 	u64 delivered;
 	u64 lost;
+	u64 walked;
 };
 
 enum cn_enqueued cn_port_enqueue(struct cn_port *port, struct cn_event *ev,
@@ -251,10 +261,16 @@ void cn_port_stats(struct cn_port *port, struct clusnotify_port_stats *st);
 
 /**
  * struct cn_object - what a cluster keeps of one of its objects
+ * @id_node: in cluster->objs_by_id, ordered by (type, id)
+ * @name_node: in cluster->objs_by_name, ordered by (type, name)
+ *
+ * Search trees, not hashes: their cost is logarithmic whatever ids a
+ * producer picks, and the (type, id) order gives dumps and enumerations a
+ * cursor that stays valid while objects come and go.
  */
 struct cn_object {
-	struct hlist_node id_node;
-	struct hlist_node name_node;
+	struct rb_node id_node;
+	struct rb_node name_node;
 	u32 type;
 	s32 state;
 	char id[CLUSNOTIFY_ID_MAX];
@@ -262,9 +278,6 @@ struct cn_object {
 	char parent[CLUSNOTIFY_ID_MAX];
 	char type_name[CLUSNOTIFY_TYPE_NAME_MAX];
 };
-
-#define CN_OBJ_HASH_BITS 10
-#define CN_SUB_HASH_BITS 8
 
 struct cn_net;
 
@@ -276,6 +289,9 @@ struct cn_net;
  * @id: id, unique in the namespace
  * @state: CLUSNOTIFY_CLUSTER_*; written under cnet->lock and post_lock
  * @owner_portid: netlink port id of the owning socket, 0 when disconnected
+ * @owner_sk: the owning socket (referenced), NULL when disconnected or owned
+ *	by a caller without one; a portid alone cannot tell the owner from a
+ *	new socket that took the portid before the owner's release notifier ran
  * @reconnects: times registered again
  * @name: the name
  * @post_lock: orders events, snapshots and changes to the object registry
@@ -283,7 +299,6 @@ struct cn_net;
  * @objs_by_id, @objs_by_name, @nobjects: the registry, under post_lock
  * @index_lock: serialises writers of the index and of @watches
  * @by_bit: cluster-wide filters by [type][flag bit] (RCU readers)
- * @by_obj: registrations by hash of (type, object id) (RCU readers)
  * @watches: struct cn_watch of every port watching (RCU readers)
  * @nports: entries on @watches
  * @posted, @matched, @delivered, @lost: counters
@@ -295,18 +310,18 @@ struct cn_cluster {
 	u32 id;
 	u32 state;
 	u32 owner_portid;
+	struct sock *owner_sk;
 	u32 reconnects;
 	char name[CLUSNOTIFY_CLUSTER_NAME_MAX];
 
 	struct mutex post_lock;
 	u64 seq;
-	DECLARE_HASHTABLE(objs_by_id, CN_OBJ_HASH_BITS);
-	DECLARE_HASHTABLE(objs_by_name, CN_OBJ_HASH_BITS);
+	struct rb_root objs_by_id;
+	struct rb_root objs_by_name;
 	u32 nobjects;
 
 	struct mutex index_lock;
 	struct hlist_head by_bit[CLUSNOTIFY_OBJ_MAX + 1][CN_FLAG_BITS];
-	DECLARE_HASHTABLE(by_obj, CN_SUB_HASH_BITS);
 	struct list_head watches;
 	u32 nports;
 
@@ -339,8 +354,9 @@ struct cn_cluster *cn_cluster_get_by_id(struct net *net, u32 id);
 struct cn_cluster *cn_cluster_get_by_name(struct net *net, const char *name);
 void cn_cluster_put(struct cn_cluster *cl);
 int cn_cluster_register(struct net *net, const char *name, u32 portid,
-			u32 *id);
-int cn_cluster_unregister(struct net *net, u32 id, u32 portid);
+			struct sock *sk, u32 *id);
+int cn_cluster_unregister(struct net *net, u32 id, u32 portid,
+			  struct sock *sk);
 void cn_cluster_release_portid(struct net *net, u32 portid);
 int cn_cluster_post(struct cn_cluster *cl, const struct clusnotify_post_event *descs,
 		    unsigned int n, u64 *last_seq);
@@ -354,6 +370,8 @@ int cn_cluster_object_lookup(struct cn_cluster *cl, u32 type, const char *key,
 			     bool by_id, struct cn_object *out);
 struct cn_object *cn_cluster_object_find(struct cn_cluster *cl, u32 type,
 					 const char *id);
+struct cn_object *cn_cluster_object_next(struct cn_cluster *cl, u32 type,
+					 const char *after);
 
 /**
  * struct cn_watch - a port watching a cluster
@@ -376,6 +394,13 @@ struct cn_watch {
 	struct rcu_head rcu;
 };
 
+/* What the registration index is keyed by. */
+struct cn_obj_key {
+	const struct cn_cluster *cl;
+	u32 type;
+	const char *id;
+};
+
 struct cn_bitnode {
 	struct hlist_node node;
 	struct cn_sub *sub;
@@ -388,11 +413,12 @@ struct cn_bitnode {
  * @mask: flags
  * @type: object type
  * @reg_id: registration id, 0 for a cluster-wide filter
- * @hash: hash of (type, object id) for registrations
+ * @okey: the registration's key in the registration index:
+ *	(cluster, type, @object_id)
  * @object_id: the registration's object id; empty for one on every object
  *	of the type, indexed by flag bit like a filter
  * @watch_node: in watch->subs
- * @obj_node: in cluster->by_obj (registrations)
+ * @obj_node: in the registration index (registrations on one object)
  * @rcu: freed after a grace period
  * @nbits: entries of @bits (cluster-wide filters: one per flag bit)
  * @bits: nodes in cluster->by_bit
@@ -403,10 +429,10 @@ struct cn_sub {
 	u64 mask;
 	u32 type;
 	u32 reg_id;
-	u32 hash;
+	struct cn_obj_key okey;
 	char object_id[CLUSNOTIFY_ID_MAX];
 	struct list_head watch_node;
-	struct hlist_node obj_node;
+	struct rhlist_head obj_node;
 	struct rcu_head rcu;
 	unsigned int nbits;
 	struct cn_bitnode bits[];
@@ -419,7 +445,8 @@ int cn_filter_register(struct cn_port *port, u32 cluster_id, u32 type,
 int cn_filter_unregister(struct cn_port *port, u32 reg_id);
 void cn_filter_detach_port(struct cn_port *port);
 int cn_filter_snapshot(struct cn_port *port);
-u32 cn_obj_hash(u32 type, const char *id);
+int cn_filter_init(void);
+void cn_filter_exit(void);
 void cn_filter_match(struct cn_cluster *cl, struct cn_event *ev,
 		     struct cn_wake_list *wl, struct cn_counts *c);
 

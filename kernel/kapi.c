@@ -344,12 +344,11 @@ int clusnotify_membership(struct clusnotify_cluster *cl,
 	struct cn_cluster *c = to_cn(cl);
 	unsigned int n = 0, nup = 0;
 	struct cn_object *o;
-	int bkt;
 
 	mutex_lock(&c->post_lock);
-	hash_for_each(c->objs_by_id, bkt, o, id_node) {
-		if (o->type != CLUSNOTIFY_OBJ_NODE)
-			continue;
+	for (o = cn_cluster_object_next(c, CLUSNOTIFY_OBJ_NODE, "");
+	     o && o->type == CLUSNOTIFY_OBJ_NODE;
+	     o = cn_cluster_object_next(c, o->type, o->id)) {
 		if (n < max)
 			copy_object(&nodes[n], o);
 		n++;

@@ -195,7 +195,8 @@ static int cn_nl_cluster_register(struct sk_buff *skb, struct genl_info *info)
 	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	ret = cn_cluster_register(net, name, info->snd_portid, &id);
+	ret = cn_cluster_register(net, name, info->snd_portid,
+				  NETLINK_CB(skb).sk, &id);
 	if (ret)
 		goto err_free;
 	cl = cn_cluster_get_by_id(net, id);
@@ -218,7 +219,7 @@ static int cn_nl_cluster_unregister(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	return cn_cluster_unregister(genl_info_net(info),
 			nla_get_u32(info->attrs[CLUSNOTIFY_A_CLUSTER_ID]),
-			info->snd_portid);
+			info->snd_portid, NETLINK_CB(skb).sk);
 }
 
 static int cn_nl_cluster_get(struct sk_buff *skb, struct genl_info *info)
@@ -244,21 +245,21 @@ static int cn_nl_cluster_get(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
+/* cb->args[0]: the next cluster id, so clusters that come and go between
+ * two parts of the dump do not shift the others. */
 static int cn_nl_cluster_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct cn_net *cnet = cn_net(sock_net(skb->sk));
 	struct cn_cluster *cl;
-	long i = 0;
+	int id = cb->args[0];
 
 	mutex_lock(&cnet->lock);
-	list_for_each_entry(cl, &cnet->clusters, node) {
-		if (i++ < cb->args[0])
-			continue;
+	idr_for_each_entry_continue(&cnet->ids, cl, id) {
 		if (fill_cluster(skb, NETLINK_CB(cb->skb).portid,
 				 cb->nlh->nlmsg_seq, NLM_F_MULTI,
 				 CLUSNOTIFY_CMD_CLUSTER_GET, cl))
 			break;
-		cb->args[0] = i;
+		cb->args[0] = id + 1;
 	}
 	mutex_unlock(&cnet->lock);
 	return skb->len;
@@ -341,6 +342,11 @@ static int objects_apply(struct genl_info *info, bool del)
 	    need(info, CLUSNOTIFY_A_OBJECTS))
 		return -EINVAL;
 	nla_for_each_nested(a, list, rem) {
+		if (n == CLUSNOTIFY_OBJECTS_MAX) {
+			NL_SET_ERR_MSG_ATTR(info->extack, list,
+					    "a batch holds 1 to CLUSNOTIFY_OBJECTS_MAX objects");
+			return -E2BIG;
+		}
 		ret = parse_object(a, NULL, del, info->extack);
 		if (ret)
 			return ret;
@@ -353,7 +359,7 @@ static int objects_apply(struct genl_info *info, bool del)
 	cl = cluster_from(info);
 	if (!cl)
 		return -ENOENT;
-	objs = kvcalloc(n, sizeof(*objs), GFP_KERNEL);
+	objs = kvcalloc(n, sizeof(*objs), GFP_KERNEL_ACCOUNT);
 	if (!objs) {
 		ret = -ENOMEM;
 		goto out;
@@ -423,39 +429,58 @@ static int fill_object(struct sk_buff *skb, struct netlink_callback *cb,
 	return 0;
 }
 
-/* cb->args: [0] cluster id, [1] bucket, [2] entries done in that bucket. */
-static int cn_nl_object_dump(struct sk_buff *skb, struct netlink_callback *cb)
+/*
+ * The object dump resumes after the (type, id) it sent last, so objects
+ * added or removed between two parts of it do not make it skip or repeat
+ * any other: every object kept throughout is sent once, in (type, id) order.
+ */
+struct cn_obj_cursor {
+	u32 cluster_id;
+	u32 type;
+	char id[CLUSNOTIFY_ID_MAX];
+};
+
+static int cn_nl_object_dump_start(struct netlink_callback *cb)
 {
 	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct cn_obj_cursor *cur;
+
+	if (!info->attrs[CLUSNOTIFY_A_CLUSTER_ID]) {
+		NL_SET_ERR_MSG(cb->extack, "need a cluster id");
+		return -EINVAL;
+	}
+	cur = kzalloc(sizeof(*cur), GFP_KERNEL_ACCOUNT);
+	if (!cur)
+		return -ENOMEM;
+	cur->cluster_id = nla_get_u32(info->attrs[CLUSNOTIFY_A_CLUSTER_ID]);
+	cb->args[0] = (long)cur;
+	return 0;
+}
+
+static int cn_nl_object_dump_done(struct netlink_callback *cb)
+{
+	kfree((struct cn_obj_cursor *)cb->args[0]);
+	return 0;
+}
+
+static int cn_nl_object_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct cn_obj_cursor *cur = (struct cn_obj_cursor *)cb->args[0];
 	struct cn_cluster *cl;
 	struct cn_object *obj;
-	long bkt, i;
 
-	if (!cb->args[0]) {
-		if (!info->attrs[CLUSNOTIFY_A_CLUSTER_ID]) {
-			NL_SET_ERR_MSG(cb->extack, "need a cluster id");
-			return -EINVAL;
-		}
-		cb->args[0] = nla_get_u32(info->attrs[CLUSNOTIFY_A_CLUSTER_ID]);
-	}
-	cl = cn_cluster_get_by_id(sock_net(skb->sk), cb->args[0]);
+	cl = cn_cluster_get_by_id(sock_net(skb->sk), cur->cluster_id);
 	if (!cl)
 		return -ENOENT;
 
 	mutex_lock(&cl->post_lock);
-	for (bkt = cb->args[1]; bkt < HASH_SIZE(cl->objs_by_id); bkt++) {
-		i = 0;
-		hlist_for_each_entry(obj, &cl->objs_by_id[bkt], id_node) {
-			if (i++ < cb->args[2])
-				continue;
-			if (fill_object(skb, cb, obj))
-				goto out;
-			cb->args[2] = i;
-		}
-		cb->args[1] = bkt + 1;
-		cb->args[2] = 0;
+	for (obj = cn_cluster_object_next(cl, cur->type, cur->id); obj;
+	     obj = cn_cluster_object_next(cl, cur->type, cur->id)) {
+		if (fill_object(skb, cb, obj))
+			break;
+		cur->type = obj->type;
+		memcpy(cur->id, obj->id, sizeof(cur->id));
 	}
-out:
 	mutex_unlock(&cl->post_lock);
 	cn_cluster_put(cl);
 	return skb->len;
@@ -640,6 +665,7 @@ static const struct genl_ops cn_ops[] = {
 		.cmd = CLUSNOTIFY_CMD_CLUSTER_GET,
 		.doit = cn_nl_cluster_get,
 		.dumpit = cn_nl_cluster_dump,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = CLUSNOTIFY_CMD_OBJECT_SET,
@@ -653,7 +679,10 @@ static const struct genl_ops cn_ops[] = {
 	},
 	{
 		.cmd = CLUSNOTIFY_CMD_OBJECT_GET,
+		.start = cn_nl_object_dump_start,
 		.dumpit = cn_nl_object_dump,
+		.done = cn_nl_object_dump_done,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = CLUSNOTIFY_CMD_EVENT_POST,
@@ -668,6 +697,13 @@ static struct genl_family cn_family __ro_after_init = {
 	.maxattr = CLUSNOTIFY_A_MAX,
 	.policy = cn_policy,
 	.netnsok = true,
+	/*
+	 * No handler needs genl_mutex, which every generic netlink user of
+	 * the host shares: clusters are under cnet->lock, their registries
+	 * and posts under their post_lock, owners are tracked by socket, and
+	 * dumps resume from a key rather than a position.
+	 */
+	.parallel_ops = true,
 	.module = THIS_MODULE,
 	.ops = cn_ops,
 	.n_ops = ARRAY_SIZE(cn_ops),

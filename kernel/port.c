@@ -100,9 +100,30 @@ err_free:
 }
 EXPORT_SYMBOL_IF_KUNIT(cn_port_create);
 
+/*
+ * Losses counted without the lock join the counters. Normally a LOST record
+ * is pending then and they only add to its count; if its reader took it in
+ * between, they start a new one here, attributed to the same cluster and key.
+ */
+static void fold(struct cn_port *port)
+{
+	long n;
+
+	lockdep_assert_held(&port->lock);
+	if (!atomic_long_read(&port->lost_fast))
+		return;
+	n = atomic_long_xchg(&port->lost_fast, 0);
+	port->matched += n;
+	port->lost += n;
+	if (!port->lost_pending)
+		port->lost_pos = port->tail;
+	port->lost_pending += n;
+}
+
 static void drain(struct cn_port *port)
 {
 	lockdep_assert_held(&port->lock);
+	fold(port);
 	while (port->head != port->tail) {
 		struct cn_qent *qe = &port->ring[port->head++ & port->mask];
 
@@ -180,7 +201,8 @@ static void wake_later(struct cn_port *port, struct cn_wake_list *wl)
 	 * poster that finds it set relies on that wake, which comes after
 	 * its clear_bit and so after this entry was queued.
 	 */
-	if (!test_and_set_bit(0, &port->wake_pending))
+	if (!test_bit(0, &port->wake_pending) &&
+	    !test_and_set_bit(0, &port->wake_pending))
 		llist_add(&port->wake_node, &wl->head);
 }
 
@@ -203,7 +225,10 @@ static void count_lost(struct cn_port *port, u32 cluster_id, u64 key)
  * @wl: the poster's wake list, or NULL to wake the port now
  *
  * Counts the match as delivered or, when the port or its user is full, as
- * lost. A port that is shut down counts nothing.
+ * lost. A port that is shut down counts nothing. A port that is full and
+ * already owes its reader a LOST record is not locked: the loss is counted
+ * in @port->lost_fast, so a flood on a port nobody reads costs one atomic
+ * add per match.
  *
  * Return: what became of the match.
  *
@@ -214,11 +239,21 @@ enum cn_enqueued cn_port_enqueue(struct cn_port *port, struct cn_event *ev,
 {
 	enum cn_enqueued ret = CN_DELIVERED;
 
+	if (READ_ONCE(port->shutdown))
+		return CN_SKIPPED;
+	if (READ_ONCE(port->lost_pending) &&
+	    READ_ONCE(port->tail) - READ_ONCE(port->head) >= port->limit) {
+		atomic_long_inc(&port->lost_fast);
+		wake_later(port, wl);
+		return CN_LOST;
+	}
+
 	spin_lock(&port->lock);
 	if (port->shutdown) {
 		spin_unlock(&port->lock);
 		return CN_SKIPPED;
 	}
+	fold(port);
 	port->matched++;
 	if (port->tail - port->head >= port->limit ||
 	    !user_charge(port, ev->rec_len)) {
@@ -264,6 +299,7 @@ enum cn_enqueued cn_port_lost(struct cn_port *port, u32 cluster_id, u64 key)
 
 	spin_lock(&port->lock);
 	if (!port->shutdown) {
+		fold(port);
 		port->matched++;
 		count_lost(port, cluster_id, key);
 		ret = CN_LOST;
@@ -292,7 +328,8 @@ void cn_wake_list_flush(struct cn_wake_list *wl)
 static bool readable(struct cn_port *port)
 {
 	return READ_ONCE(port->head) != READ_ONCE(port->tail) ||
-	       READ_ONCE(port->lost_pending) || READ_ONCE(port->shutdown);
+	       READ_ONCE(port->lost_pending) ||
+	       atomic_long_read(&port->lost_fast) || READ_ONCE(port->shutdown);
 }
 
 static void fill_header(struct clusnotify_record *h, const struct cn_event *ev,
@@ -399,6 +436,7 @@ static ssize_t read_some(struct cn_port *port, char __user *buf, size_t count)
 
 	spin_lock(&port->lock);
 	while (!port->shutdown) {
+		fold(port);
 		if (port->lost_pending && port->lost_pos == port->head)
 			n = read_lost(port, buf + done, count - done);
 		else if (port->head != port->tail)
@@ -461,6 +499,7 @@ bool cn_port_pop(struct cn_port *port, struct cn_popped *p)
 
 	memset(p, 0, sizeof(*p));
 	spin_lock(&port->lock);
+	fold(port);
 	if (port->shutdown) {
 		ret = false;
 	} else if (port->lost_pending && port->lost_pos == port->head) {
@@ -502,6 +541,7 @@ __poll_t cn_port_poll(struct cn_port *port, struct file *file,
 
 	poll_wait(file, &port->wq, pt);
 	spin_lock(&port->lock);
+	fold(port);
 	if (port->shutdown)
 		mask = EPOLLHUP;
 	else if (port->head != port->tail || port->lost_pending)
@@ -521,6 +561,7 @@ u32 cn_port_bytes_ready(struct cn_port *port)
 	u32 n;
 
 	spin_lock(&port->lock);
+	fold(port);
 	n = port->queued_bytes +
 	    (port->lost_pending ? sizeof(struct cn_lost_record) : 0);
 	spin_unlock(&port->lock);
@@ -547,6 +588,7 @@ void cn_port_stats(struct cn_port *port, struct clusnotify_port_stats *st)
 	mutex_unlock(&port->cfg_lock);
 
 	spin_lock(&port->lock);
+	fold(port);
 	st->queued = port->tail - port->head;
 	st->queued_bytes = port->queued_bytes;
 	st->matched = port->matched;

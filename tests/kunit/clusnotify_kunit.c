@@ -25,7 +25,10 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <linux/net.h>
+#include <linux/netlink.h>
 #include <net/net_namespace.h>
+#include <net/sock.h>
 
 #include "internal.h"
 
@@ -104,7 +107,7 @@ static void kt_cluster_release(void *arg)
 	struct kt_cluster *c = arg;
 
 	/* -ENOENT if the case unregistered it itself. */
-	cn_cluster_unregister(&init_net, c->id, c->portid);
+	cn_cluster_unregister(&init_net, c->id, c->portid, NULL);
 	cn_cluster_put(c->cl);
 	kfree(c);
 }
@@ -119,7 +122,7 @@ static struct kt_cluster *kt_cluster_new(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, c);
 	snprintf(c->name, sizeof(c->name), "kunit-%d-%s", n, test->name);
 	c->portid = KT_PORTID_BASE + n;
-	ret = cn_cluster_register(&init_net, c->name, c->portid, &c->id);
+	ret = cn_cluster_register(&init_net, c->name, c->portid, NULL, &c->id);
 	if (ret) {
 		kfree(c);
 		KUNIT_ASSERT_EQ_MSG(test, ret, 0,
@@ -127,7 +130,7 @@ static struct kt_cluster *kt_cluster_new(struct kunit *test)
 	}
 	c->cl = cn_cluster_get_by_id(&init_net, c->id);
 	if (!c->cl) {
-		cn_cluster_unregister(&init_net, c->id, c->portid);
+		cn_cluster_unregister(&init_net, c->id, c->portid, NULL);
 		kfree(c);
 		KUNIT_ASSERT_FAILURE(test, "a registered cluster is not found by id");
 	}
@@ -1281,7 +1284,7 @@ static void deleted_cluster_tells_watchers(struct kunit *test)
 	kt_filter(test, port, c->id, 7, CLUSNOTIFY_OBJ_GROUP, CLUSNOTIFY_GROUP_STATE);
 	kt_filter(test, port, c->id, 8, CLUSNOTIFY_OBJ_NODE, CLUSNOTIFY_NODE_STATE);
 
-	KUNIT_ASSERT_EQ(test, cn_cluster_unregister(&init_net, c->id, c->portid), 0);
+	KUNIT_ASSERT_EQ(test, cn_cluster_unregister(&init_net, c->id, c->portid, NULL), 0);
 
 	KT_ASSERT_POP_EVENT(test, port, &r);
 	KUNIT_EXPECT_EQ(test, r.ev->object_type, CLUSNOTIFY_OBJ_CLUSTER);
@@ -2457,9 +2460,9 @@ static void same_name_twice(struct kunit *test)
 	struct kt_cluster *c = kt_cluster_new(test);
 	u32 id = 0;
 
-	KUNIT_EXPECT_EQ(test, cn_cluster_register(&init_net, c->name, c->portid, &id),
+	KUNIT_EXPECT_EQ(test, cn_cluster_register(&init_net, c->name, c->portid, NULL, &id),
 			-EEXIST);
-	KUNIT_EXPECT_EQ(test, cn_cluster_register(&init_net, c->name, c->portid + 1,
+	KUNIT_EXPECT_EQ(test, cn_cluster_register(&init_net, c->name, c->portid + 1, NULL,
 						  &id), -EBUSY);
 	KUNIT_EXPECT_EQ(test, id, 0U);
 }
@@ -2508,7 +2511,7 @@ static void owner_gone_then_reconnect(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, r.key, 5ULL);
 
 	/* A new owner registers the name again. */
-	KUNIT_ASSERT_EQ(test, cn_cluster_register(&init_net, c->name, c->portid + 1,
+	KUNIT_ASSERT_EQ(test, cn_cluster_register(&init_net, c->name, c->portid + 1, NULL,
 						  &id), 0);
 	c->portid++;
 	KUNIT_EXPECT_EQ(test, id, c->id);
@@ -2532,14 +2535,14 @@ static void unregister_permissions(struct kunit *test)
 	struct kt_cluster *c = kt_cluster_new(test);
 	struct kt_cluster *d = kt_cluster_new(test);
 
-	KUNIT_EXPECT_EQ(test, cn_cluster_unregister(&init_net, c->id, c->portid + 1000),
+	KUNIT_EXPECT_EQ(test, cn_cluster_unregister(&init_net, c->id, c->portid + 1000, NULL),
 			-EPERM);
-	KUNIT_EXPECT_EQ(test, cn_cluster_unregister(&init_net, c->id, c->portid), 0);
-	KUNIT_EXPECT_EQ(test, cn_cluster_unregister(&init_net, c->id, c->portid),
+	KUNIT_EXPECT_EQ(test, cn_cluster_unregister(&init_net, c->id, c->portid, NULL), 0);
+	KUNIT_EXPECT_EQ(test, cn_cluster_unregister(&init_net, c->id, c->portid, NULL),
 			-ENOENT);
 	/* Once disconnected, anyone (an admin) may unregister it. */
 	cn_cluster_release_portid(&init_net, d->portid);
-	KUNIT_EXPECT_EQ(test, cn_cluster_unregister(&init_net, d->id, 12345), 0);
+	KUNIT_EXPECT_EQ(test, cn_cluster_unregister(&init_net, d->id, 12345, NULL), 0);
 }
 
 /* Releasing one owner's portid leaves other owners' clusters alone. */
@@ -2554,12 +2557,79 @@ static void release_touches_only_that_owner(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, READ_ONCE(a->cl->owner_portid), 0U);
 }
 
+static void kt_sock_release(void *arg)
+{
+	sock_release(arg);
+}
+
+static struct sock *kt_sock_new(struct kunit *test)
+{
+	struct socket *sock;
+
+	KUNIT_ASSERT_EQ(test, sock_create_kern(&init_net, AF_NETLINK, SOCK_RAW,
+					       NETLINK_USERSOCK, &sock), 0);
+	kt_defer(test, kt_sock_release, sock);
+	return sock->sk;
+}
+
+/*
+ * netlink_release() unhashes the owner's portid, orphans the socket, and
+ * only then sends NETLINK_URELEASE. A new socket that takes the portid in
+ * between and registers the name takes the cluster over; the old owner's
+ * release then leaves it alone.
+ */
+static void reused_portid_is_not_the_owner(struct kunit *test)
+{
+	struct sock *old = kt_sock_new(test), *new = kt_sock_new(test);
+	struct cn_port *port = kt_port_new(test);
+	struct kt_cluster *c = kt_cluster_new(test);
+	struct kt_rec r;
+	u32 portid = c->portid + 5000, id = 0;
+	char name[sizeof(c->name)];
+
+	/* Arrange: a cluster owned by the old socket, which is then closed. */
+	snprintf(name, sizeof(name), "%s-reuse", c->name);
+	KUNIT_ASSERT_EQ(test, cn_cluster_register(&init_net, name, portid, old, &id), 0);
+	kt_filter(test, port, id, 7, CLUSNOTIFY_OBJ_GROUP, CLUSNOTIFY_GROUP_STATE);
+	KUNIT_EXPECT_EQ(test, cn_cluster_register(&init_net, name, portid, new, &id),
+			-EBUSY);
+	sock_set_flag(old, SOCK_DEAD);
+
+	/* Act: the new socket registers, then the old one's release comes. */
+	KUNIT_EXPECT_EQ(test, cn_cluster_register(&init_net, name, portid, new, &id), 0);
+	cn_cluster_release_portid(&init_net, portid);
+
+	/* Assert: the new socket owns a connected cluster. */
+	{
+		struct cn_cluster *cl = cn_cluster_get_by_id(&init_net, id);
+
+		KUNIT_ASSERT_NOT_NULL(test, cl);
+		KUNIT_EXPECT_EQ(test, READ_ONCE(cl->state),
+				(u32)CLUSNOTIFY_CLUSTER_CONNECTED);
+		KUNIT_EXPECT_PTR_EQ(test, cl->owner_sk, new);
+		cn_cluster_put(cl);
+	}
+	KUNIT_EXPECT_EQ(test, cn_cluster_register(&init_net, name, portid, new, &id),
+			-EEXIST);
+	KT_ASSERT_POP_EVENT(test, port, &r);
+	KUNIT_EXPECT_EQ(test, kt_ev_u32(r.ev), (u32)CLUSNOTIFY_CLUSTER_DISCONNECTED);
+	KT_ASSERT_POP_EVENT(test, port, &r);
+	KUNIT_EXPECT_EQ(test, r.ev->flag, CLUSNOTIFY_CLUSTER_RECONNECT);
+	KT_EXPECT_EMPTY(test, port);
+
+	/* The socket's own release disconnects it; then it can go. */
+	sock_set_flag(new, SOCK_DEAD);
+	cn_cluster_release_portid(&init_net, portid);
+	KUNIT_EXPECT_EQ(test, cn_cluster_unregister(&init_net, id, 1, NULL), 0);
+}
+
 static struct kunit_case kt_cluster_cases[] = {
 	KUNIT_CASE(same_name_twice),
 	KUNIT_CASE(lookups_take_a_reference),
 	KUNIT_CASE(owner_gone_then_reconnect),
 	KUNIT_CASE(unregister_permissions),
 	KUNIT_CASE(release_touches_only_that_owner),
+	KUNIT_CASE(reused_portid_is_not_the_owner),
 	{}
 };
 
@@ -2894,7 +2964,7 @@ static void subscribe_rejects(struct kunit *test)
 		fallthrough;
 	case KT_SUB_DELETED_WITH_FILTER:
 		KUNIT_ASSERT_EQ(test, cn_cluster_unregister(&init_net, c->id,
-							    c->portid), 0);
+							    c->portid, NULL), 0);
 		break;
 	}
 
@@ -3088,7 +3158,7 @@ static void post_to_a_deleted_cluster(struct kunit *test)
 	struct clusnotify_cluster *cl = kt_api_cluster(test, c);
 	struct clusnotify_post_event e = { KT_GS, .object_id = "g1" };
 
-	KUNIT_ASSERT_EQ(test, cn_cluster_unregister(&init_net, c->id, c->portid), 0);
+	KUNIT_ASSERT_EQ(test, cn_cluster_unregister(&init_net, c->id, c->portid, NULL), 0);
 	KUNIT_EXPECT_EQ(test, clusnotify_post(cl, &e, 1, NULL), -ENOENT);
 }
 

@@ -361,7 +361,8 @@ static int objects_apply(uint32_t cluster, const struct cnd_obj *objs,
 		return 0;
 	}
 	while (i < n) {
-		for (j = i, size = 0; j < n && size < MSG_BUDGET; j++)
+		for (j = i, size = 0; j < n && size < MSG_BUDGET &&
+		     j - i < CLUSNOTIFY_OBJECTS_MAX; j++)
 			size += object_size(&objs[j]);
 		msg = new_msg(del ? CLUSNOTIFY_CMD_OBJECT_DEL : CLUSNOTIFY_CMD_OBJECT_SET,
 			      0, size + 64);

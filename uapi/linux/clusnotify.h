@@ -120,25 +120,41 @@
  *
  * Clusters belong to the network namespace of the socket that registers them
  * (at most max_net_clusters each, disconnected ones included: -ENOSPC).
- * Every command that changes state, and joining the "events" group, needs
- * CAP_NET_ADMIN in the user namespace that owns the network namespace;
- * attributes are validated strictly (unknown attributes are refused, a value
- * outside its policy's range is -ERANGE).
+ * Every command, reads and dumps included, and joining the "events" group,
+ * needs CAP_NET_ADMIN in the user namespace that owns the network namespace
+ * (-EPERM): the inventory is for those who may open the device, which
+ * enumerates it for them, or for admins. Attributes are validated strictly
+ * (unknown attributes are refused, a value outside its policy's range is
+ * -ERANGE). The family runs its commands in parallel (no genl_mutex): one
+ * socket's commands run in the order it sends them, and commands on one
+ * cluster are ordered by the cluster.
  *
  * CLUSNOTIFY_CMD_CLUSTER_REGISTER: CLUSTER_NAME -> reply CLUSTER_ID
  *	The socket becomes the owner; registering a name that is connected
- *	under another socket is -EBUSY.
+ *	under another socket is -EBUSY. The owner is the socket itself, not
+ *	its portid: once the owning socket is closed, its clusters count as
+ *	disconnected even before the module hears of it, and a new socket that
+ *	got the same portid owns nothing of the old one's.
  * CLUSNOTIFY_CMD_CLUSTER_UNREGISTER: CLUSTER_ID
  *	Only the owner, or any admin once the cluster is disconnected.
  * CLUSNOTIFY_CMD_CLUSTER_GET: CLUSTER_ID or CLUSTER_NAME, or dump of all:
  *	CLUSTER_ID, CLUSTER_NAME, CLUSTER_STATE, CLUSTER_STATS (nest of STAT_*).
+ *	The dump goes in cluster id order and resumes after the last id sent.
  * CLUSNOTIFY_CMD_OBJECT_SET: CLUSTER_ID, OBJECTS (nest of OBJECT nests)
- *	Adds or replaces objects (OBJ_TYPE, OBJ_ID required).
+ *	Adds or replaces 1 to CLUSNOTIFY_OBJECTS_MAX objects (-E2BIG past it;
+ *	OBJ_TYPE, OBJ_ID required), all or none.
  * CLUSNOTIFY_CMD_OBJECT_DEL: CLUSTER_ID, OBJECTS (OBJ_TYPE, OBJ_ID only)
- * CLUSNOTIFY_CMD_OBJECT_GET: dump of CLUSTER_ID's objects, one OBJECT each.
+ *	As many objects as OBJECT_SET takes, all or none.
+ * CLUSNOTIFY_CMD_OBJECT_GET: dump of CLUSTER_ID's objects, one OBJECT each,
+ *	in (OBJ_TYPE, OBJ_ID) order (ids compared as bytes). Each part of the
+ *	dump resumes after the last object sent, so an object kept throughout
+ *	the dump is sent exactly once even while others come and go.
  * CLUSNOTIFY_CMD_EVENT_POST: CLUSTER_ID, EVENTS (nest of EVENT nests)
  *	Posts a batch of 1 to CLUSNOTIFY_EVENTS_MAX events (-E2BIG past it),
- *	validated as a whole before any event is delivered. An event names its
+ *	validated as a whole before any event is delivered. A poster killed
+ *	(fatal signal) during a large post stops between two events: a prefix
+ *	of the batch is posted, with consecutive sequence numbers, the rest
+ *	neither delivered nor applied to the objects. An event names its
  *	object (EV_OBJ_TYPE, EV_FLAG: exactly one bit of the type's ALL,
  *	EV_OBJ_ID: required but for CLUSTER events, and optionally
  *	EV_PARENT_ID, EV_NAME, EV_TYPE_NAME and EV_PAYLOAD). The flags the
@@ -173,6 +189,7 @@
 #define CLUSNOTIFY_PAYLOAD_MAX		4096
 #define CLUSNOTIFY_FILTERS_MAX		256
 #define CLUSNOTIFY_EVENTS_MAX		1024	/* events in one EVENT_POST */
+#define CLUSNOTIFY_OBJECTS_MAX		1024	/* objects in one OBJECT_SET/DEL */
 
 /* Object types: the values of CLUSTER_OBJECT_TYPE. */
 #define CLUSNOTIFY_OBJ_NONE			0x00
