@@ -9,15 +9,17 @@
  *
  * Measured in one run: the cost of posting about the colliding ids against
  * the same number of events about ids of the same shape that do not collide
- * (median post, must be < 3x), and the worst latency of a family lookup
+ * (median post, must be < 3x), and the median latency of a family lookup
  * another process does meanwhile in the initial namespace, against its
- * worst with nothing else running (must be < 20x).
+ * median with nothing else running (must be < 50x).
  *
- * Until the test rig lets a process create a user namespace (a chrooted one
- * cannot), the attacker is root in a network namespace of its own; the
- * hash, the lock and the work are the same.
+ * The attacker is nobody, root of a user and network namespace of its own
+ * (Debian lets any user make one); where user namespaces are refused, it is
+ * root in a network namespace of its own: the hash, the lock and the work
+ * are the same.
  */
 #include <pthread.h>
+#include <sys/prctl.h>
 #include <sched.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -36,7 +38,7 @@
 #define NPOSTS		(ROUNDS * NOBJ / BATCH)
 #define BASE_LOOKUPS	300
 #define RATIO_MAX	3.0
-#define LATENCY_MAX	20	/* times the baseline's worst */
+#define LATENCY_MAX	50	/* times the median lookup alone */
 
 /* Long ids with a shared prefix make every comparison on a chain cost. */
 #define PREFIX "hostile-collide-0123456789abcdefghijklmnopqrstuv"
@@ -122,6 +124,8 @@ static int enter_attacker_ns(bool userns)
 		return unshare(CLONE_NEWNET);
 	if (setgroups(0, NULL) || setresgid(CN_NOBODY, CN_NOBODY, CN_NOBODY) ||
 	    setresuid(CN_NOBODY, CN_NOBODY, CN_NOBODY) ||
+	    /* Changing credentials made /proc/self root's: take it back. */
+	    prctl(PR_SET_DUMPABLE, 1) ||
 	    unshare(CLONE_NEWUSER | CLONE_NEWNET))
 		return -1;
 	if (write_file("/proc/self/setgroups", "deny") ||
@@ -194,10 +198,13 @@ static void attacker(struct shared *sh)
 	_exit(0);
 }
 
+#define MAX_PROBES	100000
+
 struct prober {
 	struct nl_sock *sk;
 	struct shared *sh;
 	uint64_t worst, n;
+	uint64_t *ns;	/* each lookup's time, the first MAX_PROBES */
 };
 
 static int cmp_u64(const void *a, const void *b)
@@ -235,6 +242,8 @@ static void *probe(void *arg)
 			break;
 		if (t > p->worst)
 			p->worst = t;
+		if (p->n < MAX_PROBES)
+			p->ns[p->n] = t;
 		p->n++;
 	}
 	return NULL;
@@ -254,7 +263,7 @@ FIXTURE_TEARDOWN(collide)
 TEST_F_TIMEOUT(collide, colliding_ids_cost_what_random_ones_do, 280)
 {
 	struct prober p = { 0 };
-	uint64_t base = 0, t, med[2];
+	uint64_t base = 0, t, med[2], alone[BASE_LOOKUPS], lmed[2];
 	struct shared *sh;
 	pthread_t thread;
 	double ratio;
@@ -281,9 +290,13 @@ TEST_F_TIMEOUT(collide, colliding_ids_cost_what_random_ones_do, 280)
 	ASSERT_EQ(0, genl_connect(p.sk));
 	for (i = 0; i < BASE_LOOKUPS; i++) {
 		ASSERT_LE(0, lookup_ns(p.sk, &t));
+		alone[i] = t;
 		if (t > base)
 			base = t;
 	}
+	lmed[0] = median(alone, BASE_LOOKUPS);
+	p.ns = calloc(MAX_PROBES, sizeof(*p.ns));
+	ASSERT_TRUE(p.ns != NULL);
 
 	/* Act: the attack, with lookups alongside. */
 	sh->userns = can_userns();
@@ -308,11 +321,20 @@ TEST_F_TIMEOUT(collide, colliding_ids_cost_what_random_ones_do, 280)
 	TH_LOG("posts of %d events, median of %d: colliding %llu us, random %llu us: %.2fx",
 	       BATCH, NPOSTS, (unsigned long long)med[0] / 1000,
 	       (unsigned long long)med[1] / 1000, ratio);
-	TH_LOG("lookups: worst %llu us alone, %llu us in %llu lookups under attack",
-	       (unsigned long long)base / 1000, (unsigned long long)p.worst / 1000,
+	ASSERT_LT(0, p.n);
+	lmed[1] = median(p.ns, p.n < MAX_PROBES ? p.n : MAX_PROBES);
+	TH_LOG("lookups: median %llu us, worst %llu us alone; median %llu us, worst %llu us in %llu lookups under attack",
+	       (unsigned long long)lmed[0] / 1000, (unsigned long long)base / 1000,
+	       (unsigned long long)lmed[1] / 1000, (unsigned long long)p.worst / 1000,
 	       (unsigned long long)p.n);
 	EXPECT_LT(ratio, RATIO_MAX);
-	EXPECT_LT(p.worst, LATENCY_MAX * base);
+	/*
+	 * Medians, not worst cases: a lookup that waits for genl_mutex waits
+	 * for most of a post (hundreds of times a lookup), every time, while a
+	 * worst case on a shared TCG host is mostly noise.
+	 */
+	EXPECT_LT(lmed[1], LATENCY_MAX * lmed[0]);
+	free(p.ns);
 	munmap(sh, sizeof(*sh));
 	free(ids);
 }
