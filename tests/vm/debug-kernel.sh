@@ -80,7 +80,7 @@ while kill -0 "$pid" 2>/dev/null; do
 		sleep 1
 	done
 	kill -0 "$pid" 2>/dev/null || break
-	echo "debug-kernel: $((SECONDS - start)) s, $(find "$out" -name '*.o' 2>/dev/null | wc -l) objects built (about 2,900 in all)" >&2
+	echo "debug-kernel: $((SECONDS - start)) s, $(find "$out" -name '*.o' 2>/dev/null | wc -l) objects built (about 1,400 in all)" >&2
 done
 if ! wait "$pid"; then
 	echo "debug-kernel: the build failed after $((SECONDS - start)) s; the end of $log:" >&2
