@@ -13,8 +13,9 @@
  *                    or one registration (indexed by type and object id).
  * struct cn_cluster- a registered cluster of one network namespace.
  *
- * Lock order: port->cfg_lock, cnet->lock, cluster->post_lock,
- * cluster->index_lock, port->lock.
+ * Lock order: cn_ksubs_lock and then a kernel subscription's lock (kapi.c),
+ * port->cfg_lock, cnet->lock, cluster->post_lock, cluster->index_lock,
+ * port->lock.
  */
 #ifndef _CLUSNOTIFY_INTERNAL_H
 #define _CLUSNOTIFY_INTERNAL_H
