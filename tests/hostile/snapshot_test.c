@@ -27,7 +27,10 @@
 #define BATCH		256
 #define POSTS		200
 #define ATTACK_SECS	3
-/* The attack's median post may be this many times the baseline's. */
+/*
+ * The attack's mean post time may be this many times the baseline's: the
+ * mean, because one post held up for the length of a snapshot is the harm.
+ */
 #define MARGIN		20
 
 static int cmp_u64(const void *a, const void *b)
@@ -86,15 +89,23 @@ static bool exited(pid_t pid)
 	       si.si_pid == pid;
 }
 
-/* Times up to n posts of an event no attacker port wants (while until
- * runs, if set); the median, in ns. */
-static uint64_t time_posts(struct cn_nl *nl, uint32_t cid, int n, pid_t until,
-			   uint64_t *max)
+struct lat {
+	uint64_t mean, median, max;
+	int n;
+};
+
+/*
+ * Times up to n posts of an event no attacker port wants (while until runs,
+ * if set), in ns.
+ */
+static void time_posts(struct cn_nl *nl, uint32_t cid, int n, pid_t until,
+		       struct lat *l)
 {
 	static uint64_t t[POSTS];
+	uint64_t sum = 0;
 	int i;
 
-	*max = 0;
+	memset(l, 0, sizeof(*l));
 	for (i = 0; i < n; i++) {
 		uint64_t t0 = mono_ns();
 
@@ -102,17 +113,20 @@ static uint64_t time_posts(struct cn_nl *nl, uint32_t cid, int n, pid_t until,
 				     CLUSNOTIFY_GROUP_STATE, "g0", i))
 			break;
 		t[i] = mono_ns() - t0;
-		if (t[i] > *max)
-			*max = t[i];
+		sum += t[i];
+		if (t[i] > l->max)
+			l->max = t[i];
 		if (until > 0 && i >= 10 && exited(until)) {
 			i++;
 			break;
 		}
 	}
 	if (!i)
-		return 0;
+		return;
 	qsort(t, i, sizeof(t[0]), cmp_u64);
-	return t[i / 2];
+	l->n = i;
+	l->mean = sum / i;
+	l->median = t[i / 2];
 }
 
 /*
@@ -124,7 +138,7 @@ static void attacker(int ready, uint32_t cid, uint32_t limit, uint32_t subs)
 		.object_type = CLUSNOTIFY_OBJ_NODE, .flags = CLUSNOTIFY_NODE_STATE,
 	};
 	struct clusnotify_port_stats st;
-	uint64_t calls = 0, t0;
+	uint64_t calls = 0, wrong = 0, t0;
 	uint32_t i, fits;
 	int fd, fd2, ret;
 
@@ -140,17 +154,16 @@ static void attacker(int ready, uint32_t cid, uint32_t limit, uint32_t subs)
 	do {
 		ret = cn_snapshot(fd);
 		calls++;
-		if (ret != -ENOBUFS) {
+		if (ret != -ENOBUFS && !wrong++)
 			fprintf(stderr, "# snapshot %llu: %d, want -ENOBUFS\n",
 				(unsigned long long)calls, ret);
-			_exit(2);
-		}
 	} while (mono_ns() - t0 < ATTACK_SECS * 1000000000ULL);
 	CHILD_CHECK(cn_stats(fd, &st) == 0);
 	fprintf(stderr, "# %llu snapshots of %u filters x %d nodes: queued %llu matched %llu lost %llu\n",
 		(unsigned long long)calls, subs, NODES,
 		(unsigned long long)st.queued, (unsigned long long)st.matched,
 		(unsigned long long)st.lost);
+	CHILD_CHECK(wrong == 0);
 	/* Nothing queued, nothing built and dropped. */
 	CHILD_CHECK(st.queued == 0);
 	CHILD_CHECK(st.matched == 0);
@@ -183,9 +196,14 @@ static void attacker(int ready, uint32_t cid, uint32_t limit, uint32_t subs)
 	_exit(0);
 }
 
-TEST(snapshot_loop_with_max_filters_does_not_stall_the_daemon)
+FIXTURE(snap) {};
+FIXTURE_SETUP(snap) {}
+FIXTURE_TEARDOWN(snap) {}
+
+/* Before the fix one snapshot took many seconds: give it room to show. */
+TEST_F_TIMEOUT(snap, loop_with_max_filters_does_not_stall_the_daemon, 280)
 {
-	uint64_t b50, bmax, a50, amax;
+	struct lat b, a;
 	uint32_t limit, subs, cid;
 	char name[64];
 	struct stat dev;
@@ -210,8 +228,8 @@ TEST(snapshot_loop_with_max_filters_does_not_stall_the_daemon)
 	ASSERT_EQ(0, set_objects(nl, cid, CLUSNOTIFY_OBJ_RESOURCE, "r", RESOURCES));
 	ASSERT_EQ(0, set_objects(nl, cid, CLUSNOTIFY_OBJ_GROUP, "g", 1));
 
-	b50 = time_posts(nl, cid, POSTS, 0, &bmax);
-	ASSERT_NE(0, b50);
+	time_posts(nl, cid, POSTS, 0, &b);
+	ASSERT_EQ(POSTS, b.n);
 
 	ASSERT_EQ(0, pipe(pipefd));
 	pid = cn_fork_as(CN_NOBODY, CN_NOBODY, NULL, 0);
@@ -224,17 +242,20 @@ TEST(snapshot_loop_with_max_filters_does_not_stall_the_daemon)
 	ASSERT_EQ(1, read(pipefd[0], &c, 1)) TH_LOG("the attacker did not get ready");
 	close(pipefd[0]);
 
-	a50 = time_posts(nl, cid, POSTS, pid, &amax);
-	TH_LOG("post latency: baseline median %llu us (max %llu), under attack median %llu us (max %llu)",
-	       (unsigned long long)b50 / 1000, (unsigned long long)bmax / 1000,
-	       (unsigned long long)a50 / 1000, (unsigned long long)amax / 1000);
+	time_posts(nl, cid, POSTS, pid, &a);
+	TH_LOG("post us: baseline mean %llu median %llu max %llu (%d posts); under attack mean %llu median %llu max %llu (%d posts)",
+	       (unsigned long long)b.mean / 1000, (unsigned long long)b.median / 1000,
+	       (unsigned long long)b.max / 1000, b.n,
+	       (unsigned long long)a.mean / 1000, (unsigned long long)a.median / 1000,
+	       (unsigned long long)a.max / 1000, a.n);
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 
 	cn_nl_cluster_unregister(nl, cid);
 	cn_nl_close(nl);
 	chmod(CN_DEV, dev.st_mode & 07777);
 
-	EXPECT_LE(a50, MARGIN * b50) TH_LOG("the daemon's posts waited for the snapshots");
+	ASSERT_LT(0, a.n);
+	EXPECT_LE(a.mean, MARGIN * b.mean) TH_LOG("the daemon's posts waited for the snapshots");
 	ASSERT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status)) TH_LOG("the attacker's counts (see above)");
 }

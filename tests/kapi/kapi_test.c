@@ -230,7 +230,7 @@ static int sample_netns(int *exits, struct ns_sub *subs, int max)
  * run (the sample counts its own), and each subscription gets the cluster's
  * STATE / DELETED event once and is left with no filter or cluster.
  */
-TEST_F(kapi, netns_goes_under_a_kernel_subscription)
+TEST_F_TIMEOUT(kapi, netns_goes_under_a_kernel_subscription, 90)
 {
 	struct ns_sub subs[4];
 	int exits0, exits, n, i, tries;
