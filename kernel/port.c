@@ -281,7 +281,8 @@ int cn_port_reserve(struct cn_port *port, u32 n, u64 bytes)
 	spin_lock(&port->lock);
 	if (port->shutdown)
 		ret = -ESHUTDOWN;
-	else if ((u64)port->tail - port->head + port->reserved + n > port->limit ||
+	else if ((u64)(u32)(port->tail - port->head) + port->reserved + n >
+		 port->limit ||
 		 bytes > LONG_MAX || !user_charge(port, bytes))
 		ret = -ENOBUFS;
 	else
