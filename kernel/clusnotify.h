@@ -19,6 +19,12 @@
  * subscription (that waits for the callback) and should return promptly:
  * while it runs, its queue fills, and past max_queued_events events are
  * counted lost and reported by a CLUSNOTIFY_RECORD_LOST event.
+ *
+ * Namespaces. A subscription does not keep its cluster's network namespace
+ * alive. When the namespace goes, the subscription gets the cluster's
+ * STATE event with CLUSNOTIFY_CLUSTER_DELETED, loses its filters, and is
+ * shut down once that is delivered; the subscriber still ends it with
+ * clusnotify_unsubscribe() (from its own pernet exit, or later).
  */
 #ifndef _CLUSNOTIFY_KAPI_H
 #define _CLUSNOTIFY_KAPI_H

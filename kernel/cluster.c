@@ -764,6 +764,8 @@ static void __net_exit cn_net_exit(struct net *net)
 	list_for_each_entry_safe(cl, tmp, &cnet->clusters, node)
 		cluster_delete(cnet, cl);
 	mutex_unlock(&cnet->lock);
+	/* Kernel subscribers do not pin the namespace: end theirs now. */
+	cn_kapi_net_exit(net);
 	idr_destroy(&cnet->ids);
 }
 

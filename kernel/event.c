@@ -22,6 +22,30 @@ static char *put_str(char *p, const char *s, u16 *len)
 	return p + n + 1;
 }
 
+static size_t payload_off(const struct clusnotify_post_event *d)
+{
+	size_t strs;
+
+	strs = (d->object_id ? strlen(d->object_id) : 0) +
+	       (d->parent_id ? strlen(d->parent_id) : 0) +
+	       (d->name ? strlen(d->name) : 0) +
+	       (d->type_name ? strlen(d->type_name) : 0) + 4;
+	return ALIGN(sizeof(struct clusnotify_record) + strs, 8);
+}
+
+/**
+ * cn_event_len() - the record length cn_event_build() would lay out
+ * @d: the event, as for cn_event_build()
+ *
+ * Lets a caller reserve queue room before it allocates the record.
+ *
+ * Return: the padded record length.
+ */
+size_t cn_event_len(const struct clusnotify_post_event *d)
+{
+	return ALIGN(payload_off(d) + d->payload_len, 8);
+}
+
 /**
  * cn_event_build() - lay out one event record
  * @d: the event; its strings must be valid and within their bounds
@@ -36,15 +60,10 @@ struct cn_event *cn_event_build(const struct clusnotify_post_event *d, u16 rec_f
 				gfp_t gfp)
 {
 	const size_t hdr = sizeof(struct clusnotify_record);
-	size_t strs, poff, len;
+	size_t poff = payload_off(d), len = cn_event_len(d);
 	struct cn_event *ev;
 	char *p;
 
-	strs = (d->object_id ? strlen(d->object_id) : 0) + (d->parent_id ? strlen(d->parent_id) : 0) +
-	       (d->name ? strlen(d->name) : 0) +
-	       (d->type_name ? strlen(d->type_name) : 0) + 4;
-	poff = ALIGN(hdr + strs, 8);
-	len = ALIGN(poff + d->payload_len, 8);
 	if (WARN_ON_ONCE(len > CLUSNOTIFY_RECORD_MAX))
 		return NULL;
 

@@ -13,11 +13,16 @@
  */
 
 #include <linux/bitops.h>
+#include <linux/bsearch.h>
+#include <linux/mm.h>
 #include <linux/nls.h>
 #include <linux/random.h>
+#include <linux/rbtree.h>
 #include <linux/rhashtable.h>
+#include <linux/sched/signal.h>
 #include <linux/siphash.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
 
@@ -183,8 +188,7 @@ void cn_filter_exit(void)
 	rhltable_destroy(&cn_regs);
 }
 
-static struct cn_watch *watch_get(struct cn_port *port, struct cn_cluster *cl,
-				  u64 key)
+static struct cn_watch *watch_find(struct cn_port *port, struct cn_cluster *cl)
 {
 	struct cn_watch *w;
 
@@ -192,6 +196,16 @@ static struct cn_watch *watch_get(struct cn_port *port, struct cn_cluster *cl,
 	list_for_each_entry(w, &port->watches, port_node)
 		if (w->cluster == cl)
 			return w;
+	return NULL;
+}
+
+static struct cn_watch *watch_get(struct cn_port *port, struct cn_cluster *cl,
+				  u64 key)
+{
+	struct cn_watch *w = watch_find(port, cl);
+
+	if (w)
+		return w;
 
 	w = kzalloc(sizeof(*w), GFP_KERNEL_ACCOUNT);
 	if (!w)
@@ -223,6 +237,26 @@ static struct cn_sub *sub_alloc_filter(u32 type, u64 mask, u64 key)
 	sub->key = key;
 	sub->nbits = nbits;
 	return sub;
+}
+
+static bool same_filter(const struct clusnotify_filter *a,
+			const struct clusnotify_filter *b)
+{
+	return a->object_type == b->object_type && a->flags == b->flags;
+}
+
+/* Whether the port already has this exact filter (not a registration) here. */
+static bool filter_held(const struct cn_watch *w, const struct cn_sub *sub)
+{
+	const struct cn_sub *o;
+
+	if (!w)
+		return false;
+	list_for_each_entry(o, &w->subs, watch_node)
+		if (!o->reg_id && o->type == sub->type && o->mask == sub->mask &&
+		    o->key == sub->key)
+			return true;
+	return false;
 }
 
 static void sub_link_filter(struct cn_cluster *cl, struct cn_sub *sub)
@@ -262,7 +296,12 @@ static void sub_unlink(struct cn_cluster *cl, struct cn_sub *sub)
  * @n: how many
  *
  * The array is validated as a whole and allocated before any filter is
- * linked, so a failure registers nothing.
+ * linked, so a failure registers nothing. A filter identical in (type, mask,
+ * key) to one the port already has on the cluster, or to an earlier one of
+ * the array, is merged with it: it takes no index entry, no place under
+ * max_port_subs, and does not make the port get an event twice. Filters are
+ * only ever removed all together (cn_filter_detach_port()), so a merged one
+ * needs no count.
  *
  * Return: 0; -EINVAL for a bad filter, -ENOENT for an unknown cluster,
  * -ENOSPC past max_port_subs, -ENOMEM, -ESHUTDOWN.
@@ -270,10 +309,10 @@ static void sub_unlink(struct cn_cluster *cl, struct cn_sub *sub)
 int cn_filter_add(struct cn_port *port, u32 cluster_id, u64 key,
 		  const struct clusnotify_filter *f, unsigned int n)
 {
+	unsigned int i, j, fresh = 0;
 	struct cn_sub **subs;
 	struct cn_cluster *cl;
 	struct cn_watch *w;
-	unsigned int i;
 	int ret;
 
 	for (i = 0; i < n; i++) {
@@ -294,6 +333,12 @@ int cn_filter_add(struct cn_port *port, u32 cluster_id, u64 key,
 		goto out_put;
 	}
 	for (i = 0; i < n; i++) {
+		/* Duplicates inside the array: n is at most FILTERS_MAX. */
+		for (j = 0; j < i; j++)
+			if (same_filter(&f[i], &f[j]))
+				break;
+		if (j < i)
+			continue;
 		subs[i] = sub_alloc_filter(f[i].object_type, f[i].flags, key);
 		if (!subs[i]) {
 			ret = -ENOMEM;
@@ -306,7 +351,18 @@ int cn_filter_add(struct cn_port *port, u32 cluster_id, u64 key,
 		ret = -ESHUTDOWN;
 		goto out_unlock;
 	}
-	if (port->nsubs + n > READ_ONCE(cn_max_port_subs)) {
+	w = watch_find(port, cl);
+	for (i = 0; i < n; i++) {
+		if (subs[i] && filter_held(w, subs[i])) {
+			kfree(subs[i]);
+			subs[i] = NULL;
+		}
+		fresh += !!subs[i];
+	}
+	ret = 0;
+	if (!fresh)
+		goto out_unlock;
+	if (port->nsubs + fresh > READ_ONCE(cn_max_port_subs)) {
 		ret = -ENOSPC;
 		goto out_unlock;
 	}
@@ -317,15 +373,16 @@ int cn_filter_add(struct cn_port *port, u32 cluster_id, u64 key,
 	}
 	mutex_lock(&cl->index_lock);
 	for (i = 0; i < n; i++) {
+		if (!subs[i])
+			continue;
 		subs[i]->watch = w;
 		list_add_tail(&subs[i]->watch_node, &w->subs);
 		sub_link_filter(cl, subs[i]);
 		subs[i] = NULL;
 	}
 	mutex_unlock(&cl->index_lock);
-	port->nsubs += n;
-	port->nfilters += n;
-	ret = 0;
+	port->nsubs += fresh;
+	port->nfilters += fresh;
 out_unlock:
 	mutex_unlock(&port->cfg_lock);
 out_free:
@@ -589,69 +646,266 @@ void cn_filter_match(struct cn_cluster *cl, struct cn_event *ev,
 	}
 }
 
-static int snapshot_one(struct cn_port *port, struct cn_cluster *cl,
-			struct cn_sub *sub, const struct cn_object *obj)
+/*
+ * A snapshot of one cluster for one port: the keys it sends records with.
+ * Filters and registrations on every object of a type give (type, key,
+ * NULL); registrations on one object give (type, key, id); anything of type
+ * CLUSTER gives the cluster's own STATE record. Each (object, key) gets one
+ * record however many of the port's subs cover it.
+ */
+struct cn_snap_key {
+	u32 type;
+	u64 key;
+	const char *object_id;
+};
+
+struct cn_snap {
+	struct cn_snap_key *keys;
+	unsigned int nkeys;
+	/* keys[first[t]] .. keys[first[t] + nall[t] - 1]: type t, NULL id */
+	unsigned int first[CLUSNOTIFY_OBJ_MAX + 1];
+	unsigned int nall[CLUSNOTIFY_OBJ_MAX + 1];
+	struct cn_wake_list wl;
+};
+
+static int snap_key_cmp(const void *a, const void *b)
 {
-	u32 state = obj->state;
-	struct clusnotify_post_event d = {
+	const struct cn_snap_key *x = a, *y = b;
+	int r;
+
+	if (x->type != y->type)
+		return x->type < y->type ? -1 : 1;
+	if (!x->object_id != !y->object_id)
+		return x->object_id ? 1 : -1;
+	if (x->object_id) {
+		r = strcmp(x->object_id, y->object_id);
+		if (r)
+			return r;
+	}
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return 0;
+}
+
+static int snap_u64_cmp(const void *a, const void *b)
+{
+	const struct cn_snap_key *x = a, *y = b;
+
+	return x->key < y->key ? -1 : x->key > y->key;
+}
+
+/* Sorted, without duplicates, and registrations a type-wide key covers. */
+static void snap_keys(struct cn_snap *sn, struct cn_watch *w)
+{
+	struct cn_snap_key *k = sn->keys;
+	unsigned int i, n = 0;
+	struct cn_sub *sub;
+
+	list_for_each_entry(sub, &w->subs, watch_node) {
+		u64 state = cn_type_info(sub->type)->state;
+
+		if (!state || !(sub->mask & state))
+			continue;
+		k[n].type = sub->type;
+		k[n].key = sub->key;
+		k[n].object_id = sub->object_id[0] &&
+				 sub->type != CLUSNOTIFY_OBJ_CLUSTER ?
+				 sub->object_id : NULL;
+		n++;
+	}
+	sort(k, n, sizeof(*k), snap_key_cmp, NULL);
+
+	memset(sn->nall, 0, sizeof(sn->nall));
+	sn->nkeys = 0;
+	for (i = 0; i < n; i++) {
+		struct cn_snap_key *o = &k[sn->nkeys];
+
+		if (sn->nkeys && !snap_key_cmp(&k[i], o - 1))
+			continue;
+		if (k[i].object_id && sn->nall[k[i].type] &&
+		    bsearch(&k[i], &k[sn->first[k[i].type]],
+			    sn->nall[k[i].type], sizeof(*k), snap_u64_cmp))
+			continue;
+		if (!k[i].object_id && !sn->nall[k[i].type])
+			sn->first[k[i].type] = sn->nkeys;
+		if (!k[i].object_id)
+			sn->nall[k[i].type]++;
+		*o = k[i];
+		sn->nkeys++;
+	}
+}
+
+static void snap_desc(struct clusnotify_post_event *d, const struct cn_object *obj,
+		      u32 *state)
+{
+	*state = obj->state;
+	*d = (struct clusnotify_post_event) {
 		.object_type = obj->type,
 		.flag = cn_type_info(obj->type)->state,
 		.object_id = obj->id,
 		.parent_id = obj->parent,
 		.name = obj->name,
 		.type_name = obj->type_name,
-		.payload = &state,
-		.payload_len = sizeof(state),
+		.payload = state,
+		.payload_len = sizeof(*state),
 	};
-	struct cn_event *ev;
+}
 
-	ev = cn_event_build(&d, CLUSNOTIFY_RECORD_SNAPSHOT, GFP_KERNEL_ACCOUNT);
+static void snap_cluster_desc(struct clusnotify_post_event *d,
+			      struct cn_cluster *cl, u32 *state)
+{
+	*state = READ_ONCE(cl->state);
+	*d = (struct clusnotify_post_event) {
+		.object_type = CLUSNOTIFY_OBJ_CLUSTER,
+		.flag = CLUSNOTIFY_CLUSTER_STATE,
+		.name = cl->name,
+		.payload = state,
+		.payload_len = sizeof(*state),
+	};
+}
+
+/* Long walks under post_lock reschedule and end for a dying caller. */
+static int snap_yield(unsigned int *walked)
+{
+	if (++*walked % 32)
+		return 0;
+	cond_resched();
+	return fatal_signal_pending(current) ? -EINTR : 0;
+}
+
+/* Records one reserved entry each; *left and *bytes track the reservation. */
+static int snap_queue(struct cn_port *port, struct cn_cluster *cl,
+		      struct cn_snap *sn, const struct clusnotify_post_event *d,
+		      const struct cn_snap_key *k, unsigned int nk,
+		      u32 *left, u64 *bytes)
+{
+	struct cn_event *ev;
+	unsigned int i;
+
+	ev = cn_event_build(d, CLUSNOTIFY_RECORD_SNAPSHOT, GFP_KERNEL_ACCOUNT);
 	if (!ev)
 		return -ENOMEM;
 	ev->cluster_id = cl->id;
 	ev->seq = cl->seq;
 	ev->timestamp_ns = ktime_get_real_ns();
-	cn_port_enqueue(port, ev, sub->key, NULL);
+	for (i = 0; i < nk; i++) {
+		cn_port_enqueue_reserved(port, ev, k[i].key, &sn->wl);
+		--*left;
+		*bytes -= ev->rec_len;
+	}
 	cn_event_put(ev);
 	return 0;
 }
 
-static int snapshot_cluster_state(struct cn_port *port, struct cn_cluster *cl,
-				  struct cn_sub *sub)
+/*
+ * Two walks of the registry under post_lock: the first counts the records
+ * and their bytes (stopping as soon as they cannot fit), the second, after
+ * the room is reserved, builds each object's record once and queues it with
+ * each key. Work: the cluster's objects, the port's subs, and records that
+ * are queued; nothing is allocated for a record that cannot be.
+ */
+static int snapshot_cluster(struct cn_port *port, struct cn_watch *w,
+			    struct cn_snap *sn)
 {
-	struct cn_object obj = {
-		.type = CLUSNOTIFY_OBJ_CLUSTER,
-		.state = READ_ONCE(cl->state),
-	};
-
-	strscpy(obj.name, cl->name, sizeof(obj.name));
-	return snapshot_one(port, cl, sub, &obj);
-}
-
-static int snapshot_sub(struct cn_port *port, struct cn_cluster *cl,
-			struct cn_sub *sub)
-{
-	u64 state = cn_type_info(sub->type)->state;
+	struct cn_cluster *cl = w->cluster;
+	const u32 ct = CLUSNOTIFY_OBJ_CLUSTER;
+	struct clusnotify_post_event d;
+	unsigned int i, walked = 0;
+	u32 room, need = 0, state;
 	struct cn_object *obj;
+	struct rb_node *node;
+	u64 bytes = 0;
 	int ret;
 
-	lockdep_assert_held(&cl->post_lock);
-	if (!state || !(sub->mask & state))
+	snap_keys(sn, w);
+	if (!sn->nkeys)
 		return 0;
-	if (sub->type == CLUSNOTIFY_OBJ_CLUSTER)
-		return snapshot_cluster_state(port, cl, sub);
-	if (sub->object_id[0]) {
-		obj = cn_cluster_object_find(cl, sub->type, sub->object_id);
-		return obj ? snapshot_one(port, cl, sub, obj) : 0;
+
+	mutex_lock(&cl->post_lock);
+	room = cn_port_room(port);
+	/* Pass 1: count. */
+	if (sn->nall[ct]) {
+		snap_cluster_desc(&d, cl, &state);
+		need += sn->nall[ct];
+		bytes += (u64)sn->nall[ct] * cn_event_len(&d);
 	}
-	for (obj = cn_cluster_object_next(cl, sub->type, "");
-	     obj && obj->type == sub->type;
-	     obj = cn_cluster_object_next(cl, obj->type, obj->id)) {
-		ret = snapshot_one(port, cl, sub, obj);
+	for (node = rb_first(&cl->objs_by_id); node; node = rb_next(node)) {
+		obj = rb_entry(node, struct cn_object, id_node);
+		ret = snap_yield(&walked);
 		if (ret)
-			return ret;
+			goto out;
+		if (obj->type == ct || obj->type > CLUSNOTIFY_OBJ_MAX ||
+		    !sn->nall[obj->type])
+			continue;
+		snap_desc(&d, obj, &state);
+		need += sn->nall[obj->type];
+		bytes += (u64)sn->nall[obj->type] * cn_event_len(&d);
+		if (need > room) {
+			ret = -ENOBUFS;
+			goto out;
+		}
 	}
-	return 0;
+	for (i = 0; i < sn->nkeys; i++) {
+		if (!sn->keys[i].object_id)
+			continue;
+		obj = cn_cluster_object_find(cl, sn->keys[i].type,
+					     sn->keys[i].object_id);
+		if (!obj)
+			continue;
+		snap_desc(&d, obj, &state);
+		need++;
+		bytes += cn_event_len(&d);
+	}
+	ret = need > room ? -ENOBUFS : 0;
+	if (ret || !need)
+		goto out;
+	ret = cn_port_reserve(port, need, bytes);
+	if (ret)
+		goto out;
+
+	/* Pass 2: the same walk queues, into what is reserved. */
+	if (sn->nall[ct]) {
+		snap_cluster_desc(&d, cl, &state);
+		ret = snap_queue(port, cl, sn, &d, &sn->keys[sn->first[ct]],
+				 sn->nall[ct], &need, &bytes);
+		if (ret)
+			goto out_unreserve;
+	}
+	for (node = rb_first(&cl->objs_by_id); node; node = rb_next(node)) {
+		obj = rb_entry(node, struct cn_object, id_node);
+		ret = snap_yield(&walked);
+		if (ret)
+			goto out_unreserve;
+		if (obj->type == ct || obj->type > CLUSNOTIFY_OBJ_MAX ||
+		    !sn->nall[obj->type])
+			continue;
+		snap_desc(&d, obj, &state);
+		ret = snap_queue(port, cl, sn, &d, &sn->keys[sn->first[obj->type]],
+				 sn->nall[obj->type], &need, &bytes);
+		if (ret)
+			goto out_unreserve;
+	}
+	for (i = 0; i < sn->nkeys; i++) {
+		if (!sn->keys[i].object_id)
+			continue;
+		obj = cn_cluster_object_find(cl, sn->keys[i].type,
+					     sn->keys[i].object_id);
+		if (!obj)
+			continue;
+		snap_desc(&d, obj, &state);
+		ret = snap_queue(port, cl, sn, &d, &sn->keys[i], 1, &need, &bytes);
+		if (ret)
+			goto out_unreserve;
+	}
+out_unreserve:
+	if (need)
+		cn_port_unreserve(port, need, bytes);
+out:
+	mutex_unlock(&cl->post_lock);
+	cn_wake_list_flush(&sn->wl);
+	if (ret == -ENOBUFS && READ_ONCE(port->shutdown))
+		ret = -ESHUTDOWN;
+	return ret;
 }
 
 /**
@@ -659,34 +913,43 @@ static int snapshot_sub(struct cn_port *port, struct cn_cluster *cl,
  * @port: the port
  *
  * Each cluster's post_lock is held while its records are queued, so no live
- * event of that cluster can come between them or before them.
+ * event of that cluster can come between them or before them. A cluster's
+ * records are queued all or none: room for all of them is reserved first.
+ * Clusters are taken in the order the port first watched them; on an error
+ * the records of the clusters before stay queued. The time post_lock is
+ * held grows with the cluster's objects and the port's queue, not with the
+ * product of subs and objects.
  *
- * Return: 0, -ENOMEM (records queued so far stay), -ESHUTDOWN.
+ * Return: 0; -ENOBUFS if the port's queue (or its user's queued bytes)
+ * cannot take a cluster's records, nothing of that cluster queued and
+ * nothing counted lost; -ENOMEM or -EINTR (fatal signal), records of that
+ * cluster queued so far stay; -ESHUTDOWN.
  */
 int cn_filter_snapshot(struct cn_port *port)
 {
+	struct cn_snap sn = { };
 	struct cn_watch *w;
-	struct cn_sub *sub;
 	int ret = 0;
 
 	mutex_lock(&port->cfg_lock);
 	if (READ_ONCE(port->shutdown)) {
-		mutex_unlock(&port->cfg_lock);
-		return -ESHUTDOWN;
+		ret = -ESHUTDOWN;
+		goto out;
+	}
+	if (!port->nsubs)
+		goto out;
+	sn.keys = kvmalloc_array(port->nsubs, sizeof(*sn.keys), GFP_KERNEL);
+	if (!sn.keys) {
+		ret = -ENOMEM;
+		goto out;
 	}
 	list_for_each_entry(w, &port->watches, port_node) {
-		struct cn_cluster *cl = w->cluster;
-
-		mutex_lock(&cl->post_lock);
-		list_for_each_entry(sub, &w->subs, watch_node) {
-			ret = snapshot_sub(port, cl, sub);
-			if (ret)
-				break;
-		}
-		mutex_unlock(&cl->post_lock);
+		ret = snapshot_cluster(port, w, &sn);
 		if (ret)
 			break;
 	}
+	kvfree(sn.keys);
+out:
 	mutex_unlock(&port->cfg_lock);
 	return ret;
 }

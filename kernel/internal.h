@@ -13,8 +13,9 @@
  *                    or one registration (indexed by type and object id).
  * struct cn_cluster- a registered cluster of one network namespace.
  *
- * Lock order: port->cfg_lock, cnet->lock, cluster->post_lock,
- * cluster->index_lock, port->lock.
+ * Lock order: cn_ksubs_lock and then a kernel subscription's lock (kapi.c),
+ * port->cfg_lock, cnet->lock, cluster->post_lock, cluster->index_lock,
+ * port->lock.
  */
 #ifndef _CLUSNOTIFY_INTERNAL_H
 #define _CLUSNOTIFY_INTERNAL_H
@@ -105,6 +106,7 @@ struct cn_event {
 	char data[];
 };
 
+size_t cn_event_len(const struct clusnotify_post_event *d);
 struct cn_event *cn_event_build(const struct clusnotify_post_event *d, u16 rec_flags,
 				gfp_t gfp);
 static inline struct cn_event *cn_event_get(struct cn_event *ev)
@@ -150,6 +152,7 @@ struct cn_qent {
  * @head: next entry to read (free-running)
  * @tail: next entry to fill (free-running)
  * @limit: how many entries may be queued (max_queued_events at open)
+ * @reserved: entries a snapshot set aside, counted as taken
  * @queued_bytes: sum of rec_len over queued entries
  * @matched: events that matched
  * @delivered: events queued
@@ -164,6 +167,7 @@ struct cn_qent {
  *	@lost_pending (cn_port_fold()), so matched = delivered + lost holds
  * @shutdown: no more queueing or reading
  * @privileged: exempt from per-user limits (CAP_SYS_RESOURCE at open)
+ * @kernel: an in-kernel subscriber's port, which does not pin @net
  * @wake_pending: bit 0 set while the port is on a poster's wake list
  * @wake_node: the node on that list
  * @cfg_lock: protects @watches, @regs and the counts below
@@ -171,7 +175,8 @@ struct cn_qent {
  * @regs: registration id -> struct cn_sub
  * @nsubs: filters and registrations in place
  * @nfilters: of those, cluster-wide filters
- * @net: the network namespace the port was opened in (referenced)
+ * @net: the network namespace the port was opened in (referenced, but for
+ *	a kernel port: its subscription is shut down when the namespace goes)
  * @user: the opener's accounting
  * @ksub: the in-kernel subscription this port delivers to, or NULL
  * @rcu: the port is freed after a grace period
@@ -185,6 +190,7 @@ struct cn_port {
 	u32 head;
 	u32 tail;
 	u32 limit;
+	u32 reserved;
 	u64 queued_bytes;
 	u64 matched;
 	u64 delivered;
@@ -197,6 +203,7 @@ struct cn_port {
 	atomic_long_t lost_fast;
 	bool shutdown;
 	bool privileged;
+	bool kernel;
 	unsigned long wake_pending;
 	struct llist_node wake_node;
 
@@ -250,6 +257,11 @@ struct cn_counts {
 enum cn_enqueued cn_port_enqueue(struct cn_port *port, struct cn_event *ev,
 				 u64 key, struct cn_wake_list *wl);
 void cn_counts_add(struct cn_counts *c, enum cn_enqueued e);
+u32 cn_port_room(struct cn_port *port);
+int cn_port_reserve(struct cn_port *port, u32 n, u64 bytes);
+void cn_port_unreserve(struct cn_port *port, u32 n, u64 bytes);
+void cn_port_enqueue_reserved(struct cn_port *port, struct cn_event *ev,
+			      u64 key, struct cn_wake_list *wl);
 enum cn_enqueued cn_port_lost(struct cn_port *port, u32 cluster_id, u64 key);
 void cn_wake_list_flush(struct cn_wake_list *wl);
 ssize_t cn_port_read(struct cn_port *port, char __user *buf, size_t count,
@@ -458,6 +470,7 @@ void cn_chardev_exit(void);
 int cn_kapi_init(void);
 void cn_kapi_exit(void);
 void cn_kapi_wake(struct clusnotify_sub *sub);
+void cn_kapi_net_exit(struct net *net);
 
 /* netlink.c */
 int cn_netlink_init(void);

@@ -6,28 +6,51 @@
 
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <linux/timekeeping.h>
 #include <linux/workqueue.h>
 #include <net/net_namespace.h>
+
+#include <kunit/visibility.h>
 
 #include "internal.h"
 
 /**
  * struct clusnotify_sub - an in-kernel subscription
  * @port: its queue, filters and counters
+ * @cluster: the cluster it was made for (referenced)
+ * @cluster_id: its id
+ * @key: the key given at subscribe, for the DELETED event of its namespace
+ * @net: the cluster's namespace, not referenced: valid while !@gone
+ * @node: in cn_ksubs, under cn_ksubs_lock
+ * @lock: serialises registering with the namespace's exit
+ * @gone: the namespace went; the subscription is shut down once the
+ *	records queued before are delivered
  * @work: runs the callbacks
  * @ops: the subscriber's callbacks
  * @ctx: the subscriber's context
- * @cluster_id: the cluster it was made for
  */
 struct clusnotify_sub {
 	struct cn_port *port;
+	struct cn_cluster *cluster;
 	u32 cluster_id;
+	u64 key;
+	struct net *net;
+	struct list_head node;
+	struct mutex lock;
+	bool gone;
 	struct work_struct work;
 	const struct clusnotify_sub_ops *ops;
 	void *ctx;
 };
 
 static struct workqueue_struct *cn_wq;
+
+/*
+ * Every kernel subscription, so that a namespace's exit finds its own. Taken
+ * before any other lock of the module.
+ */
+static LIST_HEAD(cn_ksubs);
+static DEFINE_MUTEX(cn_ksubs_lock);
 
 static struct cn_cluster *to_cn(struct clusnotify_cluster *cl)
 {
@@ -124,6 +147,18 @@ static void sub_work(struct work_struct *work)
 		deliver(sub, &p);
 		cond_resched();
 	}
+	/*
+	 * Once the namespace is gone nothing more is queued but what
+	 * cn_kapi_net_exit() queued before it set @gone: deliver that too,
+	 * then shut the port.
+	 */
+	if (!smp_load_acquire(&sub->gone))
+		return;
+	while (cn_port_pop(sub->port, &p)) {
+		deliver(sub, &p);
+		cond_resched();
+	}
+	cn_port_shutdown(sub->port);
 }
 
 void cn_kapi_wake(struct clusnotify_sub *sub)
@@ -140,8 +175,14 @@ void cn_kapi_wake(struct clusnotify_sub *sub)
  * @ops: callbacks, must stay valid until clusnotify_unsubscribe() returns
  * @ctx: passed to the callbacks
  *
- * The subscription keeps its own reference to the cluster (and to its
- * network namespace); the caller's reference is its own to drop.
+ * The subscription keeps its own reference to the cluster; the caller's
+ * reference is its own to drop. It does not keep the cluster's network
+ * namespace alive: when the namespace goes, the subscription gets the
+ * cluster's STATE event with CLUSNOTIFY_CLUSTER_DELETED (as when the
+ * cluster is unregistered), its filters and registrations are dropped, and
+ * once that event is delivered it is shut down: nothing more is delivered,
+ * clusnotify_sub_register() fails with -ENOENT. It must still be ended with
+ * clusnotify_unsubscribe(), which may come at any time, also concurrently.
  *
  * Context: process context; may sleep.
  * Return: the subscription, or ERR_PTR(-EINVAL) for a bad filter or
@@ -155,25 +196,43 @@ clusnotify_subscribe(struct clusnotify_cluster *cl,
 {
 	struct cn_cluster *c = to_cn(cl);
 	struct clusnotify_sub *sub;
+	struct net *net = NULL;
 	int ret;
 
 	if (!ops || !ops->event || (n && !filters) ||
 	    n > CLUSNOTIFY_FILTERS_MAX)
 		return ERR_PTR(-EINVAL);
-	/* With filters, adding them finds out; without, ask now. */
-	if (READ_ONCE(c->state) == CLUSNOTIFY_CLUSTER_DELETED)
-		return ERR_PTR(-ENOENT);
 	sub = kzalloc(sizeof(*sub), GFP_KERNEL);
 	if (!sub)
 		return ERR_PTR(-ENOMEM);
 	INIT_WORK(&sub->work, sub_work);
+	INIT_LIST_HEAD(&sub->node);
+	mutex_init(&sub->lock);
 	sub->ops = ops;
 	sub->ctx = ctx;
 	sub->cluster_id = c->id;
-	sub->port = cn_port_create(c->cnet->net, true);
+	sub->key = key;
+
+	/*
+	 * The caller's reference keeps the cluster, not its namespace. Seen
+	 * not deleted under post_lock, the cluster is still on its namespace's
+	 * list, so that namespace's exit has yet to delete it and then to call
+	 * cn_kapi_net_exit(), which waits for cn_ksubs_lock: until we release
+	 * it, c->cnet and the namespace stay valid.
+	 */
+	mutex_lock(&cn_ksubs_lock);
+	mutex_lock(&c->post_lock);
+	if (c->state != CLUSNOTIFY_CLUSTER_DELETED)
+		net = c->cnet->net;
+	mutex_unlock(&c->post_lock);
+	if (!net) {
+		ret = -ENOENT;
+		goto err_unlock;
+	}
+	sub->port = cn_port_create(net, true);
 	if (IS_ERR(sub->port)) {
 		ret = PTR_ERR(sub->port);
-		goto err_free;
+		goto err_unlock;
 	}
 	sub->port->ksub = sub;
 	if (n) {
@@ -181,13 +240,20 @@ clusnotify_subscribe(struct clusnotify_cluster *cl,
 		if (ret)
 			goto err_port;
 	}
+	kref_get(&c->ref);
+	sub->cluster = c;
+	sub->net = net;
+	list_add_tail(&sub->node, &cn_ksubs);
+	mutex_unlock(&cn_ksubs_lock);
 	return sub;
 
 err_port:
 	cn_port_shutdown(sub->port);
 	cn_filter_detach_port(sub->port);
 	cn_port_destroy(sub->port);
-err_free:
+err_unlock:
+	mutex_unlock(&cn_ksubs_lock);
+	mutex_destroy(&sub->lock);
 	kfree(sub);
 	return ERR_PTR(ret);
 }
@@ -206,14 +272,22 @@ CLUSNOTIFY_EXPORT(clusnotify_subscribe);
  * clusters of its namespace only through other subscriptions.
  *
  * Context: process context; may sleep.
- * Return: 0, -EINVAL, -ENOENT (cluster deleted), -ENOSPC, -ENOMEM.
+ * Return: 0, -EINVAL, -ENOENT (cluster deleted, or its namespace gone),
+ * -ENOSPC, -ENOMEM.
  */
 int clusnotify_sub_register(struct clusnotify_sub *sub, u32 object_type,
 			    u64 flags, u64 key, const char *object_id,
 			    u32 *reg_id)
 {
-	return cn_filter_register(sub->port, sub->cluster_id, object_type,
-				  flags, key, object_id, reg_id);
+	int ret = -ENOENT;
+
+	/* The port's namespace is valid only while the sub is not gone. */
+	mutex_lock(&sub->lock);
+	if (!sub->gone)
+		ret = cn_filter_register(sub->port, sub->cluster_id, object_type,
+					 flags, key, object_id, reg_id);
+	mutex_unlock(&sub->lock);
+	return ret;
 }
 CLUSNOTIFY_EXPORT(clusnotify_sub_register);
 
@@ -242,7 +316,9 @@ CLUSNOTIFY_EXPORT(clusnotify_sub_unregister);
  * call.
  *
  * Context: process context; may sleep.
- * Return: 0 or -ENOMEM.
+ * Return: 0; -ENOBUFS if the subscription's queue cannot take the whole
+ * snapshot (nothing of it is queued: let the callback drain the queue and
+ * ask again); -ENOMEM.
  */
 int clusnotify_sub_snapshot(struct clusnotify_sub *sub)
 {
@@ -277,6 +353,11 @@ CLUSNOTIFY_EXPORT(clusnotify_sub_stats);
  */
 void clusnotify_unsubscribe(struct clusnotify_sub *sub)
 {
+	/* After this, the namespace's exit no longer sees it. */
+	mutex_lock(&cn_ksubs_lock);
+	list_del(&sub->node);
+	mutex_unlock(&cn_ksubs_lock);
+
 	cn_port_shutdown(sub->port);
 	cn_filter_detach_port(sub->port);
 	/* Posters that found the port before it was detached are done... */
@@ -284,9 +365,79 @@ void clusnotify_unsubscribe(struct clusnotify_sub *sub)
 	/* ...so no one queues the work again after this. */
 	cancel_work_sync(&sub->work);
 	cn_port_destroy(sub->port);
+	cn_cluster_put(sub->cluster);
+	mutex_destroy(&sub->lock);
 	kfree(sub);
 }
 CLUSNOTIFY_EXPORT(clusnotify_unsubscribe);
+
+/* The STATE / DELETED event for a subscription that watched no cluster. */
+static void tell_deleted(struct clusnotify_sub *sub)
+{
+	struct cn_cluster *cl = sub->cluster;
+	u32 state = CLUSNOTIFY_CLUSTER_DELETED;
+	struct clusnotify_post_event d = {
+		.object_type = CLUSNOTIFY_OBJ_CLUSTER,
+		.flag = CLUSNOTIFY_CLUSTER_STATE,
+		.name = cl->name,
+		.payload = &state,
+		.payload_len = sizeof(state),
+	};
+	struct cn_event *ev;
+
+	ev = cn_event_build(&d, CLUSNOTIFY_RECORD_SYNTHETIC, GFP_KERNEL);
+	if (!ev) {
+		cn_port_lost(sub->port, cl->id, sub->key);
+		return;
+	}
+	ev->cluster_id = cl->id;
+	ev->timestamp_ns = ktime_get_real_ns();
+	cn_port_enqueue(sub->port, ev, sub->key, NULL);
+	cn_event_put(ev);
+}
+
+static void sub_net_gone(struct clusnotify_sub *sub)
+{
+	struct cn_port *port = sub->port;
+	bool told;
+
+	mutex_lock(&sub->lock);
+	/*
+	 * Its clusters are deleted by now: a sub with a watch got the STATE /
+	 * DELETED event from that (cluster_event()), one without gets its own.
+	 */
+	mutex_lock(&port->cfg_lock);
+	told = !list_empty(&port->watches);
+	mutex_unlock(&port->cfg_lock);
+	if (!told)
+		tell_deleted(sub);
+	cn_filter_detach_port(port);
+	/* Pairs with sub_work(): what was queued is delivered, then shut. */
+	smp_store_release(&sub->gone, true);
+	mutex_unlock(&sub->lock);
+	queue_work(cn_wq, &sub->work);
+}
+
+/**
+ * cn_kapi_net_exit() - a namespace goes: end its kernel subscriptions
+ * @net: the namespace, whose clusters are all deleted already
+ *
+ * Each subscription of @net gets its cluster's STATE / DELETED event if it
+ * did not get one when the cluster was deleted, loses its filters, and is
+ * shut down by its work once that is delivered; the subscriber still calls
+ * clusnotify_unsubscribe(). Nothing here waits for a callback.
+ */
+void cn_kapi_net_exit(struct net *net)
+{
+	struct clusnotify_sub *sub;
+
+	mutex_lock(&cn_ksubs_lock);
+	list_for_each_entry(sub, &cn_ksubs, node)
+		if (sub->net == net && !sub->gone)
+			sub_net_gone(sub);
+	mutex_unlock(&cn_ksubs_lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(cn_kapi_net_exit);
 
 static void copy_object(struct clusnotify_object *out, const struct cn_object *o)
 {

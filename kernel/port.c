@@ -29,7 +29,7 @@ struct cn_lost_record {
 	__u64 count;
 };
 
-static bool user_charge(struct cn_port *port, u32 len)
+static bool user_charge(struct cn_port *port, unsigned long len)
 {
 	long limit = READ_ONCE(cn_max_user_queued_bytes);
 
@@ -40,7 +40,7 @@ static bool user_charge(struct cn_port *port, u32 len)
 	return false;
 }
 
-static void user_uncharge(struct cn_port *port, u32 len)
+static void user_uncharge(struct cn_port *port, unsigned long len)
 {
 	atomic_long_sub(len, &port->user->queued_bytes);
 }
@@ -88,7 +88,12 @@ struct cn_port *cn_port_create(struct net *net, bool kernel)
 		goto err_user;
 	}
 	port->mask = roundup_pow_of_two(limit) - 1;
-	port->net = get_net(net);
+	/*
+	 * A kernel subscriber must not keep its namespace alive: the
+	 * namespace's exit shuts its subscriptions down instead (kapi.c).
+	 */
+	port->kernel = kernel;
+	port->net = kernel ? net : get_net(net);
 	return port;
 
 err_user:
@@ -175,7 +180,8 @@ void cn_port_destroy(struct cn_port *port)
 {
 	atomic_dec(&port->user->ports);
 	cn_user_put(port->user);
-	put_net(port->net);
+	if (!port->kernel)
+		put_net(port->net);
 	mutex_destroy(&port->read_lock);
 	mutex_destroy(&port->cfg_lock);
 	call_rcu(&port->rcu, port_free_rcu);
@@ -255,7 +261,7 @@ enum cn_enqueued cn_port_enqueue(struct cn_port *port, struct cn_event *ev,
 	}
 	fold(port);
 	port->matched++;
-	if (port->tail - port->head >= port->limit ||
+	if (port->tail - port->head + port->reserved >= port->limit ||
 	    !user_charge(port, ev->rec_len)) {
 		count_lost(port, ev->cluster_id, key);
 		ret = CN_LOST;
@@ -270,6 +276,100 @@ enum cn_enqueued cn_port_enqueue(struct cn_port *port, struct cn_event *ev,
 	spin_unlock(&port->lock);
 	wake_later(port, wl);
 	return ret;
+}
+
+/**
+ * cn_port_room() - free entries of a port's queue, for a snapshot's estimate
+ * @port: the port
+ *
+ * Return: entries neither queued nor reserved; 0 once shut down.
+ */
+u32 cn_port_room(struct cn_port *port)
+{
+	u32 used, room = 0;
+
+	spin_lock(&port->lock);
+	used = port->tail - port->head + port->reserved;
+	if (!port->shutdown && used < port->limit)
+		room = port->limit - used;
+	spin_unlock(&port->lock);
+	return room;
+}
+
+/**
+ * cn_port_reserve() - set queue room and bytes aside for records to come
+ * @port: the port
+ * @n: entries
+ * @bytes: their total rec_len, charged to the port's user now
+ *
+ * All or nothing, so that a caller allocates only records it can queue.
+ * Each reserved entry is used by cn_port_enqueue_reserved() or given back
+ * with cn_port_unreserve(). Posters see reserved entries as taken.
+ *
+ * Return: 0; -ENOBUFS if the queue or the user's bytes lack room (nothing
+ * is counted lost); -ESHUTDOWN.
+ */
+int cn_port_reserve(struct cn_port *port, u32 n, u64 bytes)
+{
+	int ret = 0;
+
+	spin_lock(&port->lock);
+	if (port->shutdown)
+		ret = -ESHUTDOWN;
+	else if ((u64)(u32)(port->tail - port->head) + port->reserved + n >
+		 port->limit ||
+		 bytes > LONG_MAX || !user_charge(port, bytes))
+		ret = -ENOBUFS;
+	else
+		port->reserved += n;
+	spin_unlock(&port->lock);
+	return ret;
+}
+
+/**
+ * cn_port_unreserve() - give back what cn_port_reserve() set aside
+ * @port: the port
+ * @n: entries not used
+ * @bytes: their bytes
+ */
+void cn_port_unreserve(struct cn_port *port, u32 n, u64 bytes)
+{
+	spin_lock(&port->lock);
+	port->reserved -= n;
+	spin_unlock(&port->lock);
+	user_uncharge(port, bytes);
+}
+
+/**
+ * cn_port_enqueue_reserved() - queue a record in an entry reserved for it
+ * @port: the port
+ * @ev: the event; the queue takes its own reference
+ * @key: the key it goes with
+ * @wl: the caller's wake list
+ *
+ * Its bytes were charged by cn_port_reserve(). Counts it matched and
+ * delivered; on a port shut down since, gives the entry back.
+ */
+void cn_port_enqueue_reserved(struct cn_port *port, struct cn_event *ev,
+			      u64 key, struct cn_wake_list *wl)
+{
+	struct cn_qent *qe;
+
+	spin_lock(&port->lock);
+	port->reserved--;
+	if (port->shutdown) {
+		spin_unlock(&port->lock);
+		user_uncharge(port, ev->rec_len);
+		return;
+	}
+	qe = &port->ring[port->tail++ & port->mask];
+	qe->ev = cn_event_get(ev);
+	qe->key = key;
+	port->queued_bytes += ev->rec_len;
+	port->matched++;
+	port->delivered++;
+	spin_unlock(&port->lock);
+	wake_later(port, wl);
 }
 
 void cn_counts_add(struct cn_counts *c, enum cn_enqueued e)

@@ -7,11 +7,23 @@
  * debugfs clusnotify_sample/events: one line per event, in delivery order:
  *   <seq> <type> <flag> <flags> <object id> <state or ->
  * debugfs clusnotify_sample/stats: count and the subscription's counters.
+ *
+ * Namespaces: writing a cluster name to clusnotify_sample/netns_sub makes
+ * two more subscriptions to that cluster of the writer's network namespace,
+ * one with a CLUSTER STATE filter and one with none, kept (not tied to the
+ * namespace) until the module goes. clusnotify_sample/netns reads
+ *   exits <times this module's pernet exit ran>
+ *   sub <i> filters <0|1> events <n> deleted <n> subs <n> clusters <n>
+ * so a test can see that a kernel subscription does not keep its namespace
+ * alive, and what it got when the namespace went.
  */
 
 #include <linux/debugfs.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/nsproxy.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <net/net_namespace.h>
@@ -44,6 +56,21 @@ struct sample {
 	unsigned int n;
 	struct sample_entry log[SAMPLE_LOG_MAX];
 };
+
+#define SAMPLE_NS_SUBS 8
+
+/* A subscription made in another namespace, and what it saw. */
+struct sample_ns_sub {
+	struct clusnotify_sub *sub;
+	bool filtered;
+	atomic_t events;
+	atomic_t deleted;
+};
+
+static struct sample_ns_sub sample_ns[SAMPLE_NS_SUBS];
+static unsigned int sample_nns;
+static DEFINE_MUTEX(sample_ns_lock);
+static atomic_t sample_net_exits = ATOMIC_INIT(0);
 
 static struct sample *sample;
 static struct clusnotify_cluster *sample_cluster;
@@ -117,6 +144,111 @@ static int stats_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(stats);
 
+static void ns_event(struct clusnotify_sub *sub,
+		     const struct clusnotify_event *ev, void *ctx)
+{
+	struct sample_ns_sub *s = ctx;
+
+	atomic_inc(&s->events);
+	if (ev->object_type == CLUSNOTIFY_OBJ_CLUSTER &&
+	    ev->flag == CLUSNOTIFY_CLUSTER_STATE &&
+	    ev->payload_len == sizeof(u32) &&
+	    *(const u32 *)ev->payload == CLUSNOTIFY_CLUSTER_DELETED)
+		atomic_inc(&s->deleted);
+}
+
+static const struct clusnotify_sub_ops ns_ops = {
+	.event = ns_event,
+};
+
+static ssize_t netns_sub_write(struct file *file, const char __user *ubuf,
+			       size_t len, loff_t *ppos)
+{
+	static const struct clusnotify_filter f = {
+		CLUSNOTIFY_OBJ_CLUSTER, 0, CLUSNOTIFY_CLUSTER_STATE,
+	};
+	struct clusnotify_cluster *cl;
+	char name[CLUSNOTIFY_CLUSTER_NAME_MAX];
+	ssize_t ret;
+	int i;
+
+	if (len >= sizeof(name))
+		return -EINVAL;
+	if (copy_from_user(name, ubuf, len))
+		return -EFAULT;
+	name[len] = '\0';
+	strim(name);
+	cl = clusnotify_cluster_get(current->nsproxy->net_ns, name);
+	if (!cl)
+		return -ENOENT;
+	mutex_lock(&sample_ns_lock);
+	ret = -ENOSPC;
+	if (sample_nns + 2 > SAMPLE_NS_SUBS)
+		goto out;
+	for (i = 0; i < 2; i++) {
+		struct sample_ns_sub *s = &sample_ns[sample_nns];
+
+		s->filtered = !i;
+		s->sub = clusnotify_subscribe(cl, &f, s->filtered, 0x6e73,
+					      &ns_ops, s);
+		if (IS_ERR(s->sub)) {
+			ret = PTR_ERR(s->sub);
+			s->sub = NULL;
+			goto out;
+		}
+		sample_nns++;
+	}
+	ret = len;
+out:
+	mutex_unlock(&sample_ns_lock);
+	clusnotify_cluster_put(cl);
+	return ret;
+}
+
+static const struct file_operations netns_sub_fops = {
+	.owner = THIS_MODULE,
+	.write = netns_sub_write,
+};
+
+static int netns_show(struct seq_file *m, void *v)
+{
+	struct clusnotify_port_stats st;
+	unsigned int i;
+
+	seq_printf(m, "exits %d\n", atomic_read(&sample_net_exits));
+	mutex_lock(&sample_ns_lock);
+	for (i = 0; i < sample_nns; i++) {
+		clusnotify_sub_stats(sample_ns[i].sub, &st);
+		seq_printf(m, "sub %u filters %d events %d deleted %d subs %u clusters %u\n",
+			   i, sample_ns[i].filtered,
+			   atomic_read(&sample_ns[i].events),
+			   atomic_read(&sample_ns[i].deleted),
+			   st.filters + st.registrations, st.clusters);
+	}
+	mutex_unlock(&sample_ns_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(netns);
+
+/* Runs only once nothing holds the namespace any more. */
+static void __net_exit sample_net_exit(struct net *net)
+{
+	atomic_inc(&sample_net_exits);
+}
+
+static struct pernet_operations sample_net_ops = {
+	.exit = sample_net_exit,
+};
+
+static void sample_ns_end(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < sample_nns; i++)
+		clusnotify_unsubscribe(sample_ns[i].sub);
+	sample_nns = 0;
+}
+
 static int __init sample_init(void)
 {
 	static const struct clusnotify_filter filters[] = {
@@ -152,9 +284,14 @@ static int __init sample_init(void)
 		if (ret)
 			goto err_sub;
 	}
+	ret = register_pernet_subsys(&sample_net_ops);
+	if (ret)
+		goto err_sub;
 	sample_dir = debugfs_create_dir("clusnotify_sample", NULL);
 	debugfs_create_file("events", 0400, sample_dir, NULL, &events_fops);
 	debugfs_create_file("stats", 0400, sample_dir, NULL, &stats_fops);
+	debugfs_create_file("netns_sub", 0200, sample_dir, NULL, &netns_sub_fops);
+	debugfs_create_file("netns", 0400, sample_dir, NULL, &netns_fops);
 	return 0;
 
 err_sub:
@@ -169,6 +306,8 @@ err_free:
 static void __exit sample_exit(void)
 {
 	debugfs_remove_recursive(sample_dir);
+	sample_ns_end();
+	unregister_pernet_subsys(&sample_net_ops);
 	clusnotify_unsubscribe(sample_sub);
 	/* No callback runs any more: the context can go. */
 	kfree(sample);

@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -186,6 +188,108 @@ TEST_F(kapi, sees_what_a_port_sees)
 	/* Clean up the disconnected cluster with a fresh admin socket. */
 	self->nl = cn_nl_open();
 	ASSERT_NE(NULL, self->nl);
+}
+
+#define SAMPLE_NETNS	"/sys/kernel/debug/clusnotify_sample/netns"
+#define SAMPLE_NETNS_SUB "/sys/kernel/debug/clusnotify_sample/netns_sub"
+
+struct ns_sub {
+	int filters, events, deleted, subs, clusters;
+};
+
+/* Reads the sample's netns file: its pernet exits and up to max subs. */
+static int sample_netns(int *exits, struct ns_sub *subs, int max)
+{
+	char line[256];
+	int n = 0;
+	FILE *f;
+
+	f = fopen(SAMPLE_NETNS, "r");
+	if (!f)
+		return -errno;
+	*exits = -1;
+	while (fgets(line, sizeof(line), f)) {
+		struct ns_sub s;
+		unsigned int i;
+
+		if (sscanf(line, "exits %d", exits) == 1)
+			continue;
+		if (sscanf(line, "sub %u filters %d events %d deleted %d subs %d clusters %d",
+			   &i, &s.filters, &s.events, &s.deleted, &s.subs,
+			   &s.clusters) == 6 && n < max)
+			subs[n++] = s;
+	}
+	fclose(f);
+	return n;
+}
+
+/*
+ * In a network namespace of its own, a child registers a cluster and has
+ * the sample subscribe to it (with a filter, and with none), then exits.
+ * Kernel subscriptions must not keep the namespace alive: its pernet exits
+ * run (the sample counts its own), and each subscription gets the cluster's
+ * STATE / DELETED event once and is left with no filter or cluster.
+ */
+TEST_F_TIMEOUT(kapi, netns_goes_under_a_kernel_subscription, 90)
+{
+	struct ns_sub subs[4];
+	int exits0, exits, n, i, tries;
+	pid_t pid;
+	int st;
+
+	ASSERT_EQ(0, sample_netns(&exits0, subs, 4));
+	ASSERT_LE(0, exits0);
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct cn_nl *nl;
+		uint32_t cid;
+		int fd;
+
+		if (unshare(CLONE_NEWNET))
+			_exit(10);
+		nl = cn_nl_open();
+		if (!nl)
+			_exit(11);
+		if (cn_nl_cluster_register(nl, "ns-cluster", &cid))
+			_exit(12);
+		fd = open(SAMPLE_NETNS_SUB, O_WRONLY | O_CLOEXEC);
+		if (fd < 0)
+			_exit(13);
+		if (write(fd, "ns-cluster", 10) != 10)
+			_exit(14);
+		close(fd);
+		cn_nl_close(nl);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	ASSERT_TRUE(WIFEXITED(st));
+	ASSERT_EQ(0, WEXITSTATUS(st));
+
+	/* The namespace is freed asynchronously (cleanup_net): wait for it. */
+	for (tries = 0; tries < 300; tries++) {
+		n = sample_netns(&exits, subs, 4);
+		ASSERT_EQ(2, n);
+		if (exits > exits0 && subs[0].deleted && subs[1].deleted &&
+		    !subs[0].clusters)
+			break;
+		usleep(100 * 1000);
+	}
+	TH_LOG("pernet exits %d -> %d", exits0, exits);
+	EXPECT_LT(exits0, exits) TH_LOG("the namespace was never freed");
+	for (i = 0; i < n; i++) {
+		TH_LOG("sub %d: filters %d events %d deleted %d subs %d clusters %d",
+		       i, subs[i].filters, subs[i].events, subs[i].deleted,
+		       subs[i].subs, subs[i].clusters);
+		EXPECT_EQ(1, subs[i].deleted);
+		EXPECT_EQ(0, subs[i].subs);
+		EXPECT_EQ(0, subs[i].clusters);
+	}
+	/* The filtered one saw the owner's socket close first. */
+	EXPECT_EQ(2, subs[0].events);
+	EXPECT_EQ(1, subs[1].events);
+	EXPECT_EQ(0, unload_sample());
 }
 
 TEST_HARNESS_MAIN

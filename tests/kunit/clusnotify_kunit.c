@@ -1188,6 +1188,61 @@ static void detached_port_leaves_the_index(struct kunit *test)
 #define KT_MANY_PORTS 64
 
 /* Many ports share one body; each gets its own key. */
+static unsigned int kt_bit_entries(struct cn_cluster *cl, u32 type, u64 flag)
+{
+	struct cn_bitnode *bn;
+	unsigned int n = 0;
+
+	mutex_lock(&cl->index_lock);
+	hlist_for_each_entry(bn, &cl->by_bit[type][__ffs64(flag)], node)
+		n++;
+	mutex_unlock(&cl->index_lock);
+	return n;
+}
+
+/*
+ * Identical filters of one port, in one array or added again, take one
+ * index entry and one place under max_port_subs, and the port gets each
+ * event once; a filter differing in mask or key is another.
+ */
+static void identical_filters_take_one_entry(struct kunit *test)
+{
+	struct kt_cluster *c = kt_cluster_new(test);
+	struct cn_port *port = kt_port_new(test);
+	struct clusnotify_filter f[3] = {
+		{ CLUSNOTIFY_OBJ_GROUP, 0, CLUSNOTIFY_GROUP_STATE },
+		{ CLUSNOTIFY_OBJ_GROUP, 0, CLUSNOTIFY_GROUP_STATE },
+		{ CLUSNOTIFY_OBJ_GROUP, 0, CLUSNOTIFY_GROUP_STATE },
+	};
+	struct clusnotify_port_stats st;
+	unsigned int i;
+	struct kt_rec r;
+
+	KUNIT_ASSERT_EQ(test, cn_filter_add(port, c->id, KT_KEY, f, 3), 0);
+	for (i = 0; i < 3; i++)
+		KUNIT_ASSERT_EQ(test, cn_filter_add(port, c->id, KT_KEY, f, 1), 0);
+	kt_stats(port, &st);
+	KUNIT_EXPECT_EQ(test, st.filters, 1U);
+	KUNIT_EXPECT_EQ(test, port->nsubs, 1U);
+	KUNIT_EXPECT_EQ(test, kt_bit_entries(c->cl, CLUSNOTIFY_OBJ_GROUP,
+					     CLUSNOTIFY_GROUP_STATE), 1U);
+
+	kt_post(test, c, CLUSNOTIFY_OBJ_GROUP, CLUSNOTIFY_GROUP_STATE, "g1");
+	KT_ASSERT_POP_EVENT(test, port, &r);
+	KT_EXPECT_EMPTY(test, port);
+
+	/* Another key, another mask: each a filter of its own. */
+	kt_filter(test, port, c->id, KT_KEY + 1, CLUSNOTIFY_OBJ_GROUP,
+		  CLUSNOTIFY_GROUP_STATE);
+	kt_filter(test, port, c->id, KT_KEY, CLUSNOTIFY_OBJ_GROUP,
+		  CLUSNOTIFY_GROUP_STATE | CLUSNOTIFY_GROUP_DELETED);
+	kt_stats(port, &st);
+	KUNIT_EXPECT_EQ(test, st.filters, 3U);
+	KUNIT_EXPECT_EQ(test, kt_bit_entries(c->cl, CLUSNOTIFY_OBJ_GROUP,
+					     CLUSNOTIFY_GROUP_STATE), 3U);
+	KT_EXPECT_BALANCED(test, st);
+}
+
 static void many_ports_each_get_one_copy(struct kunit *test)
 {
 	struct kt_cluster *c = kt_cluster_new(test);
@@ -1318,6 +1373,7 @@ static struct kunit_case kt_index_cases[] = {
 	KUNIT_CASE_PARAM(add_filters_rejects_the_whole_array, kt_addf_cases_gen_params),
 	KUNIT_CASE(shut_down_port_refuses_configuration),
 	KUNIT_CASE(detached_port_leaves_the_index),
+	KUNIT_CASE(identical_filters_take_one_entry),
 	KUNIT_CASE(many_ports_each_get_one_copy),
 	KUNIT_CASE(ports_on_several_clusters),
 	KUNIT_CASE(deleted_cluster_tells_watchers),
@@ -2434,6 +2490,94 @@ static void snapshot_covers(struct kunit *test)
 	KT_EXPECT_BALANCED(test, st);
 }
 
+
+/*
+ * A snapshot that cannot fit in the queue queues nothing and counts nothing
+ * lost: it says -ENOBUFS. With room, the same snapshot goes through whole.
+ */
+static void snapshot_that_does_not_fit_queues_nothing(struct kunit *test)
+{
+	struct kt_cluster *c = kt_cluster_new(test);
+	struct cn_port *port = kt_port_new(test);
+	struct clusnotify_port_stats st;
+	char id[8];
+	unsigned int i, n = 0;
+	struct kt_rec r;
+
+	for (i = 0; i < 10; i++) {
+		snprintf(id, sizeof(id), "n%u", i);
+		kt_obj_set(test, c, CLUSNOTIFY_OBJ_NODE, id, NULL, NULL, NULL, 0);
+	}
+	kt_filter(test, port, c->id, KT_KEY, CLUSNOTIFY_OBJ_NODE,
+		  CLUSNOTIFY_NODE_STATE);
+	kt_port_set_limit(port, 9);
+
+	KUNIT_EXPECT_EQ(test, cn_filter_snapshot(port), -ENOBUFS);
+	kt_stats(port, &st);
+	KUNIT_EXPECT_EQ(test, st.queued, 0ULL);
+	KUNIT_EXPECT_EQ(test, st.matched, 0ULL);
+	KUNIT_EXPECT_EQ(test, st.lost, 0ULL);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(port->reserved), 0U);
+	KT_EXPECT_EMPTY(test, port);
+
+	kt_port_set_limit(port, 10);
+	KUNIT_ASSERT_EQ(test, cn_filter_snapshot(port), 0);
+	while (kt_pop(test, port, &r)) {
+		KUNIT_ASSERT_NOT_NULL(test, r.ev);
+		n++;
+	}
+	KUNIT_EXPECT_EQ(test, n, 10U);
+	kt_stats(port, &st);
+	KUNIT_EXPECT_EQ(test, st.lost, 0ULL);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(port->reserved), 0U);
+	KT_EXPECT_BALANCED(test, st);
+}
+
+/*
+ * However many of a port's filters and registrations with one key cover an
+ * object, the snapshot has one record for it per key.
+ */
+static void snapshot_one_record_per_object_and_key(struct kunit *test)
+{
+	struct kt_cluster *c = kt_cluster_new(test);
+	struct cn_port *port = kt_port_new(test);
+	const u64 k2 = KT_KEY + 1;
+	unsigned int n1 = 0, n2 = 0;
+	struct kt_rec r;
+	u32 reg;
+
+	kt_obj_set(test, c, CLUSNOTIFY_OBJ_NODE, "n1", NULL, NULL, NULL, 0);
+	kt_obj_set(test, c, CLUSNOTIFY_OBJ_NODE, "n2", NULL, NULL, NULL, 0);
+	kt_obj_set(test, c, CLUSNOTIFY_OBJ_NODE, "n3", NULL, NULL, NULL, 0);
+	kt_filter(test, port, c->id, KT_KEY, CLUSNOTIFY_OBJ_NODE,
+		  CLUSNOTIFY_NODE_STATE);
+	kt_filter(test, port, c->id, KT_KEY, CLUSNOTIFY_OBJ_NODE,
+		  CLUSNOTIFY_NODE_STATE | CLUSNOTIFY_NODE_DELETED);
+	KUNIT_ASSERT_EQ(test, cn_filter_register(port, c->id, CLUSNOTIFY_OBJ_NODE,
+						 CLUSNOTIFY_NODE_STATE, KT_KEY,
+						 "n1", &reg), 0);
+	KUNIT_ASSERT_EQ(test, cn_filter_register(port, c->id, CLUSNOTIFY_OBJ_NODE,
+						 CLUSNOTIFY_NODE_STATE, k2,
+						 "n2", &reg), 0);
+	KUNIT_ASSERT_EQ(test, cn_filter_register(port, c->id, CLUSNOTIFY_OBJ_NODE,
+						 CLUSNOTIFY_NODE_ALL, k2,
+						 "n2", &reg), 0);
+
+	KUNIT_ASSERT_EQ(test, cn_filter_snapshot(port), 0);
+	while (kt_pop(test, port, &r)) {
+		KUNIT_ASSERT_NOT_NULL(test, r.ev);
+		if (r.key == KT_KEY)
+			n1++;
+		else if (r.key == k2 && !strcmp(cn_event_id(r.ev), "n2"))
+			n2++;
+		else
+			KUNIT_FAIL(test, "record for %s with key %llx",
+				   cn_event_id(r.ev), r.key);
+	}
+	KUNIT_EXPECT_EQ(test, n1, 3U);
+	KUNIT_EXPECT_EQ(test, n2, 1U);
+}
+
 static struct kunit_case kt_registry_cases[] = {
 	KUNIT_CASE(set_then_look_up_by_id_and_by_name),
 	KUNIT_CASE(replace_moves_the_name_index),
@@ -2444,6 +2588,8 @@ static struct kunit_case kt_registry_cases[] = {
 	KUNIT_CASE_PARAM(state_event_updates_the_object, kt_state_cases_gen_params),
 	KUNIT_CASE(snapshot_comes_before_later_events),
 	KUNIT_CASE_PARAM(snapshot_covers, kt_snap_cases_gen_params),
+	KUNIT_CASE(snapshot_that_does_not_fit_queues_nothing),
+	KUNIT_CASE(snapshot_one_record_per_object_and_key),
 	{}
 };
 
@@ -3340,6 +3486,63 @@ static void unsubscribe_then_free_the_context_at_once(struct kunit *test)
 	}
 }
 
+
+static void kt_subs_stats(struct clusnotify_sub *sub, struct clusnotify_port_stats *st)
+{
+	clusnotify_sub_stats(sub, st);
+}
+
+/*
+ * When a namespace goes (its clusters deleted, then cn_kapi_net_exit()),
+ * each kernel subscription gets the cluster's STATE / DELETED event once
+ * (one that watched the cluster got it from the deletion, one with no
+ * filter gets its own), loses its filters, refuses registrations, and is
+ * shut down once that is delivered.
+ */
+static void netns_exit_tells_each_kernel_sub_once_and_ends_it(struct kunit *test)
+{
+	struct kt_cluster *c = kt_cluster_new(test);
+	struct clusnotify_cluster *cl = kt_api_cluster(test, c);
+	struct kt_sub_ctx *x[2] = { kt_ctx_new(test), kt_ctx_new(test) };
+	struct clusnotify_sub *sub[2];
+	struct clusnotify_port_stats st;
+	unsigned long deadline;
+	unsigned int i;
+	u32 reg;
+
+	sub[0] = kt_subscribe(test, cl, &kt_group_state, 1, KT_KEY, x[0]);
+	sub[1] = kt_subscribe(test, cl, NULL, 0, KT_KEY + 1, x[1]);
+
+	KUNIT_ASSERT_EQ(test, cn_cluster_unregister(&init_net, c->id, c->portid), 0);
+	KUNIT_ASSERT_TRUE(test, kt_ctx_wait_records(x[0], 1));
+	cn_kapi_net_exit(&init_net);
+	KUNIT_ASSERT_TRUE(test, kt_ctx_wait_records(x[1], 1));
+
+	for (i = 0; i < 2; i++) {
+		/* Shut down once the DELETED event is delivered. */
+		deadline = jiffies + 10 * HZ;
+		while (clusnotify_sub_snapshot(sub[i]) != -ESHUTDOWN &&
+		       time_before(jiffies, deadline))
+			msleep(10);
+		KUNIT_EXPECT_EQ(test, clusnotify_sub_snapshot(sub[i]), -ESHUTDOWN);
+		KUNIT_EXPECT_EQ(test, x[i]->records, 1U);
+		KUNIT_EXPECT_EQ(test, x[i]->seen[0].object_type,
+				(u32)CLUSNOTIFY_OBJ_CLUSTER);
+		KUNIT_EXPECT_EQ(test, x[i]->seen[0].flag, CLUSNOTIFY_CLUSTER_STATE);
+		KUNIT_EXPECT_EQ(test, x[i]->seen[0].key, KT_KEY + i);
+		KUNIT_EXPECT_EQ(test, x[i]->seen[0].cluster_id, c->id);
+		KUNIT_EXPECT_EQ(test, x[i]->seen[0].payload_len, 4U);
+		KUNIT_EXPECT_EQ(test, *(u32 *)x[i]->seen[0].payload,
+				(u32)CLUSNOTIFY_CLUSTER_DELETED);
+		KUNIT_EXPECT_EQ(test, clusnotify_sub_register(sub[i],
+				CLUSNOTIFY_OBJ_NODE, CLUSNOTIFY_NODE_STATE, 0,
+				"n1", &reg), -ENOENT);
+		kt_subs_stats(sub[i], &st);
+		KUNIT_EXPECT_EQ(test, st.filters + st.registrations, 0U);
+		KUNIT_EXPECT_EQ(test, st.clusters, 0U);
+	}
+}
+
 static struct kunit_case kt_kapi_cases[] = {
 	KUNIT_CASE(cluster_get_by_name),
 	KUNIT_CASE(post_reaches_the_callback),
@@ -3353,6 +3556,7 @@ static struct kunit_case kt_kapi_cases[] = {
 	KUNIT_CASE(object_get_and_membership),
 	KUNIT_CASE(unsubscribe_while_posting),
 	KUNIT_CASE(unsubscribe_then_free_the_context_at_once),
+	KUNIT_CASE(netns_exit_tells_each_kernel_sub_once_and_ends_it),
 	{}
 };
 

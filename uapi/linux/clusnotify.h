@@ -38,7 +38,11 @@
  *	validated as a whole before anything is registered: an unknown type, a
  *	zero mask or a mask outside the type's ALL is -EINVAL, an unknown
  *	cluster -ENOENT, more than CLUSNOTIFY_FILTERS_MAX entries -E2BIG. Call
- *	again with another cluster or key to watch more.
+ *	again with another cluster or key to watch more. A filter identical in
+ *	(cluster, type, mask, key) to one the port already has, or to another
+ *	of the same array, is merged with it: the call succeeds, the port holds
+ *	and counts it once (@filters in the stats, max_port_subs) and gets one
+ *	record per matching event for it. Past max_port_subs: -ENOSPC.
  *
  * CLUSNOTIFY_IOC_REGISTER (struct clusnotify_register)
  *	Watches one object (cluster, type, object id) with a mask and a key and
@@ -67,7 +71,16 @@
  *	object whose type has a STATE flag that the filter includes, and the
  *	CLUSTER STATE record of every cluster watched with that flag). No live
  *	event of a cluster can be queued between that cluster's snapshot
- *	records: they come first.
+ *	records: they come first. Each (object, key) gets one record, however
+ *	many of the port's filters and registrations with that key cover it.
+ *	A cluster's records are queued all or none: if the port's queue (its
+ *	free entries out of max_queued_events, and its user's queued bytes)
+ *	cannot take all of them, nothing of that cluster is queued, nothing is
+ *	counted lost, and the call fails with -ENOBUFS: read what is queued and
+ *	ask again, or open the port with a larger max_queued_events. Clusters
+ *	are taken in the order the port first watched them; records of the
+ *	clusters before the one that failed stay queued. -ENOMEM, or -EINTR for
+ *	a fatal signal, may leave part of a cluster's records queued.
  *
  * CLUSNOTIFY_IOC_SHUTDOWN (no argument)
  *	Shuts the port down: blocked readers return -ESHUTDOWN, poll reports
