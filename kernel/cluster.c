@@ -402,8 +402,10 @@ int cn_cluster_objects_set(struct cn_cluster *cl, const struct cn_object *src,
 			hash_del(&obj->name_node);
 		} else {
 			obj = spare[used++];
+			obj->type = src[i].type;
 			hash_add(cl->objs_by_id, &obj->id_node,
 				 cn_obj_hash(src[i].type, src[i].id));
+			cn_enum_add(cl, obj);
 			cl->nobjects++;
 		}
 		obj->type = src[i].type;
@@ -469,6 +471,7 @@ int cn_cluster_objects_del(struct cn_cluster *cl, const struct cn_object *src,
 			continue;
 		hash_del(&obj->id_node);
 		hash_del(&obj->name_node);
+		cn_enum_del(cl, obj);
 		cl->nobjects--;
 		kfree(obj);
 	}

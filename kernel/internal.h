@@ -26,6 +26,7 @@
 #include <linux/list.h>
 #include <linux/llist.h>
 #include <linux/mutex.h>
+#include <linux/rbtree.h>
 #include <linux/rcupdate.h>
 #include <linux/refcount.h>
 #include <linux/spinlock.h>
@@ -251,10 +252,15 @@ void cn_port_stats(struct cn_port *port, struct clusnotify_port_stats *st);
 
 /**
  * struct cn_object - what a cluster keeps of one of its objects
+ * @seq_node: in cluster->objs_by_seq[@type], ordered by @seq
+ * @seq: when the cluster first kept it (cluster->obj_seq); the enumeration
+ *	cursor, so it stays when the object is replaced
  */
 struct cn_object {
 	struct hlist_node id_node;
 	struct hlist_node name_node;
+	struct rb_node seq_node;
+	u64 seq;
 	u32 type;
 	s32 state;
 	char id[CLUSNOTIFY_ID_MAX];
@@ -281,6 +287,9 @@ struct cn_net;
  * @post_lock: orders events, snapshots and changes to the object registry
  * @seq: last sequence number, under post_lock
  * @objs_by_id, @objs_by_name, @nobjects: the registry, under post_lock
+ * @objs_by_seq: the registry again, per type, ordered by cn_object.seq, for
+ *	enumeration (enum.c), under post_lock
+ * @obj_seq: last cn_object.seq given, under post_lock
  * @index_lock: serialises writers of the index and of @watches
  * @by_bit: cluster-wide filters by [type][flag bit] (RCU readers)
  * @by_obj: registrations by hash of (type, object id) (RCU readers)
@@ -303,6 +312,8 @@ struct cn_cluster {
 	DECLARE_HASHTABLE(objs_by_id, CN_OBJ_HASH_BITS);
 	DECLARE_HASHTABLE(objs_by_name, CN_OBJ_HASH_BITS);
 	u32 nobjects;
+	struct rb_root objs_by_seq[CLUSNOTIFY_OBJ_MAX + 1];
+	u64 obj_seq;
 
 	struct mutex index_lock;
 	struct hlist_head by_bit[CLUSNOTIFY_OBJ_MAX + 1][CN_FLAG_BITS];
@@ -423,7 +434,14 @@ u32 cn_obj_hash(u32 type, const char *id);
 void cn_filter_match(struct cn_cluster *cl, struct cn_event *ev,
 		     struct cn_wake_list *wl, struct cn_counts *c);
 
+/* enum.c */
+void cn_enum_add(struct cn_cluster *cl, struct cn_object *obj);
+void cn_enum_del(struct cn_cluster *cl, struct cn_object *obj);
+int cn_enum_list_clusters(struct cn_port *port, void __user *uarg);
+int cn_enum_list_objects(struct cn_port *port, void __user *uarg);
+
 /* chardev.c */
+int cn_copy_arg(void *karg, size_t ksize, void __user *uarg);
 int cn_chardev_init(void);
 void cn_chardev_exit(void);
 
