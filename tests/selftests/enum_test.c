@@ -16,13 +16,6 @@
 #include "cn_nl.h"
 #include "kselftest_harness.h"
 
-_Static_assert(sizeof(struct clusnotify_cluster_entry) ==
-	       CLUSNOTIFY_CLUSTER_ENTRY_SIZE_VER0, "cluster_entry");
-_Static_assert(sizeof(struct clusnotify_object_entry) ==
-	       CLUSNOTIFY_OBJECT_ENTRY_SIZE_VER0, "object_entry");
-_Static_assert(sizeof(struct clusnotify_list_clusters) == 40, "list_clusters");
-_Static_assert(sizeof(struct clusnotify_list_objects) == 48, "list_objects");
-
 #define OE_SIZE		sizeof(struct clusnotify_object_entry)
 #define CE_SIZE		sizeof(struct clusnotify_cluster_entry)
 #define NO_CLUSTER	0x7ffffff0u
