@@ -451,9 +451,15 @@ TEST_F(en, cursor_survives_removal_and_addition_between_calls)
 	/* and those of a type already passed (CLUSTER "x") do not */
 }
 
-/* A writer adds, replaces and removes objects while a reader enumerates. */
+/*
+ * A writer adds, replaces and removes objects while a reader enumerates: it
+ * toggles "u" objects interleaved with the stable "s" ones (removing some
+ * behind the reader's cursor and some ahead, and adding them back as new),
+ * adds and removes "t" objects at the end, and replaces "s" objects.
+ */
 struct churn {
 	uint32_t cid;
+	bool u_gone[303];
 	atomic_bool stop;
 	atomic_int rounds;
 	int err;
@@ -480,6 +486,17 @@ static void *churn_thread(void *arg)
 		if (!c->err && i >= 8) {
 			snprintf(id, sizeof(id), "t%d", i - 5);
 			c->err = del_one(nl, c->cid, CLUSNOTIFY_OBJ_RESOURCE, id);
+		}
+		for (int k = 0; !c->err && k < 2; k++) {
+			int u = k ? (i / 4 * 91 + 150) % 303 : (i / 4 * 37) % 303;
+
+			snprintf(id, sizeof(id), "u%d", u);
+			if (c->u_gone[u])
+				c->err = set_range(nl, c->cid, CLUSNOTIFY_OBJ_RESOURCE,
+						   "u", u, u + 1, 0);
+			else
+				c->err = del_one(nl, c->cid, CLUSNOTIFY_OBJ_RESOURCE, id);
+			c->u_gone[u] = !c->u_gone[u];
 		}
 		/* replacing the stable ones keeps them in place */
 		if (!c->err)
@@ -510,7 +527,12 @@ TEST_F(en, concurrent_writer_never_duplicates_or_hides_stable_objects)
 	pthread_t th;
 	int pass, i, n, calls, id, rounds0;
 
-	ASSERT_EQ(0, set_range(self->nl, self->cid, CLUSNOTIFY_OBJ_RESOURCE, "s", 0, 303, 0));
+	for (i = 0; i < 303; i++) {
+		ASSERT_EQ(0, set_range(self->nl, self->cid, CLUSNOTIFY_OBJ_RESOURCE,
+				       "s", i, i + 1, 0));
+		ASSERT_EQ(0, set_range(self->nl, self->cid, CLUSNOTIFY_OBJ_RESOURCE,
+				       "u", i, i + 1, 0));
+	}
 	ASSERT_EQ(0, pthread_create(&th, NULL, churn_thread, &c));
 	for (pass = 0; pass < 20; pass++) {
 		static char stable[303], temp[1 << 20];
@@ -532,7 +554,7 @@ TEST_F(en, concurrent_writer_never_duplicates_or_hides_stable_objects)
 				if (e[i].id[0] == 's') {
 					ASSERT_GT(303, id);
 					ASSERT_FALSE(stable[id]++) TH_LOG("%s twice", e[i].id);
-				} else {
+				} else if (e[i].id[0] == 't') {
 					ASSERT_FALSE(temp[id]++) TH_LOG("%s twice", e[i].id);
 				}
 			}
