@@ -37,6 +37,12 @@ static int copy_arg(void *karg, size_t ksize, void __user *uarg)
 	return ret;
 }
 
+/* copy_arg() for the handlers that live in other files (enum.c). */
+int cn_copy_arg(void *karg, size_t ksize, void __user *uarg)
+{
+	return copy_arg(karg, ksize, uarg);
+}
+
 static int copy_out(void __user *uarg, const void *karg, size_t ksize)
 {
 	return copy_to_user(uarg, karg, ksize) ? -EFAULT : 0;
@@ -254,6 +260,10 @@ static long cn_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return 0;
 	case CLUSNOTIFY_IOC_GET_STATS:
 		return cn_port_get_stats(port, uarg);
+	case CLUSNOTIFY_IOC_LIST_CLUSTERS:
+		return cn_enum_list_clusters(port, uarg);
+	case CLUSNOTIFY_IOC_LIST_OBJECTS:
+		return cn_enum_list_objects(port, uarg);
 	case FIONREAD:
 		return put_user(cn_port_bytes_ready(port), (int __user *)uarg);
 	default:

@@ -519,6 +519,7 @@ int cn_cluster_objects_set(struct cn_cluster *cl, const struct cn_object *src,
 			obj->type = src[i].type;
 			memcpy(obj->id, src[i].id, sizeof(obj->id));
 			insert_object(cl, obj, true);
+			cn_enum_add(cl, obj);
 			cl->nobjects++;
 		}
 		obj->state = src[i].state;
@@ -581,6 +582,7 @@ int cn_cluster_objects_del(struct cn_cluster *cl, const struct cn_object *src,
 			continue;
 		rb_erase(&obj->id_node, &cl->objs_by_id);
 		rb_erase(&obj->name_node, &cl->objs_by_name);
+		cn_enum_del(cl, obj);
 		cl->nobjects--;
 		kfree(obj);
 	}

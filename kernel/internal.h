@@ -28,6 +28,7 @@
 #include <linux/rbtree.h>
 #include <linux/rhashtable-types.h>
 #include <linux/mutex.h>
+#include <linux/rbtree.h>
 #include <linux/rcupdate.h>
 #include <linux/refcount.h>
 #include <linux/spinlock.h>
@@ -275,14 +276,19 @@ void cn_port_stats(struct cn_port *port, struct clusnotify_port_stats *st);
  * struct cn_object - what a cluster keeps of one of its objects
  * @id_node: in cluster->objs_by_id, ordered by (type, id)
  * @name_node: in cluster->objs_by_name, ordered by (type, name)
+ * @seq_node: in cluster->objs_by_seq[@type], ordered by @seq
+ * @seq: when the cluster first kept it (cluster->obj_seq); the enumeration
+ *	cursor, so it stays when the object is replaced
  *
  * Search trees, not hashes: their cost is logarithmic whatever ids a
- * producer picks, and the (type, id) order gives dumps and enumerations a
- * cursor that stays valid while objects come and go.
+ * producer picks, and the (type, id) order gives dumps a cursor that stays
+ * valid while objects come and go.
  */
 struct cn_object {
 	struct rb_node id_node;
 	struct rb_node name_node;
+	struct rb_node seq_node;
+	u64 seq;
 	u32 type;
 	s32 state;
 	char id[CLUSNOTIFY_ID_MAX];
@@ -309,6 +315,9 @@ struct cn_net;
  * @post_lock: orders events, snapshots and changes to the object registry
  * @seq: last sequence number, under post_lock
  * @objs_by_id, @objs_by_name, @nobjects: the registry, under post_lock
+ * @objs_by_seq: the registry again, per type, ordered by cn_object.seq, for
+ *	enumeration (enum.c), under post_lock
+ * @obj_seq: last cn_object.seq given, under post_lock
  * @index_lock: serialises writers of the index and of @watches
  * @by_bit: cluster-wide filters by [type][flag bit] (RCU readers)
  * @watches: struct cn_watch of every port watching (RCU readers)
@@ -331,6 +340,8 @@ struct cn_cluster {
 	struct rb_root objs_by_id;
 	struct rb_root objs_by_name;
 	u32 nobjects;
+	struct rb_root objs_by_seq[CLUSNOTIFY_OBJ_MAX + 1];
+	u64 obj_seq;
 
 	struct mutex index_lock;
 	struct hlist_head by_bit[CLUSNOTIFY_OBJ_MAX + 1][CN_FLAG_BITS];
@@ -462,7 +473,14 @@ void cn_filter_exit(void);
 void cn_filter_match(struct cn_cluster *cl, struct cn_event *ev,
 		     struct cn_wake_list *wl, struct cn_counts *c);
 
+/* enum.c */
+void cn_enum_add(struct cn_cluster *cl, struct cn_object *obj);
+void cn_enum_del(struct cn_cluster *cl, struct cn_object *obj);
+int cn_enum_list_clusters(struct cn_port *port, void __user *uarg);
+int cn_enum_list_objects(struct cn_port *port, void __user *uarg);
+
 /* chardev.c */
+int cn_copy_arg(void *karg, size_t ksize, void __user *uarg);
 int cn_chardev_init(void);
 void cn_chardev_exit(void);
 

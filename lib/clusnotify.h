@@ -30,7 +30,7 @@ extern "C" {
 #endif
 
 #define LIBCLUSNOTIFY_VERSION_MAJOR	1
-#define LIBCLUSNOTIFY_VERSION_MINOR	0
+#define LIBCLUSNOTIFY_VERSION_MINOR	1
 
 struct clusnotify_port;
 
@@ -88,6 +88,24 @@ int clusnotify_get_object(struct clusnotify_port *port, uint32_t cluster_id,
 			  uint32_t object_type, const char *name_or_id,
 			  unsigned int flags,
 			  struct clusnotify_object_info *info);
+
+/*
+ * Enumeration (since 1.1), one batch per call: start with *cursor 0; each
+ * call fills up to @count entries (at most CLUSNOTIFY_LIST_MAX) and returns
+ * how many, moving *cursor past them; after the last batch *cursor is
+ * CLUSNOTIFY_CURSOR_END and a further call returns 0 without asking the
+ * kernel. An object present from the first call to the last comes exactly
+ * once, whatever is added or removed meanwhile. @object_type 0
+ * (CLUSNOTIFY_OBJ_NONE) lists every type.
+ */
+#define CLUSNOTIFY_CURSOR_END	UINT64_MAX
+int clusnotify_list_clusters(struct clusnotify_port *port, uint64_t *cursor,
+			     struct clusnotify_cluster_entry *entries,
+			     unsigned int count);
+int clusnotify_list_objects(struct clusnotify_port *port, uint32_t cluster_id,
+			    uint32_t object_type, uint64_t *cursor,
+			    struct clusnotify_object_entry *entries,
+			    unsigned int count);
 
 /* Events. A negative timeout waits forever; the deadline is fixed at entry. */
 int clusnotify_wait(struct clusnotify_port *port, int64_t timeout_ms);

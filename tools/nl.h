@@ -25,7 +25,7 @@ struct cn_cluster {
 	uint32_t objects, ports, reconnects;
 };
 
-/* An object (OBJECT_SET, OBJECT_GET) or an event (EVENT_POST); NULL: omitted */
+/* An object (OBJECT_SET) or an event (EVENT_POST); NULL: omitted */
 struct cn_item {
 	uint32_t type;
 	uint64_t flag;			/* events */
@@ -52,8 +52,6 @@ int cn_nl_object_set(struct cn_nl *nl, uint32_t cluster,
 		     const struct cn_item *objs, size_t n);
 int cn_nl_object_del(struct cn_nl *nl, uint32_t cluster,
 		     const struct cn_item *objs, size_t n);
-int cn_nl_objects(struct cn_nl *nl, uint32_t cluster,
-		  void (*fn)(const struct cn_item *obj, void *arg), void *arg);
 int cn_nl_post(struct cn_nl *nl, uint32_t cluster, const struct cn_item *evs,
 	       size_t n, uint64_t *seq);
 

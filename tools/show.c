@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * clusnotify clusters, objects and stats.
+ * clusnotify clusters, objects and stats: read through the device's
+ * enumeration ioctls, so that whoever may open /dev/clusnotify may list
+ * (netlink reads are for admins).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -104,6 +106,68 @@ static int parse_opts(int argc, char **argv, const char *text,
 	return 0;
 }
 
+static int port_open_or_complain(struct clusnotify_port **port)
+{
+	int ret = clusnotify_port_open(port);
+
+	if (ret == -ENOENT)
+		errmsg("/dev/%s not found: is the module loaded?",
+		       CLUSNOTIFY_DEVICE_NAME);
+	else if (ret)
+		errmsg("cannot open /dev/%s: %s", CLUSNOTIFY_DEVICE_NAME,
+		       strerror(-ret));
+	return ret;
+}
+
+/* Resolves a cluster by name (NULL: the local one), reporting why not. */
+static int port_cluster_or_complain(struct clusnotify_port *port,
+				    const char *name,
+				    struct clusnotify_cluster_info *ci)
+{
+	int ret = clusnotify_get_cluster(port, name, ci);
+
+	if (ret == -ENOENT && name && *name)
+		errmsg("no cluster '%s'", name);
+	else if (ret == -ENOENT)
+		errmsg("no cluster is registered");
+	else if (ret)
+		errmsg("cannot list clusters: %s", strerror(-ret));
+	return ret;
+}
+
+#define BATCH 64
+
+/* Calls @fn for each cluster of the port's namespace; 0 or -errno. */
+static int each_cluster(struct clusnotify_port *port,
+			void (*fn)(const struct cn_cluster *c, void *arg),
+			void *arg)
+{
+	static struct clusnotify_cluster_entry e[BATCH];
+	uint64_t cursor = 0;
+	int i, n;
+
+	while ((n = clusnotify_list_clusters(port, &cursor, e, BATCH)) > 0) {
+		for (i = 0; i < n; i++) {
+			struct cn_cluster c = {
+				.id = e[i].cluster_id,
+				.state = e[i].state,
+				.seq = e[i].seq,
+				.posted = e[i].posted,
+				.matched = e[i].matched,
+				.delivered = e[i].delivered,
+				.lost = e[i].lost,
+				.objects = e[i].objects,
+				.ports = e[i].ports,
+				.reconnects = e[i].reconnects,
+			};
+
+			memcpy(c.name, e[i].name, sizeof(c.name));
+			fn(&c, arg);
+		}
+	}
+	return n;
+}
+
 static void print_cluster(const struct cn_cluster *c, void *arg)
 {
 	const struct show_opts *o = arg;
@@ -129,29 +193,29 @@ static void print_cluster(const struct cn_cluster *c, void *arg)
 
 int cmd_clusters(int argc, char **argv)
 {
+	struct clusnotify_port *port;
 	struct show_opts o;
-	struct cn_nl nl;
 	int ret;
 
 	ret = parse_opts(argc, argv, clusters_usage, "jh", &o);
 	if (ret)
 		return ret < 0 ? EXIT_OK : ret;
-	if (nl_open_or_complain(&nl))
+	if (port_open_or_complain(&port))
 		return EXIT_RUNTIME;
 	if (!o.json)
 		printf("%-6s %-24s %-12s %8s %6s %10s\n", "ID", "NAME", "STATE",
 		       "OBJECTS", "PORTS", "SEQ");
-	ret = cn_nl_clusters(&nl, print_cluster, &o);
+	ret = each_cluster(port, print_cluster, &o);
 	if (ret)
 		errmsg("cannot list clusters: %s", strerror(-ret));
-	cn_nl_close(&nl);
+	clusnotify_port_close(port);
 	return ret ? EXIT_RUNTIME : EXIT_OK;
 }
 
-static void print_object(const struct cn_item *it, void *arg)
+static void print_object(const struct clusnotify_object_entry *it,
+			 const struct show_opts *o)
 {
-	const struct show_opts *o = arg;
-	const char *type = clusnotify_type_name(it->type);
+	const char *type = clusnotify_type_name(it->object_type);
 
 	if (o->json) {
 		printf("{\"type\":\"%s\",\"id\":", type ? type : "?");
@@ -159,40 +223,46 @@ static void print_object(const struct cn_item *it, void *arg)
 		fputs(",\"name\":", stdout);
 		json_string(it->name);
 		fputs(",\"parent\":", stdout);
-		json_string(it->parent);
+		json_string(it->parent_id);
 		fputs(",\"type_name\":", stdout);
 		json_string(it->type_name);
 		printf(",\"state\":%" PRId32 "}\n", it->state);
 	} else {
 		printf("%-18s %-20s %-24s %-20s %-16s %6" PRId32 "\n",
-		       type ? type : "?", it->id, it->name, it->parent,
+		       type ? type : "?", it->id, it->name, it->parent_id,
 		       it->type_name, it->state);
 	}
 }
 
 int cmd_objects(int argc, char **argv)
 {
-	struct cn_cluster c;
+	static struct clusnotify_object_entry e[BATCH];
+	struct clusnotify_cluster_info c;
+	struct clusnotify_port *port;
+	uint64_t cursor = 0;
 	struct show_opts o;
-	struct cn_nl nl;
-	int ret;
+	int ret, i;
 
 	ret = parse_opts(argc, argv, objects_usage, "c:jh", &o);
 	if (ret)
 		return ret < 0 ? EXIT_OK : ret;
-	if (nl_open_or_complain(&nl))
+	if (port_open_or_complain(&port))
 		return EXIT_RUNTIME;
-	ret = cluster_or_complain(&nl, o.cluster, &c);
+	ret = port_cluster_or_complain(port, o.cluster, &c);
 	if (!ret) {
 		if (!o.json)
 			printf("%-18s %-20s %-24s %-20s %-16s %6s\n", "TYPE", "ID",
 			       "NAME", "PARENT", "TYPE NAME", "STATE");
-		ret = cn_nl_objects(&nl, c.id, print_object, &o);
+		while ((ret = clusnotify_list_objects(port, c.cluster_id,
+						      CLUSNOTIFY_OBJ_NONE,
+						      &cursor, e, BATCH)) > 0)
+			for (i = 0; i < ret; i++)
+				print_object(&e[i], &o);
 		if (ret)
 			errmsg("cannot list the objects of '%s': %s", c.name,
 			       strerror(-ret));
 	}
-	cn_nl_close(&nl);
+	clusnotify_port_close(port);
 	return ret ? EXIT_RUNTIME : EXIT_OK;
 }
 
@@ -272,9 +342,9 @@ static void print_cluster_stats(const struct cn_cluster *c, void *arg)
 
 int cmd_stats(int argc, char **argv)
 {
-	struct cn_cluster c;
+	struct clusnotify_cluster_info c;
+	struct clusnotify_port *port;
 	struct show_opts o;
-	struct cn_nl nl;
 	int ret;
 
 	ret = parse_opts(argc, argv, stats_usage, "c:p:f:jh", &o);
@@ -287,11 +357,14 @@ int cmd_stats(int argc, char **argv)
 	}
 	if (o.pid)
 		return usage(stats_usage, false);
-	if (nl_open_or_complain(&nl))
+	if (port_open_or_complain(&port))
 		return EXIT_RUNTIME;
-	ret = o.cluster ? cluster_or_complain(&nl, o.cluster, &c) : 0;
-	if (!ret)
-		ret = cn_nl_clusters(&nl, print_cluster_stats, &o);
-	cn_nl_close(&nl);
+	ret = o.cluster ? port_cluster_or_complain(port, o.cluster, &c) : 0;
+	if (!ret) {
+		ret = each_cluster(port, print_cluster_stats, &o);
+		if (ret)
+			errmsg("cannot list clusters: %s", strerror(-ret));
+	}
+	clusnotify_port_close(port);
 	return ret ? EXIT_RUNTIME : EXIT_OK;
 }

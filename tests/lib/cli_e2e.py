@@ -26,9 +26,9 @@ def check(cond, msg):
         fail(msg)
 
 
-def cli(*args, stdin=None):
+def cli(*args, stdin=None, **kw):
     return subprocess.run([CLI, *args], capture_output=True, text=True,
-                          timeout=30, stdin=stdin)
+                          timeout=30, stdin=stdin, **kw)
 
 
 def readline(proc, timeout=20.0):
@@ -178,6 +178,40 @@ def test_snapshot_sigint_stats(feeder):
           "objects of no cluster")
 
 
+NOBODY = 65534
+DEV = "/dev/clusnotify"
+DEV_GID = 54321  # a group nobody is in but for this test
+
+
+def test_device_user_lists(name):
+    """A user who may open the device, and has no capability, lists."""
+    st = os.stat(DEV)
+    os.chown(DEV, -1, DEV_GID)
+    os.chmod(DEV, 0o660)
+    try:
+        as_nobody = dict(user=NOBODY, group=NOBODY, extra_groups=[DEV_GID])
+        r = cli("clusters", "--json", **as_nobody)
+        check(r.returncode == 0, f"clusters as nobody: {r.returncode} {r.stderr}")
+        mine = [c for c in map(json.loads, r.stdout.splitlines())
+                if c["name"] == name]
+        check(len(mine) == 1 and mine[0]["objects"] == 3,
+              f"clusters as nobody {mine}")
+        r = cli("objects", "--cluster", name, "--json", **as_nobody)
+        objs = {o["id"] for o in map(json.loads, r.stdout.splitlines())}
+        check(r.returncode == 0 and objs == {"n1", "g1", "r1"},
+              f"objects as nobody: {r.returncode} {objs} {r.stderr}")
+        r = cli("stats", "--cluster", name, "--json", **as_nobody)
+        check(r.returncode == 0 and json.loads(r.stdout)["name"] == name,
+              f"stats as nobody: {r.returncode} {r.stderr}")
+        # without the group, the device and so the listing are refused
+        r = cli("clusters", user=NOBODY, group=NOBODY, extra_groups=[])
+        check(r.returncode == 1 and "Permission denied" in r.stderr,
+              f"clusters as nobody outside the group: {r.returncode} {r.stderr}")
+    finally:
+        os.chmod(DEV, st.st_mode & 0o7777)
+        os.chown(DEV, -1, st.st_gid)
+
+
 def main():
     if not os.path.exists("/dev/clusnotify"):
         print("# SKIP no /dev/clusnotify")
@@ -190,6 +224,7 @@ def main():
     feeder.sync()
     test_events(feeder)
     test_snapshot_sigint_stats(feeder)
+    test_device_user_lists(feeder.name)
     feeder.stop()
     r = cli("clusters", "--json")
     mine = [c for c in map(json.loads, r.stdout.splitlines())

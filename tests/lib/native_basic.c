@@ -95,6 +95,56 @@ static void test_lookups(struct clusnotify_port *port)
 		 -EINVAL);
 }
 
+/* The enumeration batches: type then age order, END on the last batch. */
+static void test_list(struct clusnotify_port *port)
+{
+	struct clusnotify_cluster_entry ce[4];
+	struct clusnotify_object_entry e[4];
+	uint64_t cursor = 0;
+	int n, i, found = 0;
+
+	while ((n = clusnotify_list_clusters(port, &cursor, ce, 4)) > 0)
+		for (i = 0; i < n; i++)
+			if (ce[i].cluster_id == cid) {
+				CHECK(!strcmp(ce[i].name, feed.name));
+				CHECK_EQ(ce[i].objects, 3);
+				CHECK_EQ(ce[i].state, CLUSNOTIFY_CLUSTER_CONNECTED);
+				found++;
+			}
+	CHECK_EQ(n, 0);
+	CHECK_EQ(found, 1);
+	CHECK(cursor == CLUSNOTIFY_CURSOR_END);
+	/* after the last batch, nothing more, without a call */
+	CHECK_EQ(clusnotify_list_clusters(port, &cursor, ce, 4), 0);
+
+	cursor = 0;
+	CHECK_EQ(clusnotify_list_objects(port, cid, CLUSNOTIFY_OBJ_NONE, &cursor, e, 2), 2);
+	CHECK(cursor != 0 && cursor != CLUSNOTIFY_CURSOR_END);
+	CHECK_EQ(e[0].object_type, CLUSNOTIFY_OBJ_GROUP);
+	CHECK(!strcmp(e[0].id, "g1") && !strcmp(e[0].parent_id, "n1"));
+	CHECK_EQ(e[1].object_type, CLUSNOTIFY_OBJ_RESOURCE);
+	CHECK(!strcmp(e[1].type_name, "IPAddress"));
+	CHECK_EQ(clusnotify_list_objects(port, cid, CLUSNOTIFY_OBJ_NONE, &cursor, e, 2), 1);
+	CHECK(!strcmp(e[0].id, "n1") && !strcmp(e[0].name, "node-one"));
+	CHECK(cursor == CLUSNOTIFY_CURSOR_END);
+	CHECK_EQ(clusnotify_list_objects(port, cid, CLUSNOTIFY_OBJ_NONE, &cursor, e, 2), 0);
+
+	cursor = 0;
+	CHECK_EQ(clusnotify_list_objects(port, cid, CLUSNOTIFY_OBJ_RESOURCE, &cursor, e, 4), 1);
+	CHECK(!strcmp(e[0].id, "r1"));
+	/* a count above the cap is not an error */
+	cursor = 0;
+	CHECK_EQ(clusnotify_list_objects(port, cid, 0, &cursor, e, 100000), 3);
+
+	cursor = 0;
+	CHECK_EQ(clusnotify_list_objects(port, 0xfffffff0, 0, &cursor, e, 4), -ENOENT);
+	CHECK_EQ(clusnotify_list_objects(port, cid, 0x0e, &cursor, e, 4), -EINVAL);
+	CHECK_EQ(clusnotify_list_objects(port, cid, 0, &cursor, e, 0), -EINVAL);
+	CHECK_EQ(clusnotify_list_objects(port, cid, 0, NULL, e, 4), -EINVAL);
+	CHECK_EQ(clusnotify_list_objects(port, cid, 0, &cursor, NULL, 4), -EINVAL);
+	CHECK_EQ(clusnotify_list_clusters(NULL, &cursor, ce, 4), -EINVAL);
+}
+
 static void test_filters(struct clusnotify_port *port)
 {
 	struct clusnotify_filter f[CLUSNOTIFY_FILTERS_MAX + 1];
@@ -328,6 +378,7 @@ int main(void)
 
 	port = open_port();
 	test_lookups(port);
+	test_list(port);
 	test_filters(port);
 	test_events(port);
 	clusnotify_port_close(port);

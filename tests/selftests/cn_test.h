@@ -45,6 +45,12 @@ _Static_assert(sizeof(struct clusnotify_cluster_info) == 96, "cluster_info");
 _Static_assert(sizeof(struct clusnotify_object_info) == 472, "object_info");
 _Static_assert(sizeof(struct clusnotify_port_stats) == 72, "port_stats");
 _Static_assert(sizeof(struct clusnotify_record) == 64, "record");
+_Static_assert(sizeof(struct clusnotify_list_clusters) == 40, "list_clusters");
+_Static_assert(sizeof(struct clusnotify_list_objects) == 48, "list_objects");
+_Static_assert(sizeof(struct clusnotify_cluster_entry) ==
+	       CLUSNOTIFY_CLUSTER_ENTRY_SIZE_VER0, "cluster_entry");
+_Static_assert(sizeof(struct clusnotify_object_entry) ==
+	       CLUSNOTIFY_OBJECT_ENTRY_SIZE_VER0, "object_entry");
 
 static inline int cn_open(int flags)
 {

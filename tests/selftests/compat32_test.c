@@ -195,6 +195,49 @@ TEST_F(c32, lookups)
 					 "g9", 1, &oi));
 }
 
+/* The enumeration ioctls: __u64 pointers and cursors from a 32-bit caller. */
+TEST_F(c32, enumeration)
+{
+	struct clusnotify_object_entry e[3];
+	struct clusnotify_cluster_entry ce[2];
+	struct clusnotify_list_objects lo = {
+		.size = sizeof(lo),
+		.cluster_id = self->cid,
+		.count = 1,
+		.entry_size = sizeof(e[0]),
+		.entries = (uintptr_t)e,
+	};
+	struct clusnotify_list_clusters lc = {
+		.size = sizeof(lc),
+		.count = 2,
+		.entry_size = sizeof(ce[0]),
+		.entries = (uintptr_t)ce,
+	};
+
+	memset(e, CN_POISON, sizeof(e));
+	ASSERT_EQ(0, cn_ioctl(self->fd, CLUSNOTIFY_IOC_LIST_OBJECTS, &lo));
+	ASSERT_EQ(1u, lo.count);
+	EXPECT_EQ(0u, lo.out_flags);
+	EXPECT_STREQ("g1", e[0].id);
+	EXPECT_STREQ("n1", e[0].parent_id);
+	lo.count = 3;
+	lo.entries = (uintptr_t)&e[1];
+	ASSERT_EQ(0, cn_ioctl(self->fd, CLUSNOTIFY_IOC_LIST_OBJECTS, &lo));
+	ASSERT_EQ(1u, lo.count);
+	EXPECT_EQ((uint32_t)CLUSNOTIFY_LIST_END, lo.out_flags);
+	EXPECT_STREQ("r1", e[1].id);
+	EXPECT_STREQ("IP Address", e[1].type_name);
+	EXPECT_EQ(2, e[1].state);
+	EXPECT_EQ(CN_POISON, ((unsigned char *)&e[2])[0]);
+
+	ASSERT_EQ(0, cn_ioctl(self->fd, CLUSNOTIFY_IOC_LIST_CLUSTERS, &lc));
+	ASSERT_EQ(1u, lc.count);
+	EXPECT_EQ(self->cid, ce[0].cluster_id);
+	EXPECT_STREQ(self->name, ce[0].name);
+	EXPECT_EQ(2u, ce[0].objects);
+	EXPECT_EQ((uint64_t)self->cid, lc.cursor);
+}
+
 TEST_F(c32, unregister_handle_close_and_snapshot)
 {
 	uint64_t reg;

@@ -65,6 +65,18 @@
  *	(cluster, type, id) to the object's id, name, parent, type name and
  *	current state; -ENOENT if the cluster keeps no such object.
  *
+ * CLUSNOTIFY_IOC_LIST_CLUSTERS (struct clusnotify_list_clusters)
+ *	Lists the clusters of the port's namespace in order of id, at most
+ *	min(@count, CLUSNOTIFY_LIST_MAX) per call, as struct
+ *	clusnotify_cluster_entry at @entries. See ENUMERATION below.
+ *
+ * CLUSNOTIFY_IOC_LIST_OBJECTS (struct clusnotify_list_objects)
+ *	Lists the objects cluster @cluster_id keeps, of one type
+ *	(@object_type) or of all (CLUSNOTIFY_OBJ_NONE), at most
+ *	min(@count, CLUSNOTIFY_LIST_MAX) per call, as struct
+ *	clusnotify_object_entry at @entries; -ENOENT if the namespace has no
+ *	such cluster. See ENUMERATION below.
+ *
  * CLUSNOTIFY_IOC_SNAPSHOT (no argument)
  *	Queues, marked CLUSNOTIFY_RECORD_SNAPSHOT, the current state of every
  *	object the port's filters and registrations cover (one STATE record per
@@ -91,6 +103,35 @@
  *
  * FIONREAD gives the bytes of the records queued (int). /proc/PID/fdinfo shows
  * the same counters as CLUSNOTIFY_IOC_GET_STATS.
+ *
+ * ENUMERATION
+ *
+ * The two LIST ioctls let whoever may open the device read the inventory
+ * that the netlink CLUSTER_GET and OBJECT_GET commands give only to admins.
+ * Each call fills up to min(@count, CLUSNOTIFY_LIST_MAX) entries (a @count of
+ * 0 is -EINVAL; a larger one is not an error) and returns the number written
+ * in @count, a @cursor to pass to the next call, and CLUSNOTIFY_LIST_END in
+ * @out_flags when nothing followed the last entry at the time of the call.
+ * Start with @cursor 0; the cursor is opaque (a value no call returned may
+ * be -EINVAL or may be taken as some position). A call that writes nothing
+ * returns the cursor it was given.
+ *
+ * Entries are written @entry_size bytes apart: the caller's idea of the
+ * entry's size, at least the size this header first published
+ * (CLUSNOTIFY_*_ENTRY_SIZE_VER0), a multiple of 8, at most 4096 (-EINVAL
+ * otherwise). A kernel whose entry is longer writes only @entry_size bytes
+ * of it; one whose entry is shorter zeroes the rest, so entries grow at
+ * their end as the ioctl structs do.
+ *
+ * Enumeration is consistent while the registry changes: an object (a
+ * cluster) present from the first call to the last is returned exactly
+ * once, whatever is added or removed in between; one added meanwhile may or
+ * may not be returned, one removed is not returned after its removal.
+ * Objects come ordered by type, then by the order in which the cluster
+ * first kept them (replacing an object with OBJECT_SET keeps its place;
+ * deleting and setting it again makes it new). Each entry is a consistent
+ * copy of the object at the moment it was read; two entries may reflect
+ * different moments.
  *
  * READING
  *
@@ -500,6 +541,115 @@ struct clusnotify_port_stats {
 	__u32 reserved;
 };
 
+/* Most entries one LIST call returns, whatever its @count. */
+#define CLUSNOTIFY_LIST_MAX		256
+/* Most bytes between two entries (@entry_size). */
+#define CLUSNOTIFY_LIST_ENTRY_SIZE_MAX	4096
+
+/* clusnotify_list_*.out_flags */
+#define CLUSNOTIFY_LIST_END		0x1	/* nothing followed */
+
+/**
+ * struct clusnotify_cluster_entry - one cluster, from LIST_CLUSTERS
+ * @cluster_id: the id
+ * @state: CLUSNOTIFY_CLUSTER_CONNECTED or _DISCONNECTED
+ * @objects: objects the cluster keeps
+ * @ports: ports watching it
+ * @reconnects: times registered again
+ * @reserved: 0
+ * @seq: sequence number of the last event posted
+ * @posted: events posted
+ * @matched: (event, port) matches
+ * @delivered: of those, queued
+ * @lost: of those, dropped
+ * @name: the name, NUL-terminated
+ */
+struct clusnotify_cluster_entry {
+	__u32 cluster_id;
+	__u32 state;
+	__u32 objects;
+	__u32 ports;
+	__u32 reconnects;
+	__u32 reserved;
+	__u64 seq;
+	__u64 posted;
+	__u64 matched;
+	__u64 delivered;
+	__u64 lost;
+	char name[CLUSNOTIFY_CLUSTER_NAME_MAX];
+};
+#define CLUSNOTIFY_CLUSTER_ENTRY_SIZE_VER0	128
+
+/**
+ * struct clusnotify_object_entry - one object, from LIST_OBJECTS
+ * @object_type: CLUSNOTIFY_OBJ_*
+ * @state: current state, CLUSNOTIFY_STATE_UNKNOWN if never set
+ * @id: the object id, NUL-terminated (as are the strings below)
+ * @name: the display name
+ * @parent_id: the parent's id, or empty
+ * @type_name: the type name (resources), or empty
+ */
+struct clusnotify_object_entry {
+	__u32 object_type;
+	__s32 state;
+	char id[CLUSNOTIFY_ID_MAX];
+	char name[CLUSNOTIFY_NAME_MAX];
+	char parent_id[CLUSNOTIFY_ID_MAX];
+	char type_name[CLUSNOTIFY_TYPE_NAME_MAX];
+};
+#define CLUSNOTIFY_OBJECT_ENTRY_SIZE_VER0	456
+
+/**
+ * struct clusnotify_list_clusters - argument of CLUSNOTIFY_IOC_LIST_CLUSTERS
+ * @size: sizeof(struct clusnotify_list_clusters)
+ * @flags: must be 0
+ * @count: in: room at @entries, in entries (at least 1); out: entries written
+ * @entry_size: distance between entries at @entries, in bytes
+ * @cursor: in: 0, or the cursor a previous call returned; out: where the
+ *	next call continues
+ * @entries: pointer to @count entries of @entry_size bytes
+ * @out_flags: out: CLUSNOTIFY_LIST_END or 0 (whatever it held is ignored)
+ * @reserved: must be 0
+ */
+struct clusnotify_list_clusters {
+	__u32 size;
+	__u32 flags;
+	__u32 count;
+	__u32 entry_size;
+	__u64 cursor;
+	__u64 entries;
+	__u32 out_flags;
+	__u32 reserved;
+};
+
+/**
+ * struct clusnotify_list_objects - argument of CLUSNOTIFY_IOC_LIST_OBJECTS
+ * @size: sizeof(struct clusnotify_list_objects)
+ * @flags: must be 0
+ * @cluster_id: the cluster
+ * @object_type: CLUSNOTIFY_OBJ_* of a type that takes filters, or
+ *	CLUSNOTIFY_OBJ_NONE for every type
+ * @count: in: room at @entries, in entries (at least 1); out: entries written
+ * @entry_size: distance between entries at @entries, in bytes
+ * @cursor: in: 0, or the cursor a previous call with the same @cluster_id
+ *	returned; out: where the next call continues
+ * @entries: pointer to @count entries of @entry_size bytes
+ * @out_flags: out: CLUSNOTIFY_LIST_END or 0 (whatever it held is ignored)
+ * @reserved: must be 0
+ */
+struct clusnotify_list_objects {
+	__u32 size;
+	__u32 flags;
+	__u32 cluster_id;
+	__u32 object_type;
+	__u32 count;
+	__u32 entry_size;
+	__u64 cursor;
+	__u64 entries;
+	__u32 out_flags;
+	__u32 reserved;
+};
+
 #define CLUSNOTIFY_IOC_MAGIC		0xCB
 #define CLUSNOTIFY_IOC_ADD_FILTERS	_IOW(CLUSNOTIFY_IOC_MAGIC, 0x01, struct clusnotify_add_filters)
 #define CLUSNOTIFY_IOC_REGISTER		_IOWR(CLUSNOTIFY_IOC_MAGIC, 0x02, struct clusnotify_register)
@@ -509,6 +659,8 @@ struct clusnotify_port_stats {
 #define CLUSNOTIFY_IOC_SNAPSHOT		_IO(CLUSNOTIFY_IOC_MAGIC, 0x06)
 #define CLUSNOTIFY_IOC_SHUTDOWN		_IO(CLUSNOTIFY_IOC_MAGIC, 0x07)
 #define CLUSNOTIFY_IOC_GET_STATS	_IOWR(CLUSNOTIFY_IOC_MAGIC, 0x08, struct clusnotify_port_stats)
+#define CLUSNOTIFY_IOC_LIST_CLUSTERS	_IOWR(CLUSNOTIFY_IOC_MAGIC, 0x09, struct clusnotify_list_clusters)
+#define CLUSNOTIFY_IOC_LIST_OBJECTS	_IOWR(CLUSNOTIFY_IOC_MAGIC, 0x0a, struct clusnotify_list_objects)
 
 /* clusnotify_record.flags */
 #define CLUSNOTIFY_RECORD_SNAPSHOT	0x0001	/* current state, from IOC_SNAPSHOT */
