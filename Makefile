@@ -9,6 +9,22 @@
 # make dkms-install  register the module source with DKMS
 # make bench      the benchmark, in a guest (BENCH_ARGS=--debug-kernel)
 
+# Kbuild refuses a directory whose path has a space ("building multiple
+# external modules is not supported"), and make's word lists split it. From
+# such a checkout every goal runs again in a space-free alias of it, a bind
+# mount that tests/vm/alias.sh makes once (as root) under /var/cache/clusnotify.
+ifneq ($(word 2,$(CURDIR)),)
+CN_ALIAS := $(shell tests/vm/alias.sh)
+ifeq ($(CN_ALIAS),)
+$(error this checkout's path has a space, and no alias of it could be made (see above))
+endif
+.PHONY: $(or $(MAKECMDGOALS),all) cn-alias
+$(or $(MAKECMDGOALS),all): cn-alias ; @:
+cn-alias:
+	@echo "make: the path has a space; running in its alias $(CN_ALIAS)"
+	@$(MAKE) --no-print-directory -C $(CN_ALIAS) $(MAKECMDGOALS)
+else
+
 PREFIX ?= /usr/local
 DESTDIR ?=
 # The kernel to build against: the running one if its headers are installed,
@@ -35,6 +51,7 @@ all: module lib tools tests
 
 # Debian's headers carry no vmlinux to generate BTF from: do not try.
 module:
+	$(Q)[ -f "$(KDIR)/Makefile" ] || { echo "make: no kernel headers at $(KDIR): apt-get install linux-headers-amd64 (or make deps), or set KDIR=" >&2; exit 1; }
 	$(Q)$(MAKE) -C $(KDIR) M=$(CURDIR) CONFIG_DEBUG_INFO_BTF_MODULES= modules
 
 # The module and the test modules for the debug kernel (tests/vm/debug-kernel.sh
@@ -108,3 +125,5 @@ clean:
 	$(Q)$(MAKE) -C tests/kapi clean
 	$(Q)$(MAKE) -C tests/hostile clean
 	$(Q)$(MAKE) -C tests/e2e clean
+
+endif # the path has no space

@@ -36,17 +36,26 @@ track_pid() { e2e_pids+=("$1"); }
 
 now() { date +%s.%N; }
 
-# wait_for FILE ERE [SECS]: until a line of FILE matches; prints it.
+# wait_for FILE ERE [SECS [FROM]]: until a line of FILE after its first FROM
+# lines (0: from the start) matches; prints it. A check that times what
+# follows an action passes FROM=$(lines FILE), taken before the action, so
+# that a line logged earlier can never stand in for the one it waits for.
 wait_for() {
-	local file=$1 re=$2 secs=${3:-$E2E_WAIT} end line
+	local file=$1 re=$2 secs=${3:-$E2E_WAIT} from=${4:-0} end line
 	end=$(($(date +%s) + ${secs%.*} + 1))
 	while :; do
-		line=$(grep -E -m1 -- "$re" "$file" 2>/dev/null) && { echo "$line"; return 0; }
+		line=$(tail -n +"$((from + 1))" "$file" 2>/dev/null | grep -E -m1 -- "$re") &&
+			{ echo "$line"; return 0; }
 		[ "$(date +%s)" -lt "$end" ] || break
 		sleep 0.1
 	done
-	say "timed out after ${secs}s waiting for /$re/ in $file"
+	say "timed out after ${secs}s waiting for /$re/ in $file${4:+ after line $from}"
 	return 1
+}
+
+# lines FILE: how many lines FILE has now (0 if it does not exist yet).
+lines() {
+	if [ -e "$1" ]; then wc -l <"$1"; else echo 0; fi
 }
 
 # wait_cmd SECS CMD...: until CMD succeeds.

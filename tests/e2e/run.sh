@@ -16,7 +16,8 @@ E2E_DIR=${E2E_DIR:-/tmp/e2e}
 # guests on the host), corosync itself takes 1.2 to 1.9 s to form the new
 # ring, so the total gets E2E_DOWN_SLACK on top; the daemon's own share
 # (from corosync's "new membership" log line to the event) must stay under
-# 0.3 s whatever the slack.
+# 0.3 s, or four process round trips measured just before, if the guest is
+# slower than that (a loaded host), whatever the slack.
 E2E_DOWN_LIMIT=${E2E_DOWN_LIMIT:-1.5}
 E2E_DOWN_SLACK=${E2E_DOWN_SLACK:-1.0}
 # The daemon's own share; check.sh raises it on the debug kernel, where KASAN
@@ -142,25 +143,44 @@ t_single_node() {
 }
 
 t_node_down_up() {
-	local w w1 w2 t line d dr ring n
+	local w w1 w2 t line d dr ring n share
+	local -A wfrom=() cfrom=()
 	cluster3
 	w1=$E2E_DIR/n1.out w2=$E2E_DIR/n2.out
 	watch_start 1 "$w1" -w 30 node cluster:0x800 >/dev/null
 	watch_start 2 "$w2" -w 30 node cluster:0x800 >/dev/null
 	wait_for "$w1" '^ready' 10 >/dev/null && wait_for "$w2" '^ready' 10 >/dev/null || fail "no port"
+	# What the nodes logged before the kill (a ring formed while the
+	# cluster came up, say) must not be taken for what the kill caused.
+	for n in 1 2; do
+		wfrom[$n]=$(lines "$E2E_DIR/n$n.out")
+		cfrom[$n]=$(lines "$E2E_DIR/n$n/corosync.log")
+	done
+	# How slow this guest is right now (TCG, and whatever else the host
+	# runs): the slowest of three runs of a process that asks the module
+	# something, from node 1's namespace. The daemon's share may be up to
+	# four of those, and never less than E2E_DAEMON_SHARE.
+	share=$E2E_DAEMON_SHARE
+	for n in 1 2 3; do
+		t=$(now)
+		in_node 1 "$CNWATCH" -i >/dev/null || fail "cnwatch -i"
+		share=$(awk -v s="$share" -v a="$t" -v b="$(now)" 'BEGIN { d = 4 * (b - a); printf "%.3f", d > s ? d : s }')
+	done
+	say "the daemon's share may be ${share}s (E2E_DAEMON_SHARE ${E2E_DAEMON_SHARE}s, or 4 process round trips)"
 	t=$(now)
 	cs_kill 3
 	say "killed node 3's corosync at $(date -d "@$t" +%T.%N)"
 	for n in 1 2; do
 		w=$E2E_DIR/n$n.out
-		line=$(wait_for "$w" '^live node state id=3 .*payload=1 ' 30) || fail "no NODE 3 Down on n$n"
-		ring=$(wait_for "$E2E_DIR/n$n/corosync.log" "A new membership .* Members left: 3" 5) ||
+		line=$(wait_for "$w" '^live node state id=3 .*payload=1 ' 30 "${wfrom[$n]}") ||
+			fail "no NODE 3 Down on n$n"
+		ring=$(wait_for "$E2E_DIR/n$n/corosync.log" "A new membership .* Members left: 3" 5 "${cfrom[$n]}") ||
 			fail "n$n: corosync did not log the new ring"
 		ring=$(date -d "$(echo "$ring" | awk '{ print $1, $2, $3 }')" +%s.%N)
 		d=$(delay "$t" "$line")
 		dr=$(delay "$ring" "$line")
 		say "n$n: NODE 3 Down ${d}s after the kill, ${dr}s after corosync's new ring: $line"
-		awk -v d="$dr" -v s="$E2E_DAEMON_SHARE" 'BEGIN { exit !(d <= s) }' ||
+		awk -v d="$dr" -v s="$share" 'BEGIN { exit !(d <= s) }' ||
 			fail "n$n: the daemon took ${dr}s to post what corosync said"
 		awk -v d="$d" -v l="$E2E_DOWN_LIMIT" -v s="$E2E_DOWN_SLACK" 'BEGIN { exit !(d <= l + s) }' ||
 			fail "n$n: NODE 3 Down came ${d}s after the kill, over ${E2E_DOWN_LIMIT}s + ${E2E_DOWN_SLACK}s"
@@ -190,7 +210,7 @@ t_quorum_lost() {
 }
 
 t_link_cut() {
-	local w1 w3 line
+	local w1 w3 line n
 	cluster3
 	w1=$E2E_DIR/n1.out w3=$E2E_DIR/n3.out
 	watch_start 1 "$w1" -w 30 -s netinterface network >/dev/null
@@ -206,8 +226,9 @@ t_link_cut() {
 	say "n3: $line"
 	wait_for "$w3" '^live netinterface state id=1:1 .*payload=2 ' 10 || fail "n3: 1:1 not Unreachable"
 	[ "$(cs_members 1)" = 3 ] || fail "node 3 left the membership: link0 should carry it"
+	n=$(lines "$w1")
 	ip -n cn-n3 link set eth1 up
-	line=$(wait_for "$w1" '^live netinterface state id=3:1 .*payload=3 ' 30) || fail "n1: 3:1 not Up again"
+	line=$(wait_for "$w1" '^live netinterface state id=3:1 .*payload=3 ' 30 "$n") || fail "n1: 3:1 not Up again"
 	say "n1: $line"
 }
 

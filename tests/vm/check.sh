@@ -18,10 +18,11 @@ cd "$VM_REPO"
 
 passed=0 failed=0 skipped=0 ran=0
 problems=()
+table=()
 
-# Per tier of guest-check.sh's output: tier, passed, failed, skipped and the
+# Per tier of guest-check.sh's output: tier, passed, failed, skipped, the
 # exit status of its run.sh ("none": it has none; "-": no run.sh to exit,
-# "unfinished": the guest stopped before it did).
+# "unfinished": the guest stopped before it did) and the seconds it took.
 tier_table() {
 	awk '
 		/^# vm-tier: / {
@@ -31,7 +32,7 @@ tier_table() {
 			else if (tier != "module") ex[tier] = "unfinished"
 			next
 		}
-		/^# vm-tier-exit: / { ex[$3] = $4; next }
+		/^# vm-tier-exit: / { ex[$3] = $4; secs[$3] = $5; next }
 		/^not ok - / { fail[tier]++; next }
 		/^ok - / {
 			if (tolower($0) ~ /#[ \t]*skip/) skip[tier]++; else pass[tier]++
@@ -40,7 +41,8 @@ tier_table() {
 		END {
 			for (i = 0; i < n; i++) {
 				t = order[i]
-				printf "%s %d %d %d %s\n", t, pass[t], fail[t], skip[t], ex[t]
+				printf "%s %d %d %d %s %s\n", t, pass[t], fail[t], skip[t], ex[t], \
+					(t in secs) ? secs[t] : "-"
 			}
 		}
 	' "$1"
@@ -48,19 +50,22 @@ tier_table() {
 
 # Runs guest-check.sh on one kernel and adds its results to the totals.
 check_kernel() {
-	local image=$1 ko=$2 tag tier p f s ex explained=0 counts
+	local image=$1 ko=$2 tag tier p f s ex secs explained=0 counts kname
 	tag=$(basename "$image")
 	vm_run -k "$image" -t "${VM_TIMEOUT:-3600}" -o "$VM_CACHE/check-$tag" -C "$VM_REPO" -- \
 		env CLUSNOTIFY_KO="$ko" TIER_TIMEOUT="${TIER_TIMEOUT:-900}" \
-		TIERS="${TIERS:-}" E2E_DOWN_SLACK="${E2E_DOWN_SLACK:-}" \
+		TIERS="${TIERS:-}" SELFTESTS="${SELFTESTS:-}" E2E_DOWN_SLACK="${E2E_DOWN_SLACK:-}" \
 		E2E_DAEMON_SHARE="${E2E_DAEMON_SHARE:-}" tests/vm/guest-check.sh || true
 
 	echo "check: $tag"
-	while read -r tier p f s ex; do
+	kname=$(vm_image_version "$image")
+	kname=${kname:-$tag}
+	while read -r tier p f s ex secs; do
 		if [ "$ex" = none ]; then
 			echo "check:   $tier: no run.sh"
 			continue
 		fi
+		table+=("$(printf '%-18s %-24s %6s %6s %7s %7s' "${tier#tests/}" "$kname" "$p" "$f" "$s" "$secs")")
 		counts="$p passed, $f failed"
 		[ "$s" = 0 ] || counts="$counts, $s skipped"
 		echo "check:   $tier: $counts"
@@ -84,6 +89,17 @@ check_kernel() {
 	fi
 }
 
+# The rig itself, on the host: it works from a checkout under /tmp and from
+# a path with spaces. Only when checking the default kernels (make check).
+if [ -z "${1:-${KERNEL:-}}" ] && [ "${CHECK_RIG:-${CHECK_DEBUG:-1}}" = 1 ]; then
+	start=$SECONDS
+	tests/vm/path-test.sh | tee "$VM_CACHE/rig.log" | grep -v '^#   '
+	p=$(grep -c '^ok - ' "$VM_CACHE/rig.log") f=$(grep -c '^not ok - ' "$VM_CACHE/rig.log")
+	passed=$((passed + p)) failed=$((failed + f)) ran=$((ran + p + f))
+	[ $((p + f)) != 0 ] || problems+=("host: the rig's path test ran no case (see $VM_CACHE/rig.log)")
+	table+=("$(printf '%-18s %-24s %6s %6s %7s %7s' rig host "$p" "$f" 0 $((SECONDS - start)))")
+fi
+
 image=${1:-${KERNEL:-}}
 [ -n "$image" ] || image=$(vm_default_kernel)
 check_kernel "$image" "${2:-${CLUSNOTIFY_KO:-kernel/clusnotify.ko}}"
@@ -91,7 +107,7 @@ check_kernel "$image" "${2:-${CLUSNOTIFY_KO:-kernel/clusnotify.ko}}"
 # The debug kernel (KASAN, lockdep, kmemleak, UBSAN, KUnit, failslab) runs
 # every tier again, plus the KUnit suites and the failslab sweep that only it
 # can run. CHECK_DEBUG=0 leaves it out (for a quick local run only: make
-# check always runs it).
+# check always runs it). The rig's path test runs with the debug kernel (CHECK_RIG=0|1 overrides).
 if [ "${CHECK_DEBUG:-1}" = 1 ] && [ -z "${1:-${KERNEL:-}}" ]; then
 	dbg=$(tests/vm/debug-kernel.sh)
 	# KASAN and lockdep slow corosync several-fold: the end-to-end timing
@@ -102,6 +118,10 @@ if [ "${CHECK_DEBUG:-1}" = 1 ] && [ -z "${1:-${KERNEL:-}}" ]; then
 fi
 
 [ "$ran" != 0 ] || problems+=("no test ran")
+printf '%-18s %-24s %6s %6s %7s %7s\n' tier kernel passed failed skipped seconds
+for row in "${table[@]}"; do
+	echo "$row"
+done
 for p in "${problems[@]}"; do
 	echo "check: FAIL: $p"
 done

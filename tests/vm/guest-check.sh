@@ -25,7 +25,8 @@ if [ ! -f "$ko" ]; then
 	exit 1
 fi
 if ! insmod "$ko"; then
-	echo "not ok - insmod $ko"
+	echo "not ok - insmod $ko # the module does not load in $(uname -r): was it built for this kernel (make module / make module-debug)? The kernel said:"
+	dmesg | tail -n 5 | sed 's/^/#   /'
 	exit 1
 fi
 echo "ok - insmod $ko"
@@ -39,12 +40,12 @@ for tier in "${tiers[@]}"; do
 		continue
 	fi
 	echo "# vm-tier: $tier"
-	trc=0
+	trc=0 start=$SECONDS
 	timeout -k 10 "$tier_timeout" "$tier/run.sh" </dev/null || trc=$?
 	if [ "$trc" = 124 ] || [ "$trc" = 137 ]; then
 		echo "not ok - $tier/run.sh # timed out after ${tier_timeout}s"
 	fi
-	echo "# vm-tier-exit: $tier $trc"
+	echo "# vm-tier-exit: $tier $trc $((SECONDS - start))"
 	[ "$trc" = 0 ] || rc=1
 done
 

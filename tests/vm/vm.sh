@@ -77,6 +77,7 @@ vm_initramfs() {
 	mkdir -p "$stage"/{bin,dev,proc,sys,lower,rw,root,modules}
 	cp /bin/busybox "$stage/bin/busybox"
 	vm_init_script >"$stage/init"
+	vm_stage2_script >"$stage/stage2"
 	chmod 755 "$stage/init"
 	: >"$stage/modules/order"
 	if [ "$kver" != none ]; then
@@ -134,6 +135,9 @@ done </modules/order
 
 p9='trans=virtio,version=9p2000.L,msize=512000'
 mount -t 9p -o "$p9,ro,cache=loose" hostroot /lower || die "cannot mount the host root over 9p"
+# Results go back through their own share: no cache, so the host sees each write.
+mkdir -p /vmout
+mount -t 9p -o "$p9" vmout /vmout || die "cannot mount the results share"
 mount -t tmpfs -o mode=0755 rw /rw
 mkdir -p /rw/upper /rw/work
 mount -t overlay -o lowerdir=/lower,upperdir=/rw/upper,workdir=/rw/work overlay /root ||
@@ -141,31 +145,68 @@ mount -t overlay -o lowerdir=/lower,upperdir=/rw/upper,workdir=/rw/work overlay 
 mount --move /dev /root/dev
 mount --move /proc /root/proc
 mount --move /sys /root/sys
+# The guest gets its own /tmp and /dev/shm; a directory the command needs
+# from under them on the host (a checkout in /tmp) is carried over the new
+# tmpfs, still on the overlay, so it stays writable in the guest.
+i=0
+while IFS= read -r keep; do
+	[ -d "/root$keep" ] || die "cannot find $keep in the guest"
+	mkdir -p "/keep/$i"
+	mount --bind "/root$keep" "/keep/$i" || die "cannot keep $keep"
+	i=$((i + 1))
+done </vmout/keep
 mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /root/tmp
 mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /root/run
 mkdir -p /root/dev/pts /root/dev/shm /root/run/vm
 mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts /root/dev/pts
 mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /root/dev/shm
+i=0
+while IFS= read -r keep; do
+	mkdir -p "/root$keep"
+	mount --move "/keep/$i" "/root$keep" || die "cannot put $keep back"
+	i=$((i + 1))
+done </vmout/keep
 mount -t debugfs debugfs /root/sys/kernel/debug 2>/dev/null
 mount -t tracefs tracefs /root/sys/kernel/tracing 2>/dev/null
 mount -t cgroup2 cgroup2 /root/sys/fs/cgroup 2>/dev/null
-# Results go back through their own share: no cache, so the host sees each write.
-mount -t 9p -o "$p9" vmout /root/run/vm || die "cannot mount the results share"
+mount --move /vmout /root/run/vm
 hostname vm
 ip link set lo up
+cp /stage2 /root/run/vm-stage2 || die "cannot copy stage 2"
 
+# switch_root, not chroot: the kernel refuses CLONE_NEWUSER to a chrooted
+# process, and the tests need user namespaces as an attacker would use them.
+# Stage 2 runs as PID 1 in the new root, with the host's busybox.
+[ -x /root/bin/busybox ] || die "the host has no /bin/busybox (apt-get install busybox-static)"
+exec switch_root /root /bin/busybox sh /run/vm-stage2
+die "switch_root failed"
+EOF
+}
+
+# Stage 2 of the guest's init: PID 1 after switch_root, in the host's root
+# under the overlay. It runs the command and powers off.
+vm_stage2_script() {
+	cat <<'EOF'
+bb=/bin/busybox
+halt() {
+	sync
+	$bb poweroff -f
+	echo o >/proc/sysrq-trigger
+	$bb sleep 3600
+}
+exec </dev/console >/dev/console 2>&1
 # ttyS1 carries the command's output: raw, so no CR is added; a tty, so
 # programs line-buffer it and the host can stream it.
-exec 3<>/root/dev/ttyS1
-stty -F /root/dev/ttyS1 raw -echo
-echo "vm-init: command starts at $(cut -d' ' -f1 /root/proc/uptime) s"
-env -i HOME=/root USER=root LOGNAME=root TERM=dumb LANG=C.UTF-8 VM_OUT=/run/vm \
+exec 3<>/dev/ttyS1
+$bb stty -F /dev/ttyS1 raw -echo
+echo "vm-init: command starts at $($bb cut -d' ' -f1 /proc/uptime) s"
+$bb env -i HOME=/root USER=root LOGNAME=root TERM=dumb LANG=C.UTF-8 VM_OUT=/run/vm \
 	PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-	setsid chroot /root /bin/bash /run/vm/cmd.sh </dev/null >&3 2>&3
+	$bb setsid /bin/bash /run/vm/cmd.sh </dev/null >&3 2>&3
 rc=$?
-echo "vm-init: command ended at $(cut -d' ' -f1 /root/proc/uptime) s with status $rc"
-dmesg >/root/run/vm/dmesg
-echo "$rc" >/root/run/vm/status
+echo "vm-init: command ended at $($bb cut -d' ' -f1 /proc/uptime) s with status $rc"
+$bb dmesg >/run/vm/dmesg
+echo "$rc" >/run/vm/status
 halt
 EOF
 }
@@ -187,6 +228,21 @@ vm_scan_log() {
 	echo "vm: the kernel log ($1) has:" >&2
 	echo "$hits" | head -n 60 | sed 's/^/  /' >&2
 	return 1
+}
+
+# One clear line for each thing that stops a guest before it boots.
+vm_preflight() {
+	local avail
+	command -v qemu-system-x86_64 >/dev/null || {
+		echo "vm: qemu-system-x86_64 is missing: apt-get install qemu-system-x86 (or make deps)" >&2
+		return 1
+	}
+	mkdir -p "$VM_CACHE" || return 1
+	avail=$(df -Pk "$VM_CACHE" | awk 'NR == 2 { print $4 }')
+	if [ -n "$avail" ] && [ "$avail" -lt $((1024 * 1024)) ]; then
+		echo "vm: less than 1 GiB free under $VM_CACHE ($((avail / 1024)) MiB): free some space (make clean, /var/cache/clusnotify)" >&2
+		return 1
+	fi
 }
 
 vm_run() {
@@ -212,6 +268,7 @@ vm_run() {
 	shift $((OPTIND - 1))
 	[ $# -gt 0 ] || { echo "vm: no command given" >&2; return 2; }
 	VM_STATUS='' VM_TIMED_OUT=0 VM_SPLAT=0
+	vm_preflight || return 1
 	[ -n "$kernel" ] || kernel=$(vm_default_kernel) || return 1
 	[ -r "$kernel" ] || { echo "vm: cannot read kernel image $kernel" >&2; return 1; }
 	if [ -z "$kver" ]; then
@@ -226,6 +283,15 @@ vm_run() {
 	mkdir -p "$VM_RUNDIR/out"
 	: >"$VM_RUNDIR/output.log"
 	: >"$VM_RUNDIR/console.log"
+	: >"$VM_RUNDIR/out/keep"
+	for v in "$VM_REPO" "$cwd"; do
+		case $v in
+		/tmp/* | /dev/shm/*) printf '%s\n' "$v" >>"$VM_RUNDIR/out/keep" ;;
+		/run/*)
+			echo "vm: $v is under /run, which the guest replaces; use another directory" >&2
+			return 1 ;;
+		esac
+	done
 	{
 		for v in ${VM_PASSENV:-}; do
 			[ -z "${!v+set}" ] || printf 'export %s=%q\n' "$v" "${!v}"
@@ -272,6 +338,8 @@ vm_run() {
 		echo "vm: timed out after ${timeout}s; killed qemu" >&2
 	elif [ "$interrupted" = 1 ]; then
 		echo "vm: interrupted; stopped qemu" >&2
+	elif grep -qiE 'no accelerator|invalid accelerator|failed to initialize (kvm|tcg)' "$VM_RUNDIR/qemu.log"; then
+		echo "vm: QEMU has no usable accelerator (${VM_ACCEL:-tcg}): this build of QEMU lacks TCG and KVM is unusable; install Debian's qemu-system-x86" >&2
 	elif [ "$rc" != 0 ]; then
 		echo "vm: qemu failed ($rc):" >&2
 		sed 's/^/  /' "$VM_RUNDIR/qemu.log" >&2

@@ -200,12 +200,15 @@ done
 narrate "dummy runs on $at ($(($(date +%s) - t0)) s)"
 
 narrate "ip netns exec cn-n1 clusnotify watch --snapshot   (states decoded in parentheses)"
+# The mark goes before the watcher starts: it may print its snapshot
+# before the next line of this script runs.
+: >"$out"
+mark
 ip netns exec cn-n1 "$cli" watch --snapshot >"$out" 2>"$out.err" &
 watcher=$!
 track_pid "$watcher"
 tail -n +1 -f --pid="$watcher" "$out" | awk -f tests/vm/demo/annotate.awk &
 shower=$!
-mark
 expect '\[snapshot\]' 30
 settle 2
 
