@@ -253,6 +253,7 @@ enum cn_enqueued cn_port_enqueue(struct cn_port *port, struct cn_event *ev,
 	wake_later(port, wl);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(cn_port_enqueue);
 
 void cn_counts_add(struct cn_counts *c, enum cn_enqueued e)
 {
@@ -308,6 +309,7 @@ void cn_wake_list_flush(struct cn_wake_list *wl)
 	}
 	wl->n = 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(cn_wake_list_flush);
 
 static bool readable(struct cn_port *port)
 {
