@@ -20,32 +20,52 @@
 #include "internal.h"
 
 /*
- * Copy in an argument that begins with its size: smaller than the first
- * version is -EINVAL, larger is accepted only if the tail is zero (-E2BIG).
+ * Copy in an argument that begins with its size, as clone3 and openat2 do:
+ * the size is the one in the argument, never the one in the ioctl number.
+ * Smaller than the first version (@ver0) is -EINVAL; larger than
+ * CLUSNOTIFY_IOC_SIZE_MAX is -E2BIG before anything past the size is read;
+ * a larger size than the kernel's is accepted only if the tail is zero
+ * (-E2BIG). Returns the size, or -errno.
  */
-static int copy_arg(void *karg, size_t ksize, void __user *uarg)
+static int copy_arg(void *karg, size_t ksize, size_t ver0, void __user *uarg)
 {
 	u32 usize;
 	int ret;
 
-	/* Fixed-size now; a later version grows the struct at its end. */
+	BUILD_BUG_ON(CLUSNOTIFY_IOC_SIZE_MAX > PAGE_SIZE);
 	if (get_user(usize, (u32 __user *)uarg))
 		return -EFAULT;
-	if (usize < ksize)
+	if (usize < ver0)
 		return -EINVAL;
+	if (usize > CLUSNOTIFY_IOC_SIZE_MAX)
+		return -E2BIG;
 	ret = copy_struct_from_user(karg, ksize, uarg, usize);
-	return ret;
+	if (ret)
+		return ret;
+	/* What another thread wrote there since get_user() is not used. */
+	*(u32 *)karg = usize;
+	return usize;
 }
 
-/* copy_arg() for the handlers that live in other files (enum.c). */
-int cn_copy_arg(void *karg, size_t ksize, void __user *uarg)
+#define COPY_ARG(karg, ver0, uarg) copy_arg(karg, sizeof(*(karg)), ver0, uarg)
+
+/* An output goes back in the caller's size: an older caller's is smaller. */
+static int copy_out(void __user *uarg, const void *karg, size_t ksize,
+		    u32 usize)
 {
-	return copy_arg(karg, ksize, uarg);
+	return copy_to_user(uarg, karg, min_t(size_t, ksize, usize)) ?
+	       -EFAULT : 0;
 }
 
-static int copy_out(void __user *uarg, const void *karg, size_t ksize)
+/* copy_arg() and copy_out() for the handlers in other files (enum.c). */
+int cn_copy_arg(void *karg, size_t ksize, size_t ver0, void __user *uarg)
 {
-	return copy_to_user(uarg, karg, ksize) ? -EFAULT : 0;
+	return copy_arg(karg, ksize, ver0, uarg);
+}
+
+int cn_copy_out(void __user *uarg, const void *karg, size_t ksize, u32 usize)
+{
+	return copy_out(uarg, karg, ksize, usize);
 }
 
 static bool terminated(const char *s, size_t size)
@@ -59,8 +79,8 @@ static int cn_port_add_filters(struct cn_port *port, void __user *uarg)
 	struct clusnotify_filter *f;
 	int ret;
 
-	ret = copy_arg(&a, sizeof(a), uarg);
-	if (ret)
+	ret = COPY_ARG(&a, CLUSNOTIFY_ADD_FILTERS_SIZE_VER0, uarg);
+	if (ret < 0)
 		return ret;
 	if (a.flags || !a.count)
 		return -EINVAL;
@@ -74,25 +94,33 @@ static int cn_port_add_filters(struct cn_port *port, void __user *uarg)
 	return ret;
 }
 
+/*
+ * The id reaches the caller before the registration exists: if the copy-out
+ * fails, the reserved id is given back and nothing happened (no HANDLE_CLOSE
+ * for an id the caller never saw, no other thread's registration touched).
+ */
 static int cn_port_register(struct cn_port *port, void __user *uarg)
 {
 	struct clusnotify_register r;
 	u32 reg_id;
-	int ret;
+	int ret, usize;
 
-	ret = copy_arg(&r, sizeof(r), uarg);
-	if (ret)
-		return ret;
+	usize = COPY_ARG(&r, CLUSNOTIFY_REGISTER_SIZE_VER0, uarg);
+	if (usize < 0)
+		return usize;
 	if (r.flags || !terminated(r.object_id, sizeof(r.object_id)))
 		return -EINVAL;
-	ret = cn_filter_register(port, r.cluster_id, r.object_type,
-				 r.filter_flags, r.key, r.object_id, &reg_id);
+	ret = cn_filter_reserve(port, &reg_id);
 	if (ret)
 		return ret;
 	r.reg_id = reg_id;
-	ret = copy_out(uarg, &r, sizeof(r));
+	ret = copy_out(uarg, &r, sizeof(r), usize);
+	if (!ret)
+		ret = cn_filter_register_at(port, reg_id, r.cluster_id,
+					    r.object_type, r.filter_flags,
+					    r.key, r.object_id);
 	if (ret)
-		cn_filter_unregister(port, reg_id);
+		cn_filter_unreserve(port, reg_id);
 	return ret;
 }
 
@@ -101,8 +129,8 @@ static int cn_port_unregister(struct cn_port *port, void __user *uarg)
 	struct clusnotify_unregister u;
 	int ret;
 
-	ret = copy_arg(&u, sizeof(u), uarg);
-	if (ret)
+	ret = COPY_ARG(&u, CLUSNOTIFY_UNREGISTER_SIZE_VER0, uarg);
+	if (ret < 0)
 		return ret;
 	if (u.flags)
 		return -EINVAL;
@@ -115,11 +143,11 @@ static int cn_port_get_cluster(struct cn_port *port, void __user *uarg)
 {
 	struct clusnotify_cluster_info ci;
 	struct cn_cluster *cl;
-	int ret;
+	int usize;
 
-	ret = copy_arg(&ci, sizeof(ci), uarg);
-	if (ret)
-		return ret;
+	usize = COPY_ARG(&ci, CLUSNOTIFY_CLUSTER_INFO_SIZE_VER0, uarg);
+	if (usize < 0)
+		return usize;
 	if (ci.flags || ci.reserved || !terminated(ci.name, sizeof(ci.name)))
 		return -EINVAL;
 	cl = cn_cluster_get_by_name(port->net, ci.name);
@@ -132,7 +160,7 @@ static int cn_port_get_cluster(struct cn_port *port, void __user *uarg)
 	memset(ci.name, 0, sizeof(ci.name));
 	strscpy(ci.name, cl->name, sizeof(ci.name));
 	cn_cluster_put(cl);
-	return copy_out(uarg, &ci, sizeof(ci));
+	return copy_out(uarg, &ci, sizeof(ci), usize);
 }
 
 static int cn_port_get_object(struct cn_port *port, void __user *uarg)
@@ -141,7 +169,7 @@ static int cn_port_get_object(struct cn_port *port, void __user *uarg)
 	struct cn_cluster *cl;
 	struct cn_object *obj;
 	bool by_id;
-	int ret;
+	int ret, usize;
 
 	oi = kmalloc(sizeof(*oi), GFP_KERNEL);
 	obj = kmalloc(sizeof(*obj), GFP_KERNEL);
@@ -149,9 +177,11 @@ static int cn_port_get_object(struct cn_port *port, void __user *uarg)
 		ret = -ENOMEM;
 		goto out;
 	}
-	ret = copy_arg(oi, sizeof(*oi), uarg);
-	if (ret)
+	usize = COPY_ARG(oi, CLUSNOTIFY_OBJECT_INFO_SIZE_VER0, uarg);
+	if (usize < 0) {
+		ret = usize;
 		goto out;
+	}
 	by_id = oi->flags & CLUSNOTIFY_OBJECT_BY_ID;
 	if ((oi->flags & ~CLUSNOTIFY_OBJECT_BY_ID) || oi->reserved ||
 	    !terminated(oi->id, sizeof(oi->id)) ||
@@ -175,7 +205,7 @@ static int cn_port_get_object(struct cn_port *port, void __user *uarg)
 	memcpy(oi->name, obj->name, sizeof(oi->name));
 	memcpy(oi->parent_id, obj->parent, sizeof(oi->parent_id));
 	memcpy(oi->type_name, obj->type_name, sizeof(oi->type_name));
-	ret = copy_out(uarg, oi, sizeof(*oi));
+	ret = copy_out(uarg, oi, sizeof(*oi), usize);
 out:
 	kfree(obj);
 	kfree(oi);
@@ -185,15 +215,15 @@ out:
 static int cn_port_get_stats(struct cn_port *port, void __user *uarg)
 {
 	struct clusnotify_port_stats st;
-	int ret;
+	int usize;
 
-	ret = copy_arg(&st, sizeof(st), uarg);
-	if (ret)
-		return ret;
+	usize = COPY_ARG(&st, CLUSNOTIFY_PORT_STATS_SIZE_VER0, uarg);
+	if (usize < 0)
+		return usize;
 	if (st.flags || st.reserved)
 		return -EINVAL;
 	cn_port_stats(port, &st);
-	return copy_out(uarg, &st, sizeof(st));
+	return copy_out(uarg, &st, sizeof(st), usize);
 }
 
 static int cn_open(struct inode *inode, struct file *file)
@@ -233,6 +263,13 @@ static __poll_t cn_poll(struct file *file, struct poll_table_struct *pt)
 	return cn_port_poll(file->private_data, file, pt);
 }
 
+/*
+ * A command is told apart by type, number and direction: the size its
+ * number encodes is that of the caller's header, and the argument says its
+ * own (copy_arg()), so a struct grown at its end keeps its command.
+ */
+#define CN_IOC_NOSIZE(cmd)	((cmd) & ~(_IOC_SIZEMASK << _IOC_SIZESHIFT))
+
 static long cn_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct cn_port *port = file->private_data;
@@ -241,28 +278,28 @@ static long cn_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	if (READ_ONCE(port->shutdown))
 		return -ESHUTDOWN;
 
-	switch (cmd) {
-	case CLUSNOTIFY_IOC_ADD_FILTERS:
+	switch (CN_IOC_NOSIZE(cmd)) {
+	case CN_IOC_NOSIZE(CLUSNOTIFY_IOC_ADD_FILTERS):
 		return cn_port_add_filters(port, uarg);
-	case CLUSNOTIFY_IOC_REGISTER:
+	case CN_IOC_NOSIZE(CLUSNOTIFY_IOC_REGISTER):
 		return cn_port_register(port, uarg);
-	case CLUSNOTIFY_IOC_UNREGISTER:
+	case CN_IOC_NOSIZE(CLUSNOTIFY_IOC_UNREGISTER):
 		return cn_port_unregister(port, uarg);
-	case CLUSNOTIFY_IOC_GET_CLUSTER:
+	case CN_IOC_NOSIZE(CLUSNOTIFY_IOC_GET_CLUSTER):
 		return cn_port_get_cluster(port, uarg);
-	case CLUSNOTIFY_IOC_GET_OBJECT:
+	case CN_IOC_NOSIZE(CLUSNOTIFY_IOC_GET_OBJECT):
 		return cn_port_get_object(port, uarg);
-	case CLUSNOTIFY_IOC_SNAPSHOT:
+	case CN_IOC_NOSIZE(CLUSNOTIFY_IOC_SNAPSHOT):
 		return cn_filter_snapshot(port);
-	case CLUSNOTIFY_IOC_SHUTDOWN:
+	case CN_IOC_NOSIZE(CLUSNOTIFY_IOC_SHUTDOWN):
 		cn_port_shutdown(port);
 		cn_filter_detach_port(port);
 		return 0;
-	case CLUSNOTIFY_IOC_GET_STATS:
+	case CN_IOC_NOSIZE(CLUSNOTIFY_IOC_GET_STATS):
 		return cn_port_get_stats(port, uarg);
-	case CLUSNOTIFY_IOC_LIST_CLUSTERS:
+	case CN_IOC_NOSIZE(CLUSNOTIFY_IOC_LIST_CLUSTERS):
 		return cn_enum_list_clusters(port, uarg);
-	case CLUSNOTIFY_IOC_LIST_OBJECTS:
+	case CN_IOC_NOSIZE(CLUSNOTIFY_IOC_LIST_OBJECTS):
 		return cn_enum_list_objects(port, uarg);
 	case FIONREAD:
 		return put_user(cn_port_bytes_ready(port), (int __user *)uarg);

@@ -187,13 +187,14 @@ int cn_enum_list_objects(struct cn_port *port, void __user *uarg)
 	struct cn_cluster *cl;
 	struct cn_object *obj;
 	unsigned int max, done = 0, n;
-	u32 type, first, last;
+	u32 type, first, last, usize;
 	u64 seq;
 	int ret;
 
-	ret = cn_copy_arg(&a, sizeof(a), uarg);
-	if (ret)
+	ret = cn_copy_arg(&a, sizeof(a), CLUSNOTIFY_LIST_OBJECTS_SIZE_VER0, uarg);
+	if (ret < 0)
 		return ret;
+	usize = ret;
 	if (a.flags || a.reserved ||
 	    (a.object_type && !cn_type_info(a.object_type)->all) ||
 	    (a.cursor >> CN_ENUM_SEQ_BITS) > CLUSNOTIFY_OBJ_MAX)
@@ -246,7 +247,7 @@ int cn_enum_list_objects(struct cn_port *port, void __user *uarg)
 	} while (obj && done < max && !chunk_break());
 
 	a.count = done;
-	ret = copy_to_user(uarg, &a, sizeof(a)) ? -EFAULT : 0;
+	ret = cn_copy_out(uarg, &a, sizeof(a), usize);
 out_free:
 	kfree(buf);
 out_put:
@@ -271,10 +272,12 @@ int cn_enum_list_clusters(struct cn_port *port, void __user *uarg)
 	void __user *dst;
 	unsigned int max, done = 0, n;
 	int id, ret;
+	u32 usize;
 
-	ret = cn_copy_arg(&a, sizeof(a), uarg);
-	if (ret)
+	ret = cn_copy_arg(&a, sizeof(a), CLUSNOTIFY_LIST_CLUSTERS_SIZE_VER0, uarg);
+	if (ret < 0)
 		return ret;
+	usize = ret;
 	/* Ids are below INT_MAX (idr_alloc_cyclic in cluster.c). */
 	if (a.flags || a.reserved || a.cursor >= INT_MAX)
 		return -EINVAL;
@@ -312,7 +315,7 @@ int cn_enum_list_clusters(struct cn_port *port, void __user *uarg)
 	} while (cl && done < max && !chunk_break());
 
 	a.count = done;
-	ret = copy_to_user(uarg, &a, sizeof(a)) ? -EFAULT : 0;
+	ret = cn_copy_out(uarg, &a, sizeof(a), usize);
 out:
 	kfree(buf);
 	return ret;

@@ -287,6 +287,14 @@ static void sub_unlink(struct cn_cluster *cl, struct cn_sub *sub)
 		hlist_del_rcu(&sub->bits[i].node);
 }
 
+/* Subscriptions count per user too: a user's ports all share one bound. */
+static bool charge_subs(struct cn_port *port, unsigned int n)
+{
+	return cn_user_charge(port->user, CN_USER_SUBS, n,
+			      cn_port_user_limit(port,
+						 READ_ONCE(cn_max_user_subs)));
+}
+
 /**
  * cn_filter_add() - add cluster-wide filters to a port
  * @port: the port
@@ -304,7 +312,8 @@ static void sub_unlink(struct cn_cluster *cl, struct cn_sub *sub)
  * needs no count.
  *
  * Return: 0; -EINVAL for a bad filter, -ENOENT for an unknown cluster,
- * -ENOSPC past max_port_subs, -ENOMEM, -ESHUTDOWN.
+ * -ENOSPC past max_port_subs or the user's max_user_subs, -ENOMEM,
+ * -ESHUTDOWN.
  */
 int cn_filter_add(struct cn_port *port, u32 cluster_id, u64 key,
 		  const struct clusnotify_filter *f, unsigned int n)
@@ -362,12 +371,14 @@ int cn_filter_add(struct cn_port *port, u32 cluster_id, u64 key,
 	ret = 0;
 	if (!fresh)
 		goto out_unlock;
-	if (port->nsubs + fresh > READ_ONCE(cn_max_port_subs)) {
+	if (port->nsubs + fresh > READ_ONCE(cn_max_port_subs) ||
+	    !charge_subs(port, fresh)) {
 		ret = -ENOSPC;
 		goto out_unlock;
 	}
 	w = watch_get(port, cl, key);
 	if (!w) {
+		cn_user_uncharge(port->user, CN_USER_SUBS, fresh);
 		ret = -ENOMEM;
 		goto out_unlock;
 	}
@@ -396,6 +407,45 @@ out_put:
 EXPORT_SYMBOL_IF_KUNIT(cn_filter_add);
 
 /**
+ * cn_filter_reserve() - reserve a registration id
+ * @port: the port
+ * @reg_id: out: the id, never 0
+ *
+ * The id is the port's until cn_filter_register_at() fills it or
+ * cn_filter_unreserve() gives it back; meanwhile it names no registration
+ * (unregistering it is -ENOENT) and no other registration gets it. So a
+ * caller can hand the id to its user before the registration exists, and
+ * take it back without touching anything another thread did.
+ *
+ * Return: 0, -ESHUTDOWN, -EBUSY (no id left), -ENOMEM.
+ */
+int cn_filter_reserve(struct cn_port *port, u32 *reg_id)
+{
+	int ret;
+
+	mutex_lock(&port->cfg_lock);
+	if (READ_ONCE(port->shutdown))
+		ret = -ESHUTDOWN;
+	else
+		ret = xa_alloc(&port->regs, reg_id, NULL, xa_limit_32b,
+			       GFP_KERNEL_ACCOUNT);
+	mutex_unlock(&port->cfg_lock);
+	return ret;
+}
+
+/**
+ * cn_filter_unreserve() - give back an id from cn_filter_reserve()
+ * @port: the port
+ * @reg_id: the id, not filled by cn_filter_register_at()
+ */
+void cn_filter_unreserve(struct cn_port *port, u32 reg_id)
+{
+	mutex_lock(&port->cfg_lock);
+	xa_release(&port->regs, reg_id);
+	mutex_unlock(&port->cfg_lock);
+}
+
+/**
  * cn_filter_register() - watch one object
  * @port: the port
  * @cluster_id: the object's cluster
@@ -407,11 +457,40 @@ EXPORT_SYMBOL_IF_KUNIT(cn_filter_add);
  *	(what a registration on a cluster handle needs).
  * @reg_id: out: the registration id
  *
- * Return: 0; -EINVAL, -ENOENT (cluster), -ENOSPC, -ENOMEM, -EBUSY (the index
- * cannot grow now), -ESHUTDOWN.
+ * Return: 0; -EINVAL, -ENOENT (cluster), -ENOSPC (past max_port_subs or the
+ * user's max_user_subs), -ENOMEM, -ESHUTDOWN, -EBUSY (the index cannot grow
+ * now).
  */
 int cn_filter_register(struct cn_port *port, u32 cluster_id, u32 type,
 		       u64 mask, u64 key, const char *object_id, u32 *reg_id)
+{
+	u32 id;
+	int ret;
+
+	ret = cn_filter_reserve(port, &id);
+	if (ret)
+		return ret;
+	ret = cn_filter_register_at(port, id, cluster_id, type, mask, key,
+				    object_id);
+	if (ret) {
+		cn_filter_unreserve(port, id);
+		return ret;
+	}
+	*reg_id = id;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(cn_filter_register);
+
+/**
+ * cn_filter_register_at() - watch one object, under a reserved id
+ * @port: the port
+ * @reg_id: from cn_filter_reserve(); on failure it stays reserved
+ * @cluster_id, @type, @mask, @key, @object_id: as for cn_filter_register()
+ *
+ * Return: as cn_filter_register().
+ */
+int cn_filter_register_at(struct cn_port *port, u32 reg_id, u32 cluster_id,
+			  u32 type, u64 mask, u64 key, const char *object_id)
 {
 	struct cn_cluster *cl;
 	struct cn_watch *w;
@@ -444,19 +523,22 @@ int cn_filter_register(struct cn_port *port, u32 cluster_id, u32 type,
 		ret = -ESHUTDOWN;
 		goto out_unlock;
 	}
-	if (port->nsubs + 1 > READ_ONCE(cn_max_port_subs)) {
+	if (port->nsubs + 1 > READ_ONCE(cn_max_port_subs) ||
+	    !charge_subs(port, 1)) {
 		ret = -ENOSPC;
 		goto out_unlock;
 	}
-	ret = xa_alloc(&port->regs, &sub->reg_id, sub, xa_limit_32b,
-		       GFP_KERNEL_ACCOUNT);
+	/* Only the reserver fills or releases a reserved id: it is still ours. */
+	sub->reg_id = reg_id;
+	ret = xa_err(xa_store(&port->regs, reg_id, sub, GFP_KERNEL_ACCOUNT));
 	if (ret)
-		goto out_unlock;
+		goto out_uncharge;
 	w = watch_get(port, cl, key);
 	if (!w) {
-		xa_erase(&port->regs, sub->reg_id);
+		/* NULL in an allocating xarray: reserved again. */
+		xa_store(&port->regs, reg_id, NULL, 0);
 		ret = -ENOMEM;
-		goto out_unlock;
+		goto out_uncharge;
 	}
 	/* Posters follow sub->watch as soon as the sub is in the index. */
 	sub->watch = w;
@@ -473,8 +555,10 @@ int cn_filter_register(struct cn_port *port, u32 cluster_id, u32 type,
 	}
 	list_add_tail(&sub->watch_node, &w->subs);
 	port->nsubs++;
-	*reg_id = sub->reg_id;
 	sub = NULL;
+	goto out_unlock;
+out_uncharge:
+	cn_user_uncharge(port->user, CN_USER_SUBS, 1);
 out_unlock:
 	mutex_unlock(&port->cfg_lock);
 	kfree(sub);
@@ -482,7 +566,6 @@ out_put:
 	cn_cluster_put(cl);
 	return ret;
 }
-EXPORT_SYMBOL_IF_KUNIT(cn_filter_register);
 
 static void handle_close(struct cn_port *port, struct cn_sub *sub, u64 flag)
 {
@@ -536,11 +619,14 @@ int cn_filter_unregister(struct cn_port *port, u32 reg_id)
 		mutex_unlock(&port->cfg_lock);
 		return -ESHUTDOWN;
 	}
-	sub = reg_id ? xa_erase(&port->regs, reg_id) : NULL;
+	/* xa_load() sees no sub in a reserved id, and it stays reserved. */
+	sub = reg_id ? xa_load(&port->regs, reg_id) : NULL;
 	if (!sub) {
 		mutex_unlock(&port->cfg_lock);
 		return -ENOENT;
 	}
+	xa_erase(&port->regs, reg_id);
+	cn_user_uncharge(port->user, CN_USER_SUBS, 1);
 	cl = sub->watch->cluster;
 	mutex_lock(&cl->index_lock);
 	sub_unlink(cl, sub);
@@ -596,6 +682,7 @@ void cn_filter_detach_port(struct cn_port *port)
 		call_rcu(&w->rcu, watch_free_rcu);
 	}
 	xa_destroy(&port->regs);
+	cn_user_uncharge(port->user, CN_USER_SUBS, port->nsubs);
 	port->nsubs = 0;
 	port->nfilters = 0;
 	mutex_unlock(&port->cfg_lock);

@@ -25,6 +25,7 @@
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/llist.h>
+#include <linux/minmax.h>
 #include <linux/rbtree.h>
 #include <linux/rhashtable-types.h>
 #include <linux/mutex.h>
@@ -42,6 +43,7 @@
 struct net;
 struct sock;
 struct file;
+struct cn_wake_list;
 struct poll_table_struct;
 
 /* Module parameters (main.c). */
@@ -51,6 +53,7 @@ extern unsigned int cn_max_queued_events;
 extern unsigned int cn_max_user_ports;
 extern unsigned long cn_max_user_queued_bytes;
 extern unsigned int cn_max_port_subs;
+extern unsigned int cn_max_user_subs;
 extern unsigned int cn_max_cluster_objects;
 extern unsigned int cn_max_net_clusters;
 
@@ -122,19 +125,40 @@ static inline const char *cn_event_id(const struct cn_event *ev)
 	return ev->data;
 }
 
+/* What struct cn_user counts. */
+enum cn_user_count {
+	CN_USER_PORTS,
+	CN_USER_QUEUED_BYTES,
+	CN_USER_SUBS,
+	CN_USER_NCOUNTS,
+};
+
+struct user_namespace;
+
 /**
- * struct cn_user - per-user accounting, keyed by uid
+ * struct cn_user - per-user accounting, keyed by (user namespace, kuid)
+ * @node: in the table of users, under its lock
+ * @ns: the namespace (referenced)
+ * @uid: the user
+ * @ref: one per port, one per child entry
+ * @parent: the entry of the owner of @ns in its parent namespace (referenced),
+ *	NULL in the initial namespace
+ * @count: what the user and the users of its child namespaces hold
  */
 struct cn_user {
 	struct hlist_node node;
+	struct user_namespace *ns;
 	kuid_t uid;
 	refcount_t ref;
-	atomic_t ports;
-	atomic_long_t queued_bytes;
+	struct cn_user *parent;
+	atomic_long_t count[CN_USER_NCOUNTS];
 };
 
-struct cn_user *cn_user_get(kuid_t uid);
+struct cn_user *cn_user_get(struct user_namespace *ns, kuid_t uid);
 void cn_user_put(struct cn_user *user);
+bool cn_user_charge(struct cn_user *user, enum cn_user_count what, long n,
+		    long limit);
+void cn_user_uncharge(struct cn_user *user, enum cn_user_count what, long n);
 void cn_users_exit(void);
 
 /* One entry of a port's ring: the shared body and the key that matched. */
@@ -169,8 +193,7 @@ struct cn_qent {
  * @shutdown: no more queueing or reading
  * @privileged: exempt from per-user limits (CAP_SYS_RESOURCE at open)
  * @kernel: an in-kernel subscriber's port, which does not pin @net
- * @wake_pending: bit 0 set while the port is on a poster's wake list
- * @wake_node: the node on that list
+ * @waker: the poster's wake list that last took the port, until it wakes it
  * @cfg_lock: protects @watches, @regs and the counts below
  * @watches: struct cn_watch, one per cluster watched
  * @regs: registration id -> struct cn_sub
@@ -205,8 +228,7 @@ struct cn_port {
 	bool shutdown;
 	bool privileged;
 	bool kernel;
-	unsigned long wake_pending;
-	struct llist_node wake_node;
+	struct cn_wake_list *waker;
 
 	struct mutex cfg_lock;
 	struct list_head watches;
@@ -220,6 +242,17 @@ struct cn_port {
 	struct rcu_head rcu;
 };
 
+/*
+ * The bound a per-user limit parameter sets for a port's user: none for a
+ * privileged port, which is still counted.
+ */
+static inline long cn_port_user_limit(const struct cn_port *port,
+				      unsigned long param)
+{
+	return port->privileged ? LONG_MAX : (long)min_t(unsigned long, param,
+							 LONG_MAX);
+}
+
 /* What cn_port_pop() takes off a port: an event, or a count of lost ones. */
 struct cn_popped {
 	struct cn_event *ev;
@@ -228,9 +261,16 @@ struct cn_popped {
 	u32 lost_cluster;
 };
 
-/* A poster's list of ports to wake once its batch is queued. */
+#define CN_WAKE_BATCH 16
+
+/*
+ * A poster's ports to wake once its batch is queued (or when the list
+ * fills). Each poster wakes the ports it queued to itself, so no event
+ * waits for another poster's batch.
+ */
 struct cn_wake_list {
-	struct llist_head head;
+	unsigned int n;
+	struct cn_port *ports[CN_WAKE_BATCH];
 };
 
 struct cn_port *cn_port_create(struct net *net, bool kernel);
@@ -465,6 +505,10 @@ int cn_filter_add(struct cn_port *port, u32 cluster_id, u64 key,
 		  const struct clusnotify_filter *f, unsigned int n);
 int cn_filter_register(struct cn_port *port, u32 cluster_id, u32 type,
 		       u64 mask, u64 key, const char *object_id, u32 *reg_id);
+int cn_filter_reserve(struct cn_port *port, u32 *reg_id);
+void cn_filter_unreserve(struct cn_port *port, u32 reg_id);
+int cn_filter_register_at(struct cn_port *port, u32 reg_id, u32 cluster_id,
+			  u32 type, u64 mask, u64 key, const char *object_id);
 int cn_filter_unregister(struct cn_port *port, u32 reg_id);
 void cn_filter_detach_port(struct cn_port *port);
 int cn_filter_snapshot(struct cn_port *port);
@@ -480,7 +524,8 @@ int cn_enum_list_clusters(struct cn_port *port, void __user *uarg);
 int cn_enum_list_objects(struct cn_port *port, void __user *uarg);
 
 /* chardev.c */
-int cn_copy_arg(void *karg, size_t ksize, void __user *uarg);
+int cn_copy_arg(void *karg, size_t ksize, size_t ver0, void __user *uarg);
+int cn_copy_out(void __user *uarg, const void *karg, size_t ksize, u32 usize);
 int cn_chardev_init(void);
 void cn_chardev_exit(void);
 

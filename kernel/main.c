@@ -23,7 +23,7 @@ MODULE_PARM_DESC(max_queued_events, "Events a port queues before it counts them 
 
 unsigned int cn_max_user_ports = 128;
 module_param_named(max_user_ports, cn_max_user_ports, uint, 0644);
-MODULE_PARM_DESC(max_user_ports, "Ports one user may hold open (CAP_SYS_RESOURCE exempt)");
+MODULE_PARM_DESC(max_user_ports, "Ports one user may hold open, with its user namespaces' users (CAP_SYS_RESOURCE exempt)");
 
 unsigned long cn_max_user_queued_bytes = 16UL << 20;
 module_param_named(max_user_queued_bytes, cn_max_user_queued_bytes, ulong, 0644);
@@ -32,6 +32,10 @@ MODULE_PARM_DESC(max_user_queued_bytes, "Bytes of records queued for one user ac
 unsigned int cn_max_port_subs = 4096;
 module_param_named(max_port_subs, cn_max_port_subs, uint, 0644);
 MODULE_PARM_DESC(max_port_subs, "Filters and registrations one port may hold");
+
+unsigned int cn_max_user_subs = 8192;
+module_param_named(max_user_subs, cn_max_user_subs, uint, 0644);
+MODULE_PARM_DESC(max_user_subs, "Filters and registrations one user may hold across its ports (CAP_SYS_RESOURCE exempt)");
 
 unsigned int cn_max_cluster_objects = 65536;
 module_param_named(max_cluster_objects, cn_max_cluster_objects, uint, 0644);

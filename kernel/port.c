@@ -16,6 +16,7 @@
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
+#include <linux/user_namespace.h>
 #include <net/net_namespace.h>
 
 #include <kunit/visibility.h>
@@ -29,20 +30,24 @@ struct cn_lost_record {
 	__u64 count;
 };
 
+/*
+ * A queued event's body was charged to the poster's memory cgroup, but it
+ * stays as long as the slowest port it is queued on keeps it: a reader that
+ * never reads pins it. What bounds that is this charge: the bytes queued for
+ * a reader's user (and the owners of its user namespaces) stay within
+ * max_user_queued_bytes, so an idle reader pins at most that much, whoever
+ * posted it.
+ */
 static bool user_charge(struct cn_port *port, unsigned long len)
 {
-	long limit = READ_ONCE(cn_max_user_queued_bytes);
-
-	if (atomic_long_add_return(len, &port->user->queued_bytes) <= limit ||
-	    port->privileged)
-		return true;
-	atomic_long_sub(len, &port->user->queued_bytes);
-	return false;
+	return cn_user_charge(port->user, CN_USER_QUEUED_BYTES, len,
+			      cn_port_user_limit(port,
+					READ_ONCE(cn_max_user_queued_bytes)));
 }
 
 static void user_uncharge(struct cn_port *port, unsigned long len)
 {
-	atomic_long_sub(len, &port->user->queued_bytes);
+	cn_user_uncharge(port->user, CN_USER_QUEUED_BYTES, len);
 }
 
 /**
@@ -50,7 +55,11 @@ static void user_uncharge(struct cn_port *port, unsigned long len)
  * @net: the opener's network namespace
  * @kernel: for an in-kernel subscriber: accounted to root, not limited
  *
- * Return: the port, or ERR_PTR(-EMFILE) past max_user_ports, -ENOMEM.
+ * The port is charged to the opener's user in its user namespace and to the
+ * owner of every namespace above (struct cn_user).
+ *
+ * Return: the port, or ERR_PTR(-EMFILE) past max_user_ports at any of those
+ * levels, -ENOMEM.
  */
 struct cn_port *cn_port_create(struct net *net, bool kernel)
 {
@@ -70,15 +79,18 @@ struct cn_port *cn_port_create(struct net *net, bool kernel)
 	port->limit = limit;
 	port->privileged = kernel || capable(CAP_SYS_RESOURCE);
 
-	port->user = cn_user_get(kernel ? GLOBAL_ROOT_UID : current_euid());
+	if (kernel)
+		port->user = cn_user_get(&init_user_ns, GLOBAL_ROOT_UID);
+	else
+		port->user = cn_user_get(current_user_ns(), current_euid());
 	if (!port->user) {
 		ret = -ENOMEM;
 		goto err_free;
 	}
-	if (atomic_inc_return(&port->user->ports) >
-	    READ_ONCE(cn_max_user_ports) && !port->privileged) {
+	if (!cn_user_charge(port->user, CN_USER_PORTS, 1,
+			    cn_port_user_limit(port, READ_ONCE(cn_max_user_ports)))) {
 		ret = -EMFILE;
-		goto err_user;
+		goto err_put;
 	}
 
 	port->ring = kvcalloc(roundup_pow_of_two(limit), sizeof(*port->ring),
@@ -97,7 +109,8 @@ struct cn_port *cn_port_create(struct net *net, bool kernel)
 	return port;
 
 err_user:
-	atomic_dec(&port->user->ports);
+	cn_user_uncharge(port->user, CN_USER_PORTS, 1);
+err_put:
 	cn_user_put(port->user);
 err_free:
 	kfree(port);
@@ -178,7 +191,7 @@ static void port_free_rcu(struct rcu_head *rcu)
  */
 void cn_port_destroy(struct cn_port *port)
 {
-	atomic_dec(&port->user->ports);
+	cn_user_uncharge(port->user, CN_USER_PORTS, 1);
 	cn_user_put(port->user);
 	if (!port->kernel)
 		put_net(port->net);
@@ -203,13 +216,16 @@ static void wake_later(struct cn_port *port, struct cn_wake_list *wl)
 		return;
 	}
 	/*
-	 * The bit makes this poster the one that wakes the port; another
-	 * poster that finds it set relies on that wake, which comes after
-	 * its clear_bit and so after this entry was queued.
+	 * @waker only keeps a port off its poster's list twice: finding its
+	 * own list there, a poster knows the port is on it and not yet woken,
+	 * since the flush clears @waker before it wakes. Another poster's mark
+	 * changes nothing but a duplicate entry (one more wake-up).
 	 */
-	if (!test_bit(0, &port->wake_pending) &&
-	    !test_and_set_bit(0, &port->wake_pending))
-		llist_add(&port->wake_node, &wl->head);
+	if (xchg(&port->waker, wl) == wl)
+		return;
+	if (wl->n == ARRAY_SIZE(wl->ports))
+		cn_wake_list_flush(wl);
+	wl->ports[wl->n++] = port;
 }
 
 static void count_lost(struct cn_port *port, u32 cluster_id, u64 key)
@@ -277,6 +293,7 @@ enum cn_enqueued cn_port_enqueue(struct cn_port *port, struct cn_event *ev,
 	wake_later(port, wl);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(cn_port_enqueue);
 
 /**
  * cn_port_room() - free entries of a port's queue, for a snapshot's estimate
@@ -410,20 +427,24 @@ enum cn_enqueued cn_port_lost(struct cn_port *port, u32 cluster_id, u64 key)
 }
 
 /**
- * cn_wake_list_flush() - wake every port a batch queued to, once each
+ * cn_wake_list_flush() - wake every port a poster queued to, once each
  * @wl: the poster's list
+ *
+ * Context: rcu_read_lock() held since the ports were queued to.
  */
 void cn_wake_list_flush(struct cn_wake_list *wl)
 {
-	struct llist_node *first = llist_del_all(&wl->head);
-	struct cn_port *port, *next;
+	unsigned int i;
 
-	llist_for_each_entry_safe(port, next, first, wake_node) {
-		clear_bit(0, &port->wake_pending);
-		smp_mb__after_atomic();
+	for (i = 0; i < wl->n; i++) {
+		struct cn_port *port = wl->ports[i];
+
+		cmpxchg(&port->waker, wl, NULL);
 		wake(port);
 	}
+	wl->n = 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(cn_wake_list_flush);
 
 static bool readable(struct cn_port *port)
 {
@@ -654,18 +675,20 @@ __poll_t cn_port_poll(struct cn_port *port, struct file *file,
  * cn_port_bytes_ready() - what FIONREAD reports
  * @port: the port
  *
- * Return: the bytes read() would return if the buffer were large enough.
+ * Return: the bytes read() would return if the buffer were large enough,
+ * at most INT_MAX.
  */
 u32 cn_port_bytes_ready(struct cn_port *port)
 {
-	u32 n;
+	u64 n;
 
 	spin_lock(&port->lock);
 	fold(port);
 	n = port->queued_bytes +
 	    (port->lost_pending ? sizeof(struct cn_lost_record) : 0);
 	spin_unlock(&port->lock);
-	return n;
+	/* FIONREAD's int: a privileged port may queue more than 2 GiB. */
+	return min_t(u64, n, INT_MAX);
 }
 EXPORT_SYMBOL_IF_KUNIT(cn_port_bytes_ready);
 

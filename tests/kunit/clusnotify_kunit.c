@@ -1791,6 +1791,111 @@ static void queues_share_one_body(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, refcount_read(&r[0].ev->ref), 2);
 }
 
+struct kt_waiter {
+	struct wait_queue_entry wait;
+	struct cn_port *port;
+	int wakes;
+};
+
+static int kt_count_wake(struct wait_queue_entry *wait, unsigned int mode,
+			 int sync, void *key)
+{
+	container_of(wait, struct kt_waiter, wait)->wakes++;
+	return 0;
+}
+
+static void kt_waiter_remove(void *arg)
+{
+	struct kt_waiter *w = arg;
+
+	remove_wait_queue(&w->port->wq, &w->wait);
+}
+
+static struct kt_waiter *kt_waiter_add(struct kunit *test, struct cn_port *port)
+{
+	struct kt_waiter *w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	w->port = port;
+	init_waitqueue_func_entry(&w->wait, kt_count_wake);
+	add_wait_queue(&port->wq, &w->wait);
+	kt_defer(test, kt_waiter_remove, w);
+	return w;
+}
+
+static struct cn_event *kt_event_new(struct kunit *test)
+{
+	const struct clusnotify_post_event d = {
+		.object_type = CLUSNOTIFY_OBJ_GROUP,
+		.flag = CLUSNOTIFY_GROUP_STATE,
+		.object_id = "g1",
+	};
+	struct cn_event *ev = cn_event_build(&d, 0, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, ev);
+	kt_defer(test, kt_event_release, ev);
+	return ev;
+}
+
+/*
+ * Two posters queue to one port; the second finishes its batch while the
+ * first is still running: its event wakes the port then, not when the first
+ * poster's batch ends. Each poster still wakes a port once per batch.
+ */
+static void wake_does_not_wait_for_another_posters_batch(struct kunit *test)
+{
+	struct cn_port *port = kt_port_new(test);
+	struct kt_waiter *w = kt_waiter_add(test, port);
+	struct cn_event *ev = kt_event_new(test);
+	struct cn_wake_list a = { }, b = { };
+
+	rcu_read_lock();
+	/* alone, a poster wakes a port once for its whole batch */
+	cn_port_enqueue(port, ev, 1, &a);
+	cn_port_enqueue(port, ev, 2, &a);
+	cn_wake_list_flush(&a);
+	KUNIT_EXPECT_EQ(test, w->wakes, 1);
+
+	cn_port_enqueue(port, ev, 3, &a);
+	cn_port_enqueue(port, ev, 4, &b);
+	cn_port_enqueue(port, ev, 5, &b);
+	cn_wake_list_flush(&b);
+	KUNIT_EXPECT_EQ_MSG(test, w->wakes, 2,
+			    "the second poster's event waits for the first's batch");
+	cn_port_enqueue(port, ev, 6, &a);
+	cn_wake_list_flush(&a);
+	rcu_read_unlock();
+	/* the first poster wakes it too; b's mark may list it twice there */
+	KUNIT_EXPECT_GE(test, w->wakes, 3);
+	KUNIT_EXPECT_LE(test, w->wakes, 4);
+}
+
+/* A batch reaching more ports than the list holds still wakes each one. */
+static void wake_list_overflow_wakes_every_port(struct kunit *test)
+{
+	const int n = 3 * CN_WAKE_BATCH + 1;
+	struct cn_event *ev = kt_event_new(test);
+	struct cn_wake_list wl = { };
+	struct kt_waiter **w;
+	struct cn_port *port;
+	int i, round;
+
+	w = kunit_kcalloc(test, n, sizeof(*w), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	for (i = 0; i < n; i++) {
+		port = kt_port_new(test);
+		w[i] = kt_waiter_add(test, port);
+	}
+	rcu_read_lock();
+	for (round = 0; round < 2; round++)
+		for (i = 0; i < n; i++)
+			cn_port_enqueue(w[i]->port, ev, i, &wl);
+	cn_wake_list_flush(&wl);
+	rcu_read_unlock();
+	for (i = 0; i < n; i++)
+		KUNIT_EXPECT_GE_MSG(test, w[i]->wakes, 1, "port %d never woken", i);
+}
+
 static struct kunit_case kt_queue_cases[] = {
 	KUNIT_CASE_PARAM(bounded_queue_counts_and_reports_loss,
 			 kt_limit_cases_gen_params),
@@ -1799,6 +1904,8 @@ static struct kunit_case kt_queue_cases[] = {
 	KUNIT_CASE(lost_record_names_the_first_dropped_key_and_cluster),
 	KUNIT_CASE(shutdown_drains_and_stops_counting),
 	KUNIT_CASE(queues_share_one_body),
+	KUNIT_CASE(wake_does_not_wait_for_another_posters_batch),
+	KUNIT_CASE(wake_list_overflow_wakes_every_port),
 	{}
 };
 
@@ -3513,7 +3620,7 @@ static void netns_exit_tells_each_kernel_sub_once_and_ends_it(struct kunit *test
 	sub[0] = kt_subscribe(test, cl, &kt_group_state, 1, KT_KEY, x[0]);
 	sub[1] = kt_subscribe(test, cl, NULL, 0, KT_KEY + 1, x[1]);
 
-	KUNIT_ASSERT_EQ(test, cn_cluster_unregister(&init_net, c->id, c->portid), 0);
+	KUNIT_ASSERT_EQ(test, cn_cluster_unregister(&init_net, c->id, c->portid, NULL), 0);
 	KUNIT_ASSERT_TRUE(test, kt_ctx_wait_records(x[0], 1));
 	cn_kapi_net_exit(&init_net);
 	KUNIT_ASSERT_TRUE(test, kt_ctx_wait_records(x[1], 1));

@@ -25,29 +25,48 @@
  * Each open() is one notification port, bound to the network namespace of the
  * opener: it sees the clusters registered in that namespace. The port is
  * configured with ioctls, read with read(), and waited on with
- * poll/epoll/select. close() frees it and everything queued on it. Every ioctl
- * argument begins with its own size (__u32 size) so that it can grow like
- * clone3/openat2: a size smaller than the first published version is -EINVAL,
- * a larger one is accepted only if the bytes the kernel does not know are zero
- * (-E2BIG otherwise). Unknown flags and non-zero reserved fields are -EINVAL.
- * After CLUSNOTIFY_IOC_SHUTDOWN every operation but close() fails with
- * -ESHUTDOWN, read() included.
+ * poll/epoll/select. close() frees it and everything queued on it.
+ *
+ * Every ioctl argument begins with its own size (__u32 size, set it to
+ * sizeof the struct as your header defines it) so that it can grow at its end
+ * like clone3/openat2. The kernel tells commands apart by type, number and
+ * direction only: the size field of the command number (_IOC_SIZE) is not
+ * read, so the number a newer or older header builds for a grown or shrunk
+ * struct is the same command, and the size the kernel uses is @size:
+ *  - smaller than the first published version (the *_SIZE_VER0 constants)
+ *    is -EINVAL;
+ *  - larger than CLUSNOTIFY_IOC_SIZE_MAX is -E2BIG, whatever follows;
+ *  - larger than the kernel's struct is accepted only if every byte the
+ *    kernel does not know is zero (-E2BIG otherwise): an older kernel serves
+ *    a newer program that leaves the new fields zero;
+ *  - smaller than the kernel's struct (an older program on a newer kernel)
+ *    reads the missing fields as zero.
+ * Outputs are written back in the caller's size, never past @size.
+ * A command number whose direction is not the command's is -ENOTTY. Unknown
+ * flags and non-zero reserved fields are -EINVAL. After CLUSNOTIFY_IOC_SHUTDOWN
+ * every operation but close() fails with -ESHUTDOWN, read() included.
  *
  * CLUSNOTIFY_IOC_ADD_FILTERS (struct clusnotify_add_filters)
  *	Adds @count filters, all for one cluster and one user @key. The array is
  *	validated as a whole before anything is registered: an unknown type, a
  *	zero mask or a mask outside the type's ALL is -EINVAL, an unknown
- *	cluster -ENOENT, more than CLUSNOTIFY_FILTERS_MAX entries -E2BIG. Call
- *	again with another cluster or key to watch more. A filter identical in
- *	(cluster, type, mask, key) to one the port already has, or to another
- *	of the same array, is merged with it: the call succeeds, the port holds
- *	and counts it once (@filters in the stats, max_port_subs) and gets one
- *	record per matching event for it. Past max_port_subs: -ENOSPC.
+ *	cluster -ENOENT, more than CLUSNOTIFY_FILTERS_MAX entries -E2BIG, more
+ *	than max_port_subs filters and registrations on the port or
+ *	max_user_subs across the user's ports -ENOSPC. Call again with another
+ *	cluster or key to watch more. A filter identical in (cluster, type,
+ *	mask, key) to one the port already has, or to another of the same
+ *	array, is merged with it: the call succeeds, the port holds and counts
+ *	it once (@filters in the stats, max_port_subs, max_user_subs) and gets
+ *	one record per matching event for it.
  *
  * CLUSNOTIFY_IOC_REGISTER (struct clusnotify_register)
  *	Watches one object (cluster, type, object id) with a mask and a key and
  *	returns a registration id (never 0) in @reg_id (an output: whatever it
- *	held is ignored). The object need not exist yet; its id is matched as a
+ *	held is ignored; it is written before the registration is made, and is
+ *	meaningful only when the call succeeds: if the kernel cannot write it,
+ *	-EFAULT and nothing is registered). More than max_port_subs filters
+ *	and registrations on the port, or more than max_user_subs across the
+ *	user's ports, is -ENOSPC (as for ADD_FILTERS). The object need not exist yet; its id is matched as a
  *	string. An empty id watches every object of the type, as a filter would,
  *	but can be removed on its own (a registration on a cluster handle).
  *
@@ -101,7 +120,7 @@
  * CLUSNOTIFY_IOC_GET_STATS (struct clusnotify_port_stats)
  *	The port's counters. Always: matched == delivered + lost.
  *
- * FIONREAD gives the bytes of the records queued (int). /proc/PID/fdinfo shows
+ * FIONREAD gives the bytes of the records queued (int, at most INT_MAX). /proc/PID/fdinfo shows
  * the same counters as CLUSNOTIFY_IOC_GET_STATS.
  *
  * ENUMERATION
@@ -152,7 +171,14 @@
  * LOSS
  *
  * Each port queues at most max_queued_events events (module parameter), and
- * each user at most max_user_queued_bytes bytes across its ports. An event
+ * each user at most max_user_queued_bytes bytes across its ports.
+ *
+ * Per-user limits (max_user_ports, max_user_queued_bytes, max_user_subs)
+ * hold for a user of a user namespace and, together with everything the users
+ * of that namespace hold, for the user who owns the namespace, and so on up
+ * to the initial namespace (as the kernel's ucounts for inotify): the many
+ * uids of one container share the limits of the user who made it.
+ * CAP_SYS_RESOURCE in the initial namespace exempts a port from them. An event
  * that matches a port when it is full is counted in @lost and not queued; the
  * reader then gets a CLUSTER / LOST_NOTIFICATIONS record, flagged
  * CLUSNOTIFY_RECORD_LOST, whose payload is the __u64 number of events lost
@@ -649,6 +675,20 @@ struct clusnotify_list_objects {
 	__u32 out_flags;
 	__u32 reserved;
 };
+
+/*
+ * The first published size of each ioctl argument, and the largest size the
+ * kernel accepts (see THE DEVICE above).
+ */
+#define CLUSNOTIFY_ADD_FILTERS_SIZE_VER0	32
+#define CLUSNOTIFY_REGISTER_SIZE_VER0		104
+#define CLUSNOTIFY_UNREGISTER_SIZE_VER0		16
+#define CLUSNOTIFY_CLUSTER_INFO_SIZE_VER0	96
+#define CLUSNOTIFY_OBJECT_INFO_SIZE_VER0	472
+#define CLUSNOTIFY_PORT_STATS_SIZE_VER0		72
+#define CLUSNOTIFY_LIST_CLUSTERS_SIZE_VER0	40
+#define CLUSNOTIFY_LIST_OBJECTS_SIZE_VER0	48
+#define CLUSNOTIFY_IOC_SIZE_MAX			4096
 
 #define CLUSNOTIFY_IOC_MAGIC		0xCB
 #define CLUSNOTIFY_IOC_ADD_FILTERS	_IOW(CLUSNOTIFY_IOC_MAGIC, 0x01, struct clusnotify_add_filters)
