@@ -7,6 +7,8 @@
 #                 scripted events instead, in seconds)
 # make install    modules_install + depmod, the uapi header, the udev rule, library and tools
 # make dkms-install  register the module source with DKMS
+# make deb        Debian packages in build/deb/ (clusnotify-dkms, libclusnotify1,
+#                 libclusnotify-dev, clusnotify-tools), checked with lintian
 # make bench      the benchmark, in a guest (BENCH_ARGS=--debug-kernel)
 
 # Kbuild refuses a directory whose path has a space ("building multiple
@@ -45,7 +47,7 @@ endif
 
 export KDIR KVER PREFIX DESTDIR V
 
-.PHONY: all module module-debug lib tools tests check run bench install dkms-install clean deps
+.PHONY: all module module-debug lib tools tests check run bench install dkms-install deb clean deps
 
 all: module lib tools tests
 
@@ -82,7 +84,7 @@ deps:
 	$(Q)tests/vm/deps.sh
 
 check: deps
-	$(Q)$(MAKE) all module-debug
+	$(Q)$(MAKE) all module-debug deb
 	$(Q)tests/vm/check.sh
 
 # The benchmark, in a guest; BENCH_ARGS=--debug-kernel for the debug kernel.
@@ -111,10 +113,32 @@ install: all
 
 dkms-install:
 	$(Q)install -d $(DESTDIR)/usr/src/clusnotify-$(MODULE_VERSION)
-	$(Q)cp -r Kbuild Makefile dkms.conf kernel uapi $(DESTDIR)/usr/src/clusnotify-$(MODULE_VERSION)/
+	$(Q)cp -r Kbuild kernel uapi $(DESTDIR)/usr/src/clusnotify-$(MODULE_VERSION)/
+	$(Q)sed 's/#MODULE_VERSION#/$(MODULE_VERSION)/' dkms.conf >$(DESTDIR)/usr/src/clusnotify-$(MODULE_VERSION)/dkms.conf
 	$(Q)[ -n "$(DESTDIR)" ] || { dkms add -m clusnotify -v $(MODULE_VERSION) && \
 		dkms build -m clusnotify -v $(MODULE_VERSION) -k $(KVER) && \
 		dkms install -m clusnotify -v $(MODULE_VERSION) -k $(KVER); }
+
+# The packages, built by dpkg-buildpackage from a copy of the tracked files
+# (as they are in the working tree) in build/deb/src, so that the checkout
+# stays clean; the version is MODULE_VERSION, which debian/changelog must
+# match. tests/pkg installs them in a guest.
+deb: deps
+	$(Q)v=$$(dpkg-parsechangelog -S Version | sed 's/-[^-]*$$//'); \
+	[ "$$v" = "$(MODULE_VERSION)" ] || { echo "make: debian/changelog says $$v, the Makefile's MODULE_VERSION $(MODULE_VERSION): add an entry (dch -v $(MODULE_VERSION)-1)" >&2; exit 1; }
+	@echo "  DEB     build/deb (dpkg-buildpackage, about a minute; log in build/deb/build.log)"
+	$(Q)rm -rf build/deb && mkdir -p build/deb/src
+	$(Q)if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+		git ls-files -z | rsync -a --from0 --files-from=- ./ build/deb/src/; \
+	else \
+		rsync -a --exclude=build --exclude='*.o' --exclude='*.os' --exclude='*.ko' \
+			--exclude='.*.cmd' --exclude='*.mod*' ./ build/deb/src/; \
+	fi
+	$(Q)cd build/deb/src && dpkg-buildpackage -us -uc -b >../build.log 2>&1 || \
+		{ tail -n 30 ../build.log >&2; echo "make: dpkg-buildpackage failed; the whole log is build/deb/build.log" >&2; exit 1; }
+	$(Q)cd build/deb && lintian --fail-on error *.changes >lintian.log 2>&1; rc=$$?; \
+		grep -v 'running with root privileges' lintian.log; [ $$rc = 0 ] || { echo "make: lintian found errors (build/deb/lintian.log)" >&2; exit 1; }
+	$(Q)cd build/deb && ls -1 *.deb
 
 clean:
 	$(Q)$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
@@ -125,5 +149,6 @@ clean:
 	$(Q)$(MAKE) -C tests/kapi clean
 	$(Q)$(MAKE) -C tests/hostile clean
 	$(Q)$(MAKE) -C tests/e2e clean
+	$(Q)rm -rf build/deb
 
 endif # the path has no space

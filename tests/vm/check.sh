@@ -55,7 +55,7 @@ check_kernel() {
 	vm_run -k "$image" -t "${VM_TIMEOUT:-3600}" -o "$VM_CACHE/check-$tag" -C "$VM_REPO" -- \
 		env CLUSNOTIFY_KO="$ko" TIER_TIMEOUT="${TIER_TIMEOUT:-900}" \
 		TIERS="${TIERS:-}" SELFTESTS="${SELFTESTS:-}" E2E_ONLY="${E2E_ONLY:-}" E2E_DOWN_SLACK="${E2E_DOWN_SLACK:-}" \
-		E2E_DAEMON_SHARE="${E2E_DAEMON_SHARE:-}" tests/vm/guest-check.sh || true
+		E2E_DAEMON_SHARE="${E2E_DAEMON_SHARE:-}" PKG_PURGE="${PKG_PURGE:-}" tests/vm/guest-check.sh || true
 
 	echo "check: $tag"
 	kname=$(vm_image_version "$image")

@@ -19,6 +19,9 @@ packages=(
 	libcpg-dev libcmap-dev libquorum-dev libcfg-dev libcorosync-common-dev
 	pacemaker-dev corosync pacemaker pacemaker-cli-utils
 	pacemaker-resource-agents
+	# make deb: the Debian packages, and the test that installs them
+	debhelper dh-dkms lintian devscripts libglib2.0-dev pkgconf
+	fakeroot dpkg-dev udev systemd
 )
 
 missing=()
