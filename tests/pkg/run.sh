@@ -77,12 +77,6 @@ if [ ${#debs[@]} != ${#pkgs[@]} ]; then
 fi
 ok built "${debs[*]##*/}"
 
-# A booted system has these (systemd makes them); the guest's devtmpfs does
-# not, and dkms needs /dev/fd for bash's <(...).
-for l in fd:/proc/self/fd stdin:/proc/self/fd/0 stdout:/proc/self/fd/1 stderr:/proc/self/fd/2; do
-	[ -e "/dev/${l%%:*}" ] || ln -s "${l#*:}" "/dev/${l%%:*}"
-done
-
 # The repository's module goes; the packaged one takes its place.
 rmmod clusnotify || notok rmmod-repo-module
 # man-db's trigger would rebuild its index under TCG for a minute: not what

@@ -158,6 +158,11 @@ done </vmout/keep
 mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /root/tmp
 mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /root/run
 mkdir -p /root/dev/pts /root/dev/shm /root/run/vm
+# devtmpfs has no /dev/fd: bash's <(...) (dkms, the tests) needs it.
+[ -e /root/dev/fd ] || ln -s /proc/self/fd /root/dev/fd
+for i in 0:stdin 1:stdout 2:stderr; do
+	[ -e "/root/dev/${i#*:}" ] || ln -s "/proc/self/fd/${i%%:*}" "/root/dev/${i#*:}"
+done
 mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts /root/dev/pts
 mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /root/dev/shm
 i=0
