@@ -278,6 +278,10 @@ static long cn_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	if (READ_ONCE(port->shutdown))
 		return -ESHUTDOWN;
 
+	/* Not in the switch: on some architectures FIONREAD has a size too. */
+	if (cmd == FIONREAD)
+		return put_user(cn_port_bytes_ready(port), (int __user *)uarg);
+
 	switch (CN_IOC_NOSIZE(cmd)) {
 	case CN_IOC_NOSIZE(CLUSNOTIFY_IOC_ADD_FILTERS):
 		return cn_port_add_filters(port, uarg);
@@ -301,8 +305,6 @@ static long cn_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return cn_enum_list_clusters(port, uarg);
 	case CN_IOC_NOSIZE(CLUSNOTIFY_IOC_LIST_OBJECTS):
 		return cn_enum_list_objects(port, uarg);
-	case FIONREAD:
-		return put_user(cn_port_bytes_ready(port), (int __user *)uarg);
 	default:
 		return -ENOIOCTLCMD;
 	}

@@ -13,6 +13,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
+#include <linux/workqueue.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include <net/sock.h>
@@ -28,16 +29,36 @@ struct cn_net *cn_net(struct net *net)
 	return net_generic(net, cn_net_id);
 }
 
-static void cluster_release(struct kref *ref)
-{
-	struct cn_cluster *cl = container_of(ref, struct cn_cluster, ref);
-	struct cn_object *obj, *tmp;
+/*
+ * The last reference often goes in an RCU callback (a watch freed after a
+ * grace period), in softirq: a registry of max_cluster_objects objects, and
+ * the owner socket's last reference, are freed from a workqueue instead.
+ */
+static struct workqueue_struct *cn_release_wq;
 
-	rbtree_postorder_for_each_entry_safe(obj, tmp, &cl->objs_by_id, id_node)
+static void cluster_free_work(struct work_struct *work)
+{
+	struct cn_cluster *cl = container_of(work, struct cn_cluster,
+					     release_work);
+	struct cn_object *obj, *tmp;
+	unsigned int n = 0;
+
+	rbtree_postorder_for_each_entry_safe(obj, tmp, &cl->objs_by_id, id_node) {
 		kfree(obj);
+		if (!(++n % 256))
+			cond_resched();
+	}
 	if (cl->owner_sk)
 		sock_put(cl->owner_sk);
 	kvfree(cl);
+}
+
+static void cluster_release(struct kref *ref)
+{
+	struct cn_cluster *cl = container_of(ref, struct cn_cluster, ref);
+
+	INIT_WORK(&cl->release_work, cluster_free_work);
+	queue_work(cn_release_wq, &cl->release_work);
 }
 
 /**
@@ -782,9 +803,12 @@ int cn_cluster_init(void)
 {
 	int ret;
 
+	cn_release_wq = alloc_workqueue("clusnotify_release", WQ_UNBOUND, 0);
+	if (!cn_release_wq)
+		return -ENOMEM;
 	ret = cn_filter_init();
 	if (ret)
-		return ret;
+		goto err_wq;
 	ret = register_pernet_subsys(&cn_net_ops);
 	if (ret)
 		goto err_filter;
@@ -792,6 +816,8 @@ int cn_cluster_init(void)
 
 err_filter:
 	cn_filter_exit();
+err_wq:
+	destroy_workqueue(cn_release_wq);
 	return ret;
 }
 
@@ -799,4 +825,15 @@ void cn_cluster_exit(void)
 {
 	unregister_pernet_subsys(&cn_net_ops);
 	cn_filter_exit();
+}
+
+/**
+ * cn_cluster_exit_late() - free the clusters whose last reference is gone
+ *
+ * Context: after rcu_barrier(), so that no RCU callback drops a cluster
+ * reference any more.
+ */
+void cn_cluster_exit_late(void)
+{
+	destroy_workqueue(cn_release_wq);
 }

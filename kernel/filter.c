@@ -549,9 +549,13 @@ int cn_filter_register_at(struct cn_port *port, u32 reg_id, u32 cluster_id,
 		sub_link_filter(cl, sub);
 	mutex_unlock(&cl->index_lock);
 	if (ret) {
-		/* The watch stays, as after a registration removed. */
-		xa_erase(&port->regs, sub->reg_id);
-		goto out_unlock;
+		/*
+		 * The watch stays, as after a registration removed; the id
+		 * stays reserved (the caller gives it back) and the charge
+		 * goes back.
+		 */
+		xa_store(&port->regs, reg_id, NULL, 0);
+		goto out_uncharge;
 	}
 	list_add_tail(&sub->watch_node, &w->subs);
 	port->nsubs++;
@@ -851,24 +855,43 @@ static void snap_cluster_desc(struct clusnotify_post_event *d,
 	};
 }
 
+/*
+ * One walk of a cluster's registry for a snapshot, made twice under
+ * post_lock: the first counts the records and their bytes (@queue false,
+ * stopping as soon as they exceed @room), the second queues them into what
+ * the first reserved (@queue true, @need and @bytes counting down).
+ */
+struct cn_snap_walk {
+	bool queue;
+	u32 room;
+	u32 need;
+	u64 bytes;
+	unsigned int walked;
+};
+
 /* Long walks under post_lock reschedule and end for a dying caller. */
-static int snap_yield(unsigned int *walked)
+static int snap_yield(struct cn_snap_walk *sw)
 {
-	if (++*walked % 32)
+	if (++sw->walked % 32)
 		return 0;
 	cond_resched();
 	return fatal_signal_pending(current) ? -EINTR : 0;
 }
 
-/* Records one reserved entry each; *left and *bytes track the reservation. */
-static int snap_queue(struct cn_port *port, struct cn_cluster *cl,
-		      struct cn_snap *sn, const struct clusnotify_post_event *d,
-		      const struct cn_snap_key *k, unsigned int nk,
-		      u32 *left, u64 *bytes)
+/* One object's record for @nk keys: counted, or built once and queued. */
+static int snap_record(struct cn_port *port, struct cn_cluster *cl,
+		       struct cn_snap *sn, struct cn_snap_walk *sw,
+		       const struct clusnotify_post_event *d,
+		       const struct cn_snap_key *k, unsigned int nk)
 {
 	struct cn_event *ev;
 	unsigned int i;
 
+	if (!sw->queue) {
+		sw->need += nk;
+		sw->bytes += (u64)nk * cn_event_len(d);
+		return sw->need > sw->room ? -ENOBUFS : 0;
+	}
 	ev = cn_event_build(d, CLUSNOTIFY_RECORD_SNAPSHOT, GFP_KERNEL_ACCOUNT);
 	if (!ev)
 		return -ENOMEM;
@@ -877,31 +900,89 @@ static int snap_queue(struct cn_port *port, struct cn_cluster *cl,
 	ev->timestamp_ns = ktime_get_real_ns();
 	for (i = 0; i < nk; i++) {
 		cn_port_enqueue_reserved(port, ev, k[i].key, &sn->wl);
-		--*left;
-		*bytes -= ev->rec_len;
+		sw->need--;
+		sw->bytes -= ev->rec_len;
 	}
 	cn_event_put(ev);
 	return 0;
 }
 
+static struct cn_object *next_object(struct cn_object *obj)
+{
+	struct rb_node *node = rb_next(&obj->id_node);
+
+	return node ? rb_entry(node, struct cn_object, id_node) : NULL;
+}
+
 /*
- * Two walks of the registry under post_lock: the first counts the records
- * and their bytes (stopping as soon as they cannot fit), the second, after
- * the room is reserved, builds each object's record once and queues it with
- * each key. Work: the cluster's objects, the port's subs, and records that
- * are queued; nothing is allocated for a record that cannot be.
+ * The cluster's own state, then every object of a type some filter of the
+ * port takes (in (type, id) order, each record built once for all its
+ * keys), then the objects of the port's registrations. Work: the objects
+ * of those types (found in log time: the registry is ordered by (type, id))
+ * and the port's subs.
+ */
+static int snap_walk(struct cn_port *port, struct cn_cluster *cl,
+		     struct cn_snap *sn, struct cn_snap_walk *sw)
+{
+	const u32 ct = CLUSNOTIFY_OBJ_CLUSTER;
+	struct clusnotify_post_event d;
+	struct cn_object *obj;
+	unsigned int i;
+	u32 state, t;
+	int ret;
+
+	lockdep_assert_held(&cl->post_lock);
+	if (sn->nall[ct]) {
+		snap_cluster_desc(&d, cl, &state);
+		ret = snap_record(port, cl, sn, sw, &d, &sn->keys[sn->first[ct]],
+				  sn->nall[ct]);
+		if (ret)
+			return ret;
+	}
+	/* Only the types some filter takes: the (type, id) order groups them. */
+	for (t = 0; t <= CLUSNOTIFY_OBJ_MAX; t++) {
+		if (t == ct || !sn->nall[t])
+			continue;
+		obj = cn_cluster_object_next(cl, t, "");
+		for (; obj && obj->type == t; obj = next_object(obj)) {
+			ret = snap_yield(sw);
+			if (ret)
+				return ret;
+			snap_desc(&d, obj, &state);
+			ret = snap_record(port, cl, sn, sw, &d,
+					  &sn->keys[sn->first[t]], sn->nall[t]);
+			if (ret)
+				return ret;
+		}
+	}
+	for (i = 0; i < sn->nkeys; i++) {
+		if (!sn->keys[i].object_id)
+			continue;
+		ret = snap_yield(sw);
+		if (ret)
+			return ret;
+		obj = cn_cluster_object_find(cl, sn->keys[i].type,
+					     sn->keys[i].object_id);
+		if (!obj)
+			continue;
+		snap_desc(&d, obj, &state);
+		ret = snap_record(port, cl, sn, sw, &d, &sn->keys[i], 1);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/*
+ * A cluster's records are queued all or none: the counting walk stops as
+ * soon as they cannot fit, and nothing is allocated for a record that
+ * cannot be queued.
  */
 static int snapshot_cluster(struct cn_port *port, struct cn_watch *w,
 			    struct cn_snap *sn)
 {
 	struct cn_cluster *cl = w->cluster;
-	const u32 ct = CLUSNOTIFY_OBJ_CLUSTER;
-	struct clusnotify_post_event d;
-	unsigned int i, walked = 0;
-	u32 room, need = 0, state;
-	struct cn_object *obj;
-	struct rb_node *node;
-	u64 bytes = 0;
+	struct cn_snap_walk count = { .queue = false }, queue;
 	int ret;
 
 	snap_keys(sn, w);
@@ -909,84 +990,21 @@ static int snapshot_cluster(struct cn_port *port, struct cn_watch *w,
 		return 0;
 
 	mutex_lock(&cl->post_lock);
-	room = cn_port_room(port);
-	/* Pass 1: count. */
-	if (sn->nall[ct]) {
-		snap_cluster_desc(&d, cl, &state);
-		need += sn->nall[ct];
-		bytes += (u64)sn->nall[ct] * cn_event_len(&d);
-	}
-	for (node = rb_first(&cl->objs_by_id); node; node = rb_next(node)) {
-		obj = rb_entry(node, struct cn_object, id_node);
-		ret = snap_yield(&walked);
-		if (ret)
-			goto out;
-		if (obj->type == ct || obj->type > CLUSNOTIFY_OBJ_MAX ||
-		    !sn->nall[obj->type])
-			continue;
-		snap_desc(&d, obj, &state);
-		need += sn->nall[obj->type];
-		bytes += (u64)sn->nall[obj->type] * cn_event_len(&d);
-		if (need > room) {
-			ret = -ENOBUFS;
-			goto out;
-		}
-	}
-	for (i = 0; i < sn->nkeys; i++) {
-		if (!sn->keys[i].object_id)
-			continue;
-		obj = cn_cluster_object_find(cl, sn->keys[i].type,
-					     sn->keys[i].object_id);
-		if (!obj)
-			continue;
-		snap_desc(&d, obj, &state);
-		need++;
-		bytes += cn_event_len(&d);
-	}
-	ret = need > room ? -ENOBUFS : 0;
-	if (ret || !need)
+	count.room = cn_port_room(port);
+	ret = snap_walk(port, cl, sn, &count);
+	if (ret || !count.need)
 		goto out;
-	ret = cn_port_reserve(port, need, bytes);
+	ret = cn_port_reserve(port, count.need, count.bytes);
 	if (ret)
 		goto out;
 
-	/* Pass 2: the same walk queues, into what is reserved. */
-	if (sn->nall[ct]) {
-		snap_cluster_desc(&d, cl, &state);
-		ret = snap_queue(port, cl, sn, &d, &sn->keys[sn->first[ct]],
-				 sn->nall[ct], &need, &bytes);
-		if (ret)
-			goto out_unreserve;
-	}
-	for (node = rb_first(&cl->objs_by_id); node; node = rb_next(node)) {
-		obj = rb_entry(node, struct cn_object, id_node);
-		ret = snap_yield(&walked);
-		if (ret)
-			goto out_unreserve;
-		if (obj->type == ct || obj->type > CLUSNOTIFY_OBJ_MAX ||
-		    !sn->nall[obj->type])
-			continue;
-		snap_desc(&d, obj, &state);
-		ret = snap_queue(port, cl, sn, &d, &sn->keys[sn->first[obj->type]],
-				 sn->nall[obj->type], &need, &bytes);
-		if (ret)
-			goto out_unreserve;
-	}
-	for (i = 0; i < sn->nkeys; i++) {
-		if (!sn->keys[i].object_id)
-			continue;
-		obj = cn_cluster_object_find(cl, sn->keys[i].type,
-					     sn->keys[i].object_id);
-		if (!obj)
-			continue;
-		snap_desc(&d, obj, &state);
-		ret = snap_queue(port, cl, sn, &d, &sn->keys[i], 1, &need, &bytes);
-		if (ret)
-			goto out_unreserve;
-	}
-out_unreserve:
-	if (need)
-		cn_port_unreserve(port, need, bytes);
+	queue = (struct cn_snap_walk) {
+		.queue = true, .need = count.need, .bytes = count.bytes,
+	};
+	ret = snap_walk(port, cl, sn, &queue);
+	/* After -ENOMEM or -EINTR, what was not queued is given back. */
+	if (queue.need)
+		cn_port_unreserve(port, queue.need, queue.bytes);
 out:
 	mutex_unlock(&cl->post_lock);
 	cn_wake_list_flush(&sn->wl);

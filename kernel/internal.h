@@ -155,6 +155,7 @@ struct cn_user {
 };
 
 struct cn_user *cn_user_get(struct user_namespace *ns, kuid_t uid);
+struct cn_user *cn_user_get_exempt(void);
 void cn_user_put(struct cn_user *user);
 bool cn_user_charge(struct cn_user *user, enum cn_user_count what, long n,
 		    long limit);
@@ -342,6 +343,7 @@ struct cn_net;
 /**
  * struct cn_cluster - a registered cluster
  * @ref: the namespace's list holds one, each watch one
+ * @release_work: frees the cluster once the last reference is gone
  * @cnet: the namespace's clusnotify state
  * @node: in cnet->clusters, under cnet->lock
  * @id: id, unique in the namespace
@@ -366,6 +368,7 @@ struct cn_net;
  */
 struct cn_cluster {
 	struct kref ref;
+	struct work_struct release_work;
 	struct cn_net *cnet;
 	struct list_head node;
 	u32 id;
@@ -413,6 +416,7 @@ struct cn_net {
 struct cn_net *cn_net(struct net *net);
 int cn_cluster_init(void);
 void cn_cluster_exit(void);
+void cn_cluster_exit_late(void);
 struct cn_cluster *cn_cluster_get_by_id(struct net *net, u32 id);
 struct cn_cluster *cn_cluster_get_by_name(struct net *net, const char *name);
 void cn_cluster_put(struct cn_cluster *cl);

@@ -69,6 +69,8 @@ err_netlink:
 	cn_kapi_exit();
 err_kapi:
 	cn_cluster_exit();
+	rcu_barrier();
+	cn_cluster_exit_late();
 err_cluster:
 	return ret;
 }
@@ -81,6 +83,7 @@ static void __exit cn_exit(void)
 	cn_cluster_exit();
 	/* Ports and watches free themselves after a grace period. */
 	rcu_barrier();
+	cn_cluster_exit_late();
 	cn_users_exit();
 }
 

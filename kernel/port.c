@@ -79,8 +79,8 @@ struct cn_port *cn_port_create(struct net *net, bool kernel)
 	port->limit = limit;
 	port->privileged = kernel || capable(CAP_SYS_RESOURCE);
 
-	if (kernel)
-		port->user = cn_user_get(&init_user_ns, GLOBAL_ROOT_UID);
+	if (port->privileged)
+		port->user = cn_user_get_exempt();
 	else
 		port->user = cn_user_get(current_user_ns(), current_euid());
 	if (!port->user) {

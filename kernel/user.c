@@ -106,6 +106,27 @@ struct cn_user *cn_user_get(struct user_namespace *ns, kuid_t uid)
 }
 
 /**
+ * cn_user_get_exempt() - accounting of its own for a port the limits exempt
+ *
+ * An in-kernel subscriber's port, or one opened with CAP_SYS_RESOURCE, is
+ * still counted, but apart: charged to its user, it would use up what that
+ * user's namespaces share (every container owned by root charges the
+ * initial namespace's root).
+ *
+ * Return: a referenced struct cn_user in no namespace, or NULL without memory.
+ */
+struct cn_user *cn_user_get_exempt(void)
+{
+	struct cn_user *user = kzalloc(sizeof(*user), GFP_KERNEL);
+
+	if (user) {
+		INIT_HLIST_NODE(&user->node);
+		refcount_set(&user->ref, 1);
+	}
+	return user;
+}
+
+/**
  * cn_user_put() - drop a reference from cn_user_get()
  * @user: the accounting
  */
