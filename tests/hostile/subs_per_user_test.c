@@ -14,6 +14,7 @@
 
 #define PORTS		8
 #define CHUNK		CLUSNOTIFY_FILTERS_MAX
+_Static_assert(CHUNK <= CLUSNOTIFY_GROUP_ALL, "distinct GROUP masks");
 #define OTHER_UID	4001
 
 static const char * const params[] = {
@@ -78,9 +79,14 @@ static long fill_port(int fd, uint32_t cid, unsigned long max, int *err)
 	unsigned long done = 0;
 	unsigned int i;
 
+	/*
+	 * Distinct filters (identical ones of a port count once): GROUP has
+	 * ten flags, so masks 1 to 256 are all valid and all different; each
+	 * call has a key of its own.
+	 */
 	for (i = 0; i < CHUNK; i++)
-		f[i] = (struct clusnotify_filter){ .object_type = CLUSNOTIFY_OBJ_NODE,
-						   .flags = CLUSNOTIFY_NODE_STATE };
+		f[i] = (struct clusnotify_filter){ .object_type = CLUSNOTIFY_OBJ_GROUP,
+						   .flags = i + 1 };
 	*err = 0;
 	while (done < max) {
 		unsigned long n = max - done < CHUNK ? max - done : CHUNK;
