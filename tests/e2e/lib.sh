@@ -12,8 +12,12 @@ E2E_REPO=${E2E_REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 E2E_DIR=${E2E_DIR:-/tmp/e2e}
 CLUSNOTIFYD=${CLUSNOTIFYD:-$E2E_REPO/tools/clusnotifyd/clusnotifyd}
 CNWATCH=${CNWATCH:-$E2E_REPO/tests/e2e/cnwatch}
-# TCG is slow: every wait is bounded, but generously.
+# TCG is slow: every wait is bounded, but generously. The bounds only catch a
+# hang: E2E_WAIT_SCALE multiplies each of them (check.sh sets it on the debug
+# kernel, where KASAN and lockdep make corosync and pacemaker several times
+# slower).
 E2E_WAIT=${E2E_WAIT:-60}
+E2E_WAIT_SCALE=${E2E_WAIT_SCALE:-1}
 E2E_VERBOSE=${E2E_VERBOSE:-0}
 
 declare -a e2e_pids=()
@@ -42,7 +46,7 @@ now() { date +%s.%N; }
 # that a line logged earlier can never stand in for the one it waits for.
 wait_for() {
 	local file=$1 re=$2 secs=${3:-$E2E_WAIT} from=${4:-0} end line
-	end=$(($(date +%s) + ${secs%.*} + 1))
+	end=$(($(date +%s) + ${secs%.*} * E2E_WAIT_SCALE + 1))
 	while :; do
 		line=$(tail -n +"$((from + 1))" "$file" 2>/dev/null | grep -E -m1 -- "$re") &&
 			{ echo "$line"; return 0; }
@@ -62,7 +66,7 @@ lines() {
 wait_cmd() {
 	local secs=$1 end
 	shift
-	end=$(($(date +%s) + secs))
+	end=$(($(date +%s) + secs * E2E_WAIT_SCALE))
 	until "$@" >/dev/null 2>&1; do
 		[ "$(date +%s)" -lt "$end" ] || return 1
 		sleep 0.2
@@ -168,7 +172,7 @@ cs_members() {
 # cs_wait_members N COUNT [SECS]
 cs_wait_members() {
 	local n=$1 want=$2 secs=${3:-$E2E_WAIT} end
-	end=$(($(date +%s) + secs))
+	end=$(($(date +%s) + secs * E2E_WAIT_SCALE))
 	while [ "$(cs_members "$n")" != "$want" ]; do
 		if [ "$(date +%s)" -ge "$end" ]; then
 			say "node $n: corosync has $(cs_members "$n") members, not $want, after ${secs}s"

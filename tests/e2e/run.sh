@@ -36,7 +36,8 @@ field() { # field LINE KEY
 # Prints the logs of a failed test, as comments.
 dump_logs() {
 	local f
-	for f in "$E2E_DIR"/n*/clusnotifyd.log "$E2E_DIR"/*.out "$E2E_DIR"/*.out.err; do
+	for f in "$E2E_DIR"/n*/clusnotifyd.log "$E2E_DIR"/*.out "$E2E_DIR"/*.out.err \
+		"$E2E_DIR"/n*/pacemakerd.out "$E2E_DIR"/n*/pacemaker.log; do
 		[ -s "$f" ] || continue
 		echo "# --- $f (last 25 lines)"
 		tail -n 25 "$f" | sed 's/^/#   /'
