@@ -69,7 +69,6 @@ else
 	mark=$(dmesg | wc -l)
 	scratch=$(mktemp -d /tmp/trinity.XXXXXX)
 	chown nobody: "$scratch"
-	mode=$(cat /sys/module/clusnotify/parameters/mode 2>/dev/null || echo 0600)
 	devmode=$(stat -c %a /dev/clusnotify)
 	chmod 0666 /dev/clusnotify
 	start=$SECONDS
@@ -96,13 +95,14 @@ else
 	elif grep -q -i 'tainted' "$scratch.log" && ! grep -q 'Ran [0-9]' "$scratch.log"; then
 		echo "not ok - fuzz/trinity # it stopped on a kernel taint (log above)"
 		fail=1
-	elif [ "$rc" != 124 ] && [ "$rc" != 0 ] && [ "$rc" != 130 ]; then
+	# 124/130: stopped by its SIGINT; 137: killed when slow to stop (a slow
+	# kernel is timing, not a bug; splats are caught above).
+	elif [ "$rc" != 124 ] && [ "$rc" != 0 ] && [ "$rc" != 130 ] && [ "$rc" != 137 ]; then
 		echo "not ok - fuzz/trinity # exit $rc after $took (log above)"
 		fail=1
 	else
 		echo "ok - fuzz/trinity # $took"
 	fi
 	rm -rf "$scratch" "$scratch.log"
-	[ -n "$mode" ] || true
 fi
 exit $fail
