@@ -10,6 +10,8 @@
 # make deb        Debian packages in build/deb/ (clusnotify-dkms, libclusnotify1,
 #                 libclusnotify-dev, clusnotify-tools), checked with lintian
 # make bench      the benchmark, in a guest (BENCH_ARGS=--debug-kernel)
+# make fuzz       the fuzz tier alone on the debug kernel, DURATION seconds of
+#                 cnfuzz (default 600; FUZZ_SEED=, FUZZ_PROCS=, TRINITY_DURATION=)
 
 # Kbuild refuses a directory whose path has a space ("building multiple
 # external modules is not supported"), and make's word lists split it. From
@@ -47,7 +49,7 @@ endif
 
 export KDIR KVER PREFIX DESTDIR V
 
-.PHONY: all module module-debug lib tools tests check run bench install dkms-install deb clean deps
+.PHONY: all module module-debug lib tools tests check run bench fuzz install dkms-install deb clean deps
 
 all: module lib tools tests
 
@@ -79,6 +81,7 @@ tests: lib tools
 	$(Q)$(MAKE) -C tests/e2e
 	$(Q)$(MAKE) -C tests/fault
 	$(Q)$(MAKE) -C tests/bench
+	$(Q)$(MAKE) -C tests/fuzz
 
 deps:
 	$(Q)tests/vm/deps.sh
@@ -91,6 +94,17 @@ check: deps
 bench: deps
 	$(Q)$(MAKE) all
 	$(Q)tests/bench/bench.sh $(BENCH_ARGS)
+
+# The fuzz tier alone, on the debug kernel (KASAN, lockdep, UBSAN, kmemleak):
+# a splat or an invariant violation fails it. The guest's and the tier's
+# timeouts leave room for the workers to stop and for trinity.
+DURATION ?= 600
+fuzz: deps
+	$(Q)$(MAKE) all module-debug
+	$(Q)d=$$(tests/vm/debug-kernel.sh) && \
+	FUZZ_DURATION=$(DURATION) TIER_TIMEOUT=$$(($(DURATION) + 900)) VM_TIMEOUT=$$(($(DURATION) + 1800)) \
+	TIERS=tests/fuzz CHECK_RIG=0 KERNEL=$$d/arch/x86/boot/bzImage \
+	CLUSNOTIFY_KO=$(CURDIR)/build/debug/kernel/clusnotify.ko tests/vm/check.sh
 
 run: deps
 	$(Q)$(MAKE) all
@@ -149,6 +163,7 @@ clean:
 	$(Q)$(MAKE) -C tests/kapi clean
 	$(Q)$(MAKE) -C tests/hostile clean
 	$(Q)$(MAKE) -C tests/e2e clean
+	$(Q)$(MAKE) -C tests/fuzz clean
 	$(Q)rm -rf build/deb
 
 endif # the path has no space

@@ -185,6 +185,8 @@ TEST_F(nl, cluster_register_errors)
 
 	/* a name connected under another socket */
 	EXPECT_EQ(-EBUSY, cn_nl_cluster_register(other, self->name, &id));
+	/* ... and under this same socket (cnfuzz found it undocumented) */
+	EXPECT_EQ(-EEXIST, cn_nl_cluster_register(self->nl, self->name, &id));
 
 	/* the longest name is fine */
 	ASSERT_EQ(0, cn_nl_cluster_register(other, longname, &id));

@@ -56,7 +56,9 @@ check_kernel() {
 		env CLUSNOTIFY_KO="$ko" TIER_TIMEOUT="${TIER_TIMEOUT:-900}" \
 		TIERS="${TIERS:-}" SELFTESTS="${SELFTESTS:-}" E2E_ONLY="${E2E_ONLY:-}" E2E_DOWN_SLACK="${E2E_DOWN_SLACK:-}" \
 		E2E_WAIT_SCALE="${E2E_WAIT_SCALE:-}" \
-		E2E_DAEMON_SHARE="${E2E_DAEMON_SHARE:-}" PKG_PURGE="${PKG_PURGE:-}" tests/vm/guest-check.sh || true
+		E2E_DAEMON_SHARE="${E2E_DAEMON_SHARE:-}" PKG_PURGE="${PKG_PURGE:-}" \
+		FUZZ_DURATION="${FUZZ_DURATION:-}" FUZZ_SEED="${FUZZ_SEED:-}" FUZZ_PROCS="${FUZZ_PROCS:-}" \
+		TRINITY_DURATION="${TRINITY_DURATION:-}" tests/vm/guest-check.sh || true
 
 	echo "check: $tag"
 	kname=$(vm_image_version "$image")
@@ -114,7 +116,9 @@ if [ "${CHECK_DEBUG:-1}" = 1 ] && [ -z "${1:-${KERNEL:-}}" ]; then
 	dbg=$(tests/vm/debug-kernel.sh)
 	# KASAN and lockdep slow corosync several-fold: the end-to-end timing
 	# limits hold on the stock kernel; here they only bound a hang.
-	TIERS="tests/selftests tests/hostile tests/kapi tests/lib tests/e2e tests/kunit tests/fault" \
+	# tests/fuzz: cnfuzz and trinity (FUZZ_DURATION, 120 s, and
+	# TRINITY_DURATION, 60 s), so that KASAN, lockdep and UBSAN watch them.
+	TIERS="tests/selftests tests/hostile tests/kapi tests/lib tests/e2e tests/kunit tests/fault tests/fuzz" \
 	E2E_DOWN_SLACK=3.0 E2E_DAEMON_SHARE=1.5 E2E_WAIT_SCALE=3 \
 		check_kernel "$dbg/arch/x86/boot/bzImage" "$VM_REPO/build/debug/kernel/clusnotify.ko"
 fi

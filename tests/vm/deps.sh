@@ -22,6 +22,8 @@ packages=(
 	# make deb: the Debian packages, and the test that installs them
 	debhelper dh-dkms lintian devscripts libglib2.0-dev pkgconf
 	fakeroot dpkg-dev udev systemd
+	# the fuzz tier's second fuzzer
+	trinity
 )
 
 missing=()

@@ -211,7 +211,7 @@
  *
  * CLUSNOTIFY_CMD_CLUSTER_REGISTER: CLUSTER_NAME -> reply CLUSTER_ID
  *	The socket becomes the owner; registering a name that is connected
- *	under another socket is -EBUSY. The owner is the socket itself, not
+ *	under another socket is -EBUSY, under this same socket -EEXIST. The owner is the socket itself, not
  *	its portid: once the owning socket is closed, its clusters count as
  *	disconnected even before the module hears of it, and a new socket that
  *	got the same portid owns nothing of the old one's.
