@@ -37,6 +37,7 @@ int parse_event(struct cn_item *it, int argc, char **argv);
 /* Opens the netlink family, reporting why not. */
 int nl_open_or_complain(struct cn_nl *nl);
 /* Resolves a cluster by name (NULL or "": the local one), reporting why not. */
+int cluster_complaint(int ret, const char *name);
 int cluster_or_complain(struct cn_nl *nl, const char *name, struct cn_cluster *c);
 const char *cluster_state_name(uint32_t state);
 /* Prints @s as a JSON string on stdout. */

@@ -53,10 +53,9 @@ int nl_open_or_complain(struct cn_nl *nl)
 	return ret;
 }
 
-int cluster_or_complain(struct cn_nl *nl, const char *name, struct cn_cluster *c)
+/* Says why a cluster lookup by @name (NULL or "": the local one) failed. */
+int cluster_complaint(int ret, const char *name)
 {
-	int ret = cn_nl_cluster(nl, name, c);
-
 	if (ret == -ENOENT && name && *name)
 		errmsg("no cluster '%s'", name);
 	else if (ret == -ENOENT)
@@ -64,6 +63,11 @@ int cluster_or_complain(struct cn_nl *nl, const char *name, struct cn_cluster *c
 	else if (ret)
 		errmsg("cannot list clusters: %s", strerror(-ret));
 	return ret;
+}
+
+int cluster_or_complain(struct cn_nl *nl, const char *name, struct cn_cluster *c)
+{
+	return cluster_complaint(cn_nl_cluster(nl, name, c), name);
 }
 
 const char *cluster_state_name(uint32_t state)

@@ -124,15 +124,7 @@ static int port_cluster_or_complain(struct clusnotify_port *port,
 				    const char *name,
 				    struct clusnotify_cluster_info *ci)
 {
-	int ret = clusnotify_get_cluster(port, name, ci);
-
-	if (ret == -ENOENT && name && *name)
-		errmsg("no cluster '%s'", name);
-	else if (ret == -ENOENT)
-		errmsg("no cluster is registered");
-	else if (ret)
-		errmsg("cannot list clusters: %s", strerror(-ret));
-	return ret;
+	return cluster_complaint(clusnotify_get_cluster(port, name, ci), name);
 }
 
 #define BATCH 64
