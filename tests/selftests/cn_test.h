@@ -47,6 +47,16 @@ _Static_assert(sizeof(struct clusnotify_port_stats) == 72, "port_stats");
 _Static_assert(sizeof(struct clusnotify_record) == 64, "record");
 _Static_assert(sizeof(struct clusnotify_list_clusters) == 40, "list_clusters");
 _Static_assert(sizeof(struct clusnotify_list_objects) == 48, "list_objects");
+/* Every argument is still its first version: *_SIZE_VER0 is its size. */
+_Static_assert(CLUSNOTIFY_ADD_FILTERS_SIZE_VER0 == sizeof(struct clusnotify_add_filters) &&
+	       CLUSNOTIFY_REGISTER_SIZE_VER0 == sizeof(struct clusnotify_register) &&
+	       CLUSNOTIFY_UNREGISTER_SIZE_VER0 == sizeof(struct clusnotify_unregister) &&
+	       CLUSNOTIFY_CLUSTER_INFO_SIZE_VER0 == sizeof(struct clusnotify_cluster_info) &&
+	       CLUSNOTIFY_OBJECT_INFO_SIZE_VER0 == sizeof(struct clusnotify_object_info) &&
+	       CLUSNOTIFY_PORT_STATS_SIZE_VER0 == sizeof(struct clusnotify_port_stats) &&
+	       CLUSNOTIFY_LIST_CLUSTERS_SIZE_VER0 == sizeof(struct clusnotify_list_clusters) &&
+	       CLUSNOTIFY_LIST_OBJECTS_SIZE_VER0 == sizeof(struct clusnotify_list_objects),
+	       "*_SIZE_VER0");
 _Static_assert(sizeof(struct clusnotify_cluster_entry) ==
 	       CLUSNOTIFY_CLUSTER_ENTRY_SIZE_VER0, "cluster_entry");
 _Static_assert(sizeof(struct clusnotify_object_entry) ==
