@@ -12,6 +12,7 @@ E2E_REPO=${E2E_REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 E2E_DIR=${E2E_DIR:-/tmp/e2e}
 CLUSNOTIFYD=${CLUSNOTIFYD:-$E2E_REPO/tools/clusnotifyd/clusnotifyd}
 CNWATCH=${CNWATCH:-$E2E_REPO/tests/e2e/cnwatch}
+CLUSNOTIFY=${CLUSNOTIFY:-$E2E_REPO/tools/clusnotify}
 # TCG is slow: every wait is bounded, but generously. The bounds only catch a
 # hang: E2E_WAIT_SCALE multiplies each of them (check.sh sets it on the debug
 # kernel, where KASAN and lockdep make corosync and pacemaker several times

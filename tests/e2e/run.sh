@@ -103,14 +103,30 @@ delay() {
 }
 
 t_single_node() {
-	local w line
+	local w w0 line
 	need_corosync
 	single_netns || fail "netns"
 	cs_conf 1 1 0
 	cs_start 1
 	cs_wait_members 1 1 "$CS_WAIT" || fail "corosync did not start"
 	printf 'registry_prefix = e2e.\nlink_poll_interval = 250\n' >"$E2E_DIR/n1/clusnotifyd.conf"
+	# A port whose snapshot is taken before the daemon's first flush (a
+	# port that waits for the cluster snapshots it as soon as the daemon
+	# registers it) must learn every object from live events. Made certain
+	# here: the cluster exists, empty and disconnected, before the daemon.
+	: | in_node 1 "$CLUSNOTIFY" feed --cluster e2e || fail "clusnotify feed"
+	w0=$E2E_DIR/single-early.out
+	watch_start 1 "$w0" -s node quorum netinterface >/dev/null
+	wait_for "$w0" '^ready' 10 >/dev/null || fail "no early port"
 	d_start 1
+	wait_for "$w0" '^live node state id=1 .*name=n1 .*payload=0 ' 30 >/dev/null ||
+		fail "an early port never learned node 1 Up"
+	wait_for "$w0" '^live quorum state id=quorum .*payload=1 ' 5 >/dev/null ||
+		fail "an early port never learned the quorum"
+	wait_for "$w0" '^live netinterface state id=1:0 .*payload=3 ' 5 >/dev/null ||
+		fail "an early port never learned the interface Up"
+	! grep -q '^snap' "$w0" || fail "the early port's snapshot was not empty"
+	# Now that the daemon has published, a new port's snapshot has it all.
 	w=$E2E_DIR/single.out
 	watch_start 1 "$w" -w 30 -s node quorum registry network netinterface cluster >/dev/null
 	wait_for "$w" '^snap node state id=1 .*name=n1 .*payload=0 ' 30 || fail "no snapshot of node 1 Up"

@@ -96,6 +96,8 @@ check_kernel() {
 # a path with spaces. Only when checking the default kernels (make check).
 if [ -z "${1:-${KERNEL:-}}" ] && [ "${CHECK_RIG:-${CHECK_DEBUG:-1}}" = 1 ]; then
 	start=$SECONDS
+	# A fresh clone has no build/ yet: this is the first thing to write there.
+	mkdir -p "$VM_CACHE"
 	tests/vm/path-test.sh | tee "$VM_CACHE/rig.log" | grep -v '^#   ' || true
 	p=$(grep -c '^ok - ' "$VM_CACHE/rig.log" || true)
 	f=$(grep -c '^not ok - ' "$VM_CACHE/rig.log" || true)

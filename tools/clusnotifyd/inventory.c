@@ -26,8 +26,6 @@ static struct vec sets = { .size = sizeof(struct cnd_obj) };
 static struct vec dels = { .size = sizeof(struct cnd_obj) };
 static struct vec evs = { .size = sizeof(struct cnd_ev) };
 static uint32_t cluster_id;
-static bool fresh;
-static bool synced[CND_DOM_MAX];
 
 static void *vec_push(struct vec *v)
 {
@@ -94,8 +92,6 @@ void cnd_inv_reset(void)
 	objs.n = sets.n = dels.n = 0;
 	free_events();
 	cluster_id = 0;
-	fresh = false;
-	memset(synced, 0, sizeof(synced));
 }
 
 static void load_one(const struct cnd_obj *o, void *arg)
@@ -118,7 +114,6 @@ int cnd_inv_load(uint32_t cluster)
 		return ret;
 	}
 	cluster_id = cluster;
-	fresh = objs.n == 0;
 	log_info("cluster %u: the kernel keeps %zu objects", cluster, objs.n);
 	return 0;
 }
@@ -131,11 +126,6 @@ bool cnd_inv_registered(void)
 uint32_t cnd_inv_cluster(void)
 {
 	return cluster_id;
-}
-
-bool cnd_inv_quiet(enum cnd_domain d)
-{
-	return fresh && !synced[d];
 }
 
 static struct entry *find(uint32_t type, const char *id, size_t *idx)
@@ -151,11 +141,6 @@ static struct entry *find(uint32_t type, const char *id, size_t *idx)
 		}
 	}
 	return NULL;
-}
-
-void cnd_inv_synced(enum cnd_domain d)
-{
-	synced[d] = true;
 }
 
 void cnd_inv_sweep_begin(uint32_t type)
@@ -223,6 +208,15 @@ bool cnd_inv_set(const struct cnd_obj *o)
 		e->seen = true;
 		unqueue(&dels, o->type, o->id);
 		queue_set(o);
+		/*
+		 * A port may have taken its snapshot before this object
+		 * existed (between the registration and the first flush, or
+		 * before pacemaker answered): the state the object starts in
+		 * is news to it. The event follows the set in the flush.
+		 */
+		if (cnd_state_flag(o->type))
+			cnd_inv_post_u32(o->type, cnd_state_flag(o->type), o->id,
+					 (uint32_t)o->state);
 		return true;
 	}
 	e->seen = true;

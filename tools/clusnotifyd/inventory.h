@@ -13,13 +13,6 @@
 
 #include "nl.h"
 
-/* Each source re-synchronises the object types it owns as a whole. */
-enum cnd_domain {
-	CND_DOM_COROSYNC,	/* NODE, NETWORK, NETWORK_INTERFACE, QUORUM */
-	CND_DOM_PACEMAKER,	/* GROUP, RESOURCE */
-	CND_DOM_MAX
-};
-
 /* Forgets everything: the registration is gone. */
 void cnd_inv_reset(void);
 /* After registration: reads what the kernel already keeps for @cluster. */
@@ -27,21 +20,15 @@ int cnd_inv_load(uint32_t cluster);
 bool cnd_inv_registered(void);
 uint32_t cnd_inv_cluster(void);
 
-/*
- * True while a domain publishes for the first time into a cluster that was
- * empty: what it adds then is the initial state, not news. A domain's first
- * publication ends with cnd_inv_synced().
- */
-bool cnd_inv_quiet(enum cnd_domain d);
-void cnd_inv_synced(enum cnd_domain d);
 /* A sweep of one type: objects not set between begin and end are deleted,
  * each after @gone (which may post its DELETED event). */
 void cnd_inv_sweep_begin(uint32_t type);
 void cnd_inv_sweep_end(uint32_t type, void (*gone)(const struct cnd_obj *o));
 
 /*
- * Adds or updates an object. If it was known and its state changed, the
- * type's STATE event is posted with the new state. Returns true if new.
+ * Adds or updates an object. The type's STATE event is posted when the
+ * object is new (a port that took its snapshot before it existed learns its
+ * state from that event) or its state changed. Returns true if new.
  */
 bool cnd_inv_set(const struct cnd_obj *o);
 const struct cnd_obj *cnd_inv_get(uint32_t type, const char *id);

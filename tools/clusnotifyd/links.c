@@ -111,7 +111,6 @@ static void net_gone(const struct cnd_obj *o)
 static void poll_links(void)
 {
 	struct corosync_cfg_node_status_v1 *st;
-	bool quiet = cnd_inv_quiet(CND_DOM_COROSYNC);
 	const struct cnd_node *nodes;
 	uint32_t local = cnd_cs_local_nodeid();
 	size_t n = cnd_view_nodes(&nodes), i, li = SIZE_MAX;
@@ -175,7 +174,7 @@ static void poll_links(void)
 			snprintf(o.name, sizeof(o.name), "%.200s-link%u", nodes[i].name, l);
 			cnd_node_id(nodes[i].nodeid, o.parent, sizeof(o.parent));
 			o.state = state[i];
-			if (cnd_inv_set(&o) && !quiet)
+			if (cnd_inv_set(&o))
 				cnd_inv_post(CLUSNOTIFY_OBJ_NODE,
 					     CLUSNOTIFY_NODE_NETINTERFACE_ADDED, o.id,
 					     o.parent, o.name, o.parent,
@@ -187,7 +186,7 @@ static void poll_links(void)
 		strcpy(o.name, o.id);
 		o.state = !counted ? NET_UNAVAILABLE : up == counted ? NET_UP :
 			  up ? NET_PARTITIONED : NET_DOWN;
-		if (cnd_inv_set(&o) && !quiet)
+		if (cnd_inv_set(&o))
 			cnd_inv_post(CLUSNOTIFY_OBJ_CLUSTER, CLUSNOTIFY_CLUSTER_NETWORK_ADDED,
 				     o.id, NULL, o.name, NULL, 0);
 	}

@@ -84,8 +84,9 @@ static void unregister(void)
 
 /*
  * The first publication after registering carries the whole inventory,
- * links included, in one flush: a port that snapshots the cluster as soon as
- * it appears sees all of it.
+ * links included, in one flush. A port that snapshots the cluster before
+ * that flush sees it empty and then learns each object from the events the
+ * flush posts (cnd_inv_set() posts the state of every new object).
  */
 static bool whole_first;
 
@@ -216,7 +217,6 @@ static int publish(int64_t now)
 	 */
 	if (!fatal_nl_error(ret)) {
 		timeout = cnd_links_tick(now);
-		cnd_inv_synced(CND_DOM_COROSYNC);
 		ret = cnd_inv_flush();
 	}
 	if (fatal_nl_error(ret)) {

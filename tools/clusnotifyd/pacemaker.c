@@ -236,7 +236,7 @@ static int32_t group_state(const struct group_acc *a)
 }
 
 static void publish_resource(const pe_resource_t *r, const char *group,
-			     struct group_acc *acc, bool quiet)
+			     struct group_acc *acc)
 {
 	const char *cls = crm_element_value(r->xml, "class");
 	const char *prov = crm_element_value(r->xml, "provider");
@@ -257,7 +257,7 @@ static void publish_resource(const pe_resource_t *r, const char *group,
 	if (old)
 		strcpy(old_group, old->parent);
 	cnd_inv_set(&o);
-	if (old && strcmp(old_group, o.parent) && !quiet) {
+	if (old && strcmp(old_group, o.parent)) {
 		cnd_inv_post_str(CLUSNOTIFY_OBJ_RESOURCE, CLUSNOTIFY_RESOURCE_OWNER_GROUP,
 				 o.id, o.parent);
 		if (old_group[0])
@@ -275,28 +275,27 @@ static void publish_resource(const pe_resource_t *r, const char *group,
 }
 
 static void publish_primitives(const pe_resource_t *r, const char *group,
-			       struct group_acc *acc, bool quiet)
+			       struct group_acc *acc)
 {
 	GList *l;
 
 	if (r->variant == pe_native) {
-		publish_resource(r, group, acc, quiet);
+		publish_resource(r, group, acc);
 		return;
 	}
 	for (l = r->children; l; l = l->next)
-		publish_primitives(l->data, group, acc, quiet);
+		publish_primitives(l->data, group, acc);
 }
 
-static void publish_group(const pe_resource_t *g, bool quiet)
+static void publish_group(const pe_resource_t *g)
 {
 	struct group_acc acc = { 0 };
 	const struct cnd_obj *old;
 	char old_owner[CLUSNOTIFY_ID_MAX];
 	const pe_node_t *node;
 	struct cnd_obj o;
-	bool added;
 
-	publish_primitives(g, g->id, &acc, quiet);
+	publish_primitives(g, g->id, &acc);
 	memset(&o, 0, sizeof(o));
 	o.type = CLUSNOTIFY_OBJ_GROUP;
 	snprintf(o.id, sizeof(o.id), "%s", g->id);
@@ -308,10 +307,7 @@ static void publish_group(const pe_resource_t *g, bool quiet)
 	old = cnd_inv_get(o.type, o.id);
 	if (old)
 		strcpy(old_owner, old->parent);
-	added = cnd_inv_set(&o);
-	if (quiet)
-		return;
-	if (added) {
+	if (cnd_inv_set(&o)) {
 		cnd_inv_post(CLUSNOTIFY_OBJ_CLUSTER, CLUSNOTIFY_CLUSTER_GROUP_ADDED,
 			     o.id, o.parent, o.name, NULL, 0);
 		if (o.parent[0])
@@ -367,7 +363,6 @@ static void publish_nodes(GList *nodes)
 
 void cnd_pcmk_publish(void)
 {
-	bool quiet = cnd_inv_quiet(CND_DOM_PACEMAKER);
 	struct group_acc none = { 0 };
 	pe_working_set_t *ds;
 	pe_resource_t *r;
@@ -387,15 +382,14 @@ void cnd_pcmk_publish(void)
 	for (l = ds->resources; l; l = l->next) {
 		r = l->data;
 		if (r->variant == pe_native)
-			publish_resource(r, "", &none, quiet);
+			publish_resource(r, "", &none);
 		else if (r->variant == pe_group || r->variant == pe_clone)
-			publish_group(r, quiet);
+			publish_group(r);
 		else
 			log_debug("pacemaker: %s: bundles are not published", r->id);
 	}
 	cnd_inv_sweep_end(CLUSNOTIFY_OBJ_RESOURCE, resource_gone);
 	cnd_inv_sweep_end(CLUSNOTIFY_OBJ_GROUP, group_gone);
-	cnd_inv_synced(CND_DOM_PACEMAKER);
 	pe_free_working_set(ds);
 }
 

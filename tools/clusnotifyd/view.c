@@ -219,8 +219,6 @@ static void post_membership(void)
 	nlast = n;
 	last_quorate = quorate;
 	posted = true;
-	if (cnd_inv_quiet(CND_DOM_COROSYNC))
-		return;
 	/* CLUSTER_MEMBERSHIP_INFO: one byte per up node, its id. */
 	for (i = 0; i < n && count < 256; i++) {
 		if (m[i] > 255) {
@@ -238,7 +236,6 @@ static void post_membership(void)
 
 void cnd_view_publish(void)
 {
-	bool quiet = cnd_inv_quiet(CND_DOM_COROSYNC);
 	struct cnd_obj o;
 	uint32_t st;
 	size_t i;
@@ -253,7 +250,7 @@ void cnd_view_publish(void)
 		cnd_node_id(nodes[i].nodeid, o.id, sizeof(o.id));
 		snprintf(o.name, sizeof(o.name), "%s", nodes[i].name);
 		o.state = cnd_view_node_state(&nodes[i]);
-		if (cnd_inv_set(&o) && !quiet) {
+		if (cnd_inv_set(&o)) {
 			st = (uint32_t)o.state;
 			cnd_inv_post(CLUSNOTIFY_OBJ_CLUSTER, CLUSNOTIFY_CLUSTER_NODE_ADDED,
 				     o.id, NULL, o.name, &st, sizeof(st));
