@@ -775,6 +775,7 @@ static int __net_init cn_net_init(struct net *net)
 	INIT_LIST_HEAD(&cnet->clusters);
 	idr_init(&cnet->ids);
 	cnet->net = net;
+	cn_monitor_net_init(cnet);
 	return 0;
 }
 
@@ -789,6 +790,7 @@ static void __net_exit cn_net_exit(struct net *net)
 	mutex_unlock(&cnet->lock);
 	/* Kernel subscribers do not pin the namespace: end theirs now. */
 	cn_kapi_net_exit(net);
+	cn_monitor_net_exit(cnet);
 	idr_destroy(&cnet->ids);
 }
 

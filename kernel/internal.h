@@ -42,6 +42,7 @@
 
 struct net;
 struct sock;
+struct sk_buff;
 struct file;
 struct cn_wake_list;
 struct poll_table_struct;
@@ -56,6 +57,7 @@ extern unsigned int cn_max_port_subs;
 extern unsigned int cn_max_user_subs;
 extern unsigned int cn_max_cluster_objects;
 extern unsigned int cn_max_net_clusters;
+extern unsigned int cn_max_net_monitors;
 
 /* Highest flag bit any type defines (CLUSTER_UPGRADED is bit 12). */
 #define CN_FLAG_BITS 13
@@ -411,6 +413,10 @@ struct cn_net {
 	struct idr ids;
 	u32 nclusters;
 	struct net *net;
+	/* Netlink monitors (monitor.c), under mon_lock. */
+	struct mutex mon_lock;
+	struct list_head monitors;
+	u32 nmonitors;
 };
 
 struct cn_net *cn_net(struct net *net);
@@ -543,5 +549,13 @@ void cn_kapi_net_exit(struct net *net);
 int cn_netlink_init(void);
 void cn_netlink_exit(void);
 void cn_netlink_mirror(struct cn_cluster *cl, struct cn_event *ev);
+
+int cn_monitor_start(struct net *net, u32 portid, struct sock *sk);
+int cn_monitor_stop(struct net *net, u32 portid, struct sock *sk);
+void cn_monitor_release_portid(struct net *net, u32 portid);
+bool cn_monitor_any(struct net *net);
+void cn_monitor_send(struct net *net, struct sk_buff *skb);
+void cn_monitor_net_init(struct cn_net *cnet);
+void cn_monitor_net_exit(struct cn_net *cnet);
 
 #endif /* _CLUSNOTIFY_INTERNAL_H */

@@ -45,6 +45,10 @@ unsigned int cn_max_net_clusters = 64;
 module_param_named(max_net_clusters, cn_max_net_clusters, uint, 0644);
 MODULE_PARM_DESC(max_net_clusters, "Clusters one network namespace may register");
 
+unsigned int cn_max_net_monitors = 64;
+module_param_named(max_net_monitors, cn_max_net_monitors, uint, 0644);
+MODULE_PARM_DESC(max_net_monitors, "Netlink monitors one network namespace may have");
+
 static int __init cn_init(void)
 {
 	int ret;

@@ -60,11 +60,6 @@ static const struct nla_policy cn_policy[CLUSNOTIFY_A_MAX + 1] = {
 	[CLUSNOTIFY_A_PAD] = { .type = NLA_REJECT },
 };
 
-static const struct genl_multicast_group cn_mcgrps[] = {
-	{ .name = CLUSNOTIFY_GENL_MCGRP_EVENTS,
-	  .flags = GENL_MCAST_CAP_NET_ADMIN },
-};
-
 static struct genl_family cn_family;
 
 static int need(struct genl_info *info, int attr)
@@ -592,12 +587,35 @@ out_free:
 	return ret;
 }
 
+static int cn_nl_monitor_start(struct sk_buff *skb, struct genl_info *info)
+{
+	int ret;
+
+	ret = cn_monitor_start(genl_info_net(info), info->snd_portid,
+			       NETLINK_CB(skb).sk);
+	if (ret == -ENOSPC)
+		GENL_SET_ERR_MSG(info, "max_net_monitors reached in this namespace");
+	return ret;
+}
+
+static int cn_nl_monitor_stop(struct sk_buff *skb, struct genl_info *info)
+{
+	int ret;
+
+	ret = cn_monitor_stop(genl_info_net(info), info->snd_portid,
+			      NETLINK_CB(skb).sk);
+	if (ret == -ENOENT)
+		GENL_SET_ERR_MSG(info, "this socket is no monitor");
+	return ret;
+}
+
 /**
- * cn_netlink_mirror() - copy a posted event to the "events" group
+ * cn_netlink_mirror() - copy a posted event to the monitors of its namespace
  * @cl: its cluster
  * @ev: the event, with its sequence number and timestamp
  *
- * Context: process context; costs nothing without listeners.
+ * Context: process context; costs nothing without monitors in the cluster's
+ * namespace, whatever other namespaces have.
  */
 void cn_netlink_mirror(struct cn_cluster *cl, struct cn_event *ev)
 {
@@ -610,11 +628,11 @@ void cn_netlink_mirror(struct cn_cluster *cl, struct cn_event *ev)
 	struct nlattr *nest;
 	void *hdr;
 
-	if (!genl_has_listeners(&cn_family, net, 0))
+	if (!cn_monitor_any(net))
 		return;
 	skb = genlmsg_new(ev->rec_len + 256, GFP_KERNEL);
 	if (!skb)
-		goto err_listeners;
+		goto err_send;
 	hdr = genlmsg_put(skb, 0, 0, &cn_family, 0, CLUSNOTIFY_CMD_EVENT);
 	if (!hdr)
 		goto err;
@@ -641,13 +659,14 @@ void cn_netlink_mirror(struct cn_cluster *cl, struct cn_event *ev)
 		goto err;
 	nla_nest_end(skb, nest);
 	genlmsg_end(skb, hdr);
-	genlmsg_multicast_netns(&cn_family, net, skb, 0, 0, GFP_KERNEL);
+	cn_monitor_send(net, skb);
 	return;
 err:
 	nlmsg_free(skb);
-err_listeners:
-	/* Listeners learn of the gap as of an overrun: ENOBUFS on recv. */
-	genl_set_err(&cn_family, net, 0, 0, -ENOBUFS);
+	skb = NULL;
+err_send:
+	/* Monitors learn of the gap as of an overrun: ENOBUFS on recv. */
+	cn_monitor_send(net, NULL);
 }
 
 static const struct genl_ops cn_ops[] = {
@@ -689,6 +708,16 @@ static const struct genl_ops cn_ops[] = {
 		.doit = cn_nl_event_post,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
+	{
+		.cmd = CLUSNOTIFY_CMD_MONITOR_START,
+		.doit = cn_nl_monitor_start,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = CLUSNOTIFY_CMD_MONITOR_STOP,
+		.doit = cn_nl_monitor_stop,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
 };
 
 static struct genl_family cn_family __ro_after_init = {
@@ -708,8 +737,6 @@ static struct genl_family cn_family __ro_after_init = {
 	.ops = cn_ops,
 	.n_ops = ARRAY_SIZE(cn_ops),
 	.resv_start_op = CLUSNOTIFY_CMD_CLUSTER_REGISTER,
-	.mcgrps = cn_mcgrps,
-	.n_mcgrps = ARRAY_SIZE(cn_mcgrps),
 };
 
 static int cn_nl_release(struct notifier_block *nb, unsigned long state,
@@ -717,9 +744,11 @@ static int cn_nl_release(struct notifier_block *nb, unsigned long state,
 {
 	struct netlink_notify *n = ptr;
 
-	if (state == NETLINK_URELEASE && n->protocol == NETLINK_GENERIC &&
-	    n->portid)
-		cn_cluster_release_portid(n->net, n->portid);
+	if (state != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC ||
+	    !n->portid)
+		return NOTIFY_DONE;
+	cn_cluster_release_portid(n->net, n->portid);
+	cn_monitor_release_portid(n->net, n->portid);
 	return NOTIFY_DONE;
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The benchmark's generic netlink side (see bench_nl.h). */
 #include <errno.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -58,10 +59,6 @@ int bnl_open(struct bnl *b)
 	nl_socket_set_buffer_size(b->sk, 1 << 20, 1 << 20);
 	b->family = genl_ctrl_resolve(b->sk, CLUSNOTIFY_GENL_NAME);
 	if (b->family < 0)
-		goto fail;
-	b->mcgrp = genl_ctrl_resolve_grp(b->sk, CLUSNOTIFY_GENL_NAME,
-					 CLUSNOTIFY_GENL_MCGRP_EVENTS);
-	if (b->mcgrp < 0)
 		goto fail;
 	b->cb = nl_cb_alloc(NL_CB_DEFAULT);
 	if (!b->cb)
@@ -210,16 +207,49 @@ fail:
 	return err;
 }
 
-int mcl_join(int fd, int grp)
+/* MONITOR_START or _STOP from a bare socket; events before the answer are dropped. */
+static int mcl_monitor(int fd, int family, uint8_t cmd)
 {
-	return setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp,
-			  sizeof(grp)) ? -errno : 0;
+	static uint32_t seq;
+	struct {
+		struct nlmsghdr n;
+		struct genlmsghdr g;
+	} req = {
+		.n = { .nlmsg_len = sizeof(req), .nlmsg_type = (uint16_t)family,
+		       .nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK, .nlmsg_seq = ++seq },
+		.g = { .cmd = cmd, .version = CLUSNOTIFY_GENL_VERSION },
+	};
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	static char buf[1 << 16];
+
+	if (send(fd, &req, sizeof(req), 0) < 0)
+		return -errno;
+	for (;;) {
+		int len;
+		struct nlmsghdr *h;
+
+		if (poll(&p, 1, 10000) <= 0)
+			return -ETIMEDOUT;
+		len = (int)recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (len < 0) {
+			if (errno == EAGAIN || errno == ENOBUFS)
+				continue;
+			return -errno;
+		}
+		for (h = (struct nlmsghdr *)buf; nlmsg_ok(h, len); h = nlmsg_next(h, &len))
+			if (h->nlmsg_type == NLMSG_ERROR && h->nlmsg_seq == req.n.nlmsg_seq)
+				return ((struct nlmsgerr *)nlmsg_data(h))->error;
+	}
 }
 
-int mcl_leave(int fd, int grp)
+int mcl_join(int fd, int family)
 {
-	return setsockopt(fd, SOL_NETLINK, NETLINK_DROP_MEMBERSHIP, &grp,
-			  sizeof(grp)) ? -errno : 0;
+	return mcl_monitor(fd, family, CLUSNOTIFY_CMD_MONITOR_START);
+}
+
+int mcl_leave(int fd, int family)
+{
+	return mcl_monitor(fd, family, CLUSNOTIFY_CMD_MONITOR_STOP);
 }
 
 int mcl_parse(const void *buf, int len, uint32_t cid, const char *want,

@@ -20,7 +20,6 @@ struct bnl {
 	struct nl_sock *sk;
 	struct nl_cb *cb;
 	int family;
-	int mcgrp;
 };
 
 /* An event to post; NULL strings and a NULL payload are left out. */
@@ -43,12 +42,14 @@ int bnl_cluster_unregister(struct bnl *b, uint32_t id);
 int bnl_post(struct bnl *b, uint32_t cid, const struct bev *evs, int n);
 
 /*
- * A bare multicast listener: a NETLINK_GENERIC socket, not yet in the
- * group; rcvbuf > 0 forces that receive buffer (root).
+ * A bare netlink listener: a NETLINK_GENERIC socket, not yet a monitor;
+ * rcvbuf > 0 forces that receive buffer (root). mcl_join() makes it a
+ * monitor of its namespace (every event posted there, one copy each, as a
+ * multicast group would deliver), mcl_leave() ends that.
  */
 int mcl_open(bool nonblock, int rcvbuf);
-int mcl_join(int fd, int grp);
-int mcl_leave(int fd, int grp);
+int mcl_join(int fd, int family);
+int mcl_leave(int fd, int family);
 /*
  * Parses one received buffer of CLUSNOTIFY_CMD_EVENT messages as a
  * userspace filter would: per message, cluster id and object id. Returns

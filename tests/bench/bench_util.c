@@ -387,10 +387,21 @@ void set_max_queued(long v)
 	param_set("max_queued_events", v);
 }
 
+static long saved_max_monitors = -1;
+
+void set_max_monitors(long v)
+{
+	if (saved_max_monitors < 0)
+		saved_max_monitors = param_get("max_net_monitors");
+	param_set("max_net_monitors", v);
+}
+
 void restore_params(void)
 {
 	if (saved_max_queued >= 0)
 		param_set("max_queued_events", saved_max_queued);
+	if (saved_max_monitors >= 0)
+		param_set("max_net_monitors", saved_max_monitors);
 }
 
 void raise_nofile(long n)

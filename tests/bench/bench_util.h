@@ -97,6 +97,8 @@ void result_end(struct result *r);
 long param_get(const char *name);
 void param_set(const char *name, long v);
 /* max_queued_events (read at open); restore_params() puts it back. */
+/* max_net_monitors, restored by restore_params(). */
+void set_max_monitors(long v);
 void set_max_queued(long v);
 void restore_params(void);
 void raise_nofile(long n);

@@ -160,13 +160,13 @@ static int bench_throughput(void)
 			check_reader(&rpi, "throughput/pipe");
 			series_add(&pipe, per_sec(E, t0, rpi.t_end));
 
-			if (mcl_join(mfd, b.mcgrp))
-				die("NETLINK_ADD_MEMBERSHIP: %s", strerror(errno));
+			if (mcl_join(mfd, b.family))
+				die("MONITOR_START: %s", strerror(errno));
 			reader_start(&rm, E);
 			t0 = now_ns();
 			post_all(&b, cid_mc, &ev, E, B);
 			reader_join(&rm);
-			mcl_leave(mfd, b.mcgrp);
+			mcl_leave(mfd, b.family);
 			check_reader(&rm, "throughput/multicast");
 			series_add(&mc, per_sec(E, t0, rm.t_end));
 
@@ -290,6 +290,8 @@ static int bench_fanout(void)
 		die("generic netlink family %s not found", CLUSNOTIFY_GENL_NAME);
 	cid = new_cluster(&b, "fan");
 	raise_nofile(4L * opt.max_ports + 1024);
+	/* The baseline's listeners are monitors, one per port at most. */
+	set_max_monitors(opt.max_ports + 64);
 
 	for (ni = 0; ni < sizeof(ns_all) / sizeof(ns_all[0]); ni++) {
 		int N = ns_all[ni], k = N / 2;
@@ -441,8 +443,8 @@ static int bench_fanout(void)
 			mcl[i] = mcl_open(true, 8 << 20);
 			if (mcl[i] < 0)
 				die("netlink listener %d: %s", i, strerror(-mcl[i]));
-			if (mcl_join(mcl[i], bmc.mcgrp))
-				die("NETLINK_ADD_MEMBERSHIP: %s", strerror(errno));
+			if (mcl_join(mcl[i], bmc.family))
+				die("MONITOR_START: %s", strerror(errno));
 		}
 		if (setns(home, CLONE_NEWNET))
 			die("setns: %s", strerror(errno));

@@ -271,7 +271,8 @@ static void world_setup(void)
 	struct cn_object node = { .type = CLUSNOTIFY_OBJ_NODE, .id = "n1",
 				  .has_state = true, .state = 0 };
 	char id[16];
-	int ret, i, grp;
+	struct nl_msg *msg;
+	int ret, i;
 
 	W.nl = cn_nl_open();
 	if (!W.nl)
@@ -300,10 +301,16 @@ static void world_setup(void)
 		die("listener socket", ENOMEM);
 	nl_socket_set_buffer_size(W.mc, 1 << 20, 1 << 20);
 	W.family = genl_ctrl_resolve(W.mc, CLUSNOTIFY_GENL_NAME);
-	grp = genl_ctrl_resolve_grp(W.mc, CLUSNOTIFY_GENL_NAME,
-				    CLUSNOTIFY_GENL_MCGRP_EVENTS);
-	if (W.family < 0 || grp < 0 || nl_socket_add_membership(W.mc, grp))
-		die("joining the events group", ENOENT);
+	if (W.family < 0)
+		die("resolving the family", ENOENT);
+	msg = nlmsg_alloc();
+	if (!msg || !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, W.family, 0, 0,
+				 CLUSNOTIFY_CMD_MONITOR_START, CLUSNOTIFY_GENL_VERSION))
+		die("MONITOR_START message", ENOMEM);
+	/* Sends, waits for the answer, frees the message. */
+	ret = nl_send_sync(W.mc, msg);
+	if (ret)
+		die("MONITOR_START (libnl error)", ret);
 }
 
 /* EVENT messages the listener got since last time; *overrun on ENOBUFS. */

@@ -230,7 +230,7 @@ static const int E_NL[] = { EPERM, EINVAL, ERANGE, ENOENT, EBUSY, ENOSPC,
 static const int E_NLREG[] = { EPERM, EINVAL, ERANGE, ENOENT, EBUSY, EEXIST, ENOSPC,
 			       E2BIG, ENOMEM, EMSGSIZE, EOPNOTSUPP, 0 };
 static const int E_NLRECV[] = { EAGAIN, ENOBUFS, 0 };
-static const int E_JOIN[] = { EPERM, 0 };
+static const int E_MONITOR[] = { EPERM, ENOSPC, ENOENT, 0 };
 
 static const char *ename(int e)
 {
@@ -510,9 +510,8 @@ static struct nls socks[NSOCKS];
 static struct known known[NKNOWN];
 static int nknown;
 static int epfd = -1;
-static int mcfd = -1;
+static struct nls mon = { .fd = -1 };
 static uint16_t fam_id;
-static uint32_t mc_grp;
 static uint64_t key_ctr;
 static unsigned char argbuf[8192] __attribute__((aligned(64)));
 static struct cn_rec recs[CN_BUF / 64 + 8];
@@ -1657,25 +1656,8 @@ static void attrs_of(const struct nlmsghdr *h, attr_cb cb, void *arg)
 
 struct fam {
 	uint16_t id;
-	uint32_t grp;
+	bool groups;
 };
-
-static void on_grp(uint16_t type, const unsigned char *d, int len, void *arg)
-{
-	uint32_t *g = arg;
-	static uint32_t id;
-
-	if (type == CTRL_ATTR_MCAST_GRP_ID && len >= 4)
-		memcpy(&id, d, 4);
-	if (type == CTRL_ATTR_MCAST_GRP_NAME && !strcmp((const char *)d, CLUSNOTIFY_GENL_MCGRP_EVENTS))
-		*g = id;
-}
-
-static void on_grps(uint16_t type, const unsigned char *d, int len, void *arg)
-{
-	(void)type;
-	each_attr(d, len, on_grp, arg);
-}
 
 static void on_fam_attr(uint16_t type, const unsigned char *d, int len, void *arg)
 {
@@ -1684,7 +1666,7 @@ static void on_fam_attr(uint16_t type, const unsigned char *d, int len, void *ar
 	if (type == CTRL_ATTR_FAMILY_ID && len >= 2)
 		memcpy(&f->id, d, 2);
 	if (type == CTRL_ATTR_MCAST_GROUPS)
-		each_attr(d, len, on_grps, &f->grp);
+		f->groups = true;
 }
 
 static void on_fam(const struct nlmsghdr *h, void *arg)
@@ -1710,7 +1692,7 @@ static int nl_socket(void)
 static int resolve_family(void)
 {
 	struct nls s = { .fd = nl_socket() };
-	struct fam f = { 0, 0 };
+	struct fam f = { 0, false };
 	bool bad = false;
 	int err;
 
@@ -1723,7 +1705,9 @@ static int resolve_family(void)
 	if (err)
 		return err;
 	fam_id = f.id;
-	mc_grp = f.grp;
+	/* A multicast group would make every post walk its listeners. */
+	if (f.groups)
+		violation("the family has multicast groups");
 	return fam_id ? 0 : -ENOENT;
 }
 
@@ -2201,31 +2185,33 @@ static void op_nl_close(void)
 	s->fd = -1;
 }
 
-static void op_mcast(void)
+/*
+ * A netlink monitor: started, drained (only EVENT messages of our family may
+ * come), stopped or closed at random.
+ */
+static void op_monitor(void)
 {
 	int err;
 
-	if (mcfd < 0) {
-		uint32_t g = mc_grp;
-
-		mcfd = nl_socket();
-		if (mcfd < 0)
+	if (mon.fd < 0) {
+		mon.fd = nl_socket();
+		if (mon.fd < 0)
 			violation("netlink socket: errno %d", errno);
-		opdesc("join the events group %u", g);
-		err = setsockopt(mcfd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &g, sizeof(g)) ?
-		      errno : 0;
-		check(err, E_JOIN, "NETLINK_ADD_MEMBERSHIP");
+		opdesc("MONITOR_START");
+		mb_init(&mbuf, fam_id, CLUSNOTIFY_CMD_MONITOR_START, 0);
+		err = -nl_transact(&mon, &mbuf, NULL, NULL);
+		check(err, E_MONITOR, "MONITOR_START");
 		if (!nl_admin && !err)
-			violation("a user without CAP_NET_ADMIN joined the events group");
+			violation("a user without CAP_NET_ADMIN became a monitor");
 		return;
 	}
-	opdesc("drain the events group");
+	opdesc("drain the monitor");
 	for (int i = 0; i < 64; i++) {
-		ssize_t n = recv(mcfd, rbuf, sizeof(rbuf), MSG_DONTWAIT);
+		ssize_t n = recv(mon.fd, rbuf, sizeof(rbuf), MSG_DONTWAIT);
 		struct nlmsghdr *r;
 
 		if (n < 0) {
-			check(errno, E_NLRECV, "recv on the events group");
+			check(errno, E_NLRECV, "recv on the monitor");
 			if (errno == EAGAIN)
 				break;
 			continue;
@@ -2233,14 +2219,21 @@ static void op_mcast(void)
 		for (r = (void *)rbuf; NLMSG_OK(r, n); r = NLMSG_NEXT(r, n)) {
 			struct genlmsghdr *g = NLMSG_DATA(r);
 
+			if (r->nlmsg_type == NLMSG_ERROR && r->nlmsg_seq)
+				continue;	/* the answer to our own request */
 			if (r->nlmsg_type != fam_id || g->cmd != CLUSNOTIFY_CMD_EVENT)
-				violation("events group: message type %u cmd %u",
+				violation("monitor: message type %u cmd %u",
 					  r->nlmsg_type, g->cmd);
 		}
 	}
 	if (chance(10)) {
-		close(mcfd);
-		mcfd = -1;
+		opdesc("MONITOR_STOP");
+		mb_init(&mbuf, fam_id, CLUSNOTIFY_CMD_MONITOR_STOP, 0);
+		check(-nl_transact(&mon, &mbuf, NULL, NULL), E_MONITOR, "MONITOR_STOP");
+	}
+	if (chance(10)) {
+		close(mon.fd);
+		mon.fd = -1;
 	}
 }
 
@@ -2265,7 +2258,7 @@ static const struct opdef ops[] = {
 	{ op_list_clusters, 4 }, { op_list_objects, 4 },
 	{ op_nl_register, 4 }, { op_nl_unregister, 2 }, { op_nl_cluster_get, 2 },
 	{ op_nl_object_get, 2 }, { op_nl_object_set, 5 }, { op_nl_object_del, 2 },
-	{ op_nl_post, 14 }, { op_nl_junk, 3 }, { op_nl_close, 1 }, { op_mcast, 2 },
+	{ op_nl_post, 14 }, { op_nl_junk, 3 }, { op_nl_close, 1 }, { op_monitor, 2 },
 };
 
 static int write_file(const char *path, const char *s)

@@ -55,6 +55,11 @@ void cn_nl_close(struct cn_nl *nl)
 	free(nl);
 }
 
+struct nl_sock *cn_nl_sock(struct cn_nl *nl)
+{
+	return nl->sk;
+}
+
 int cn_nl_family(struct cn_nl *nl)
 {
 	return nl->family;
@@ -446,14 +451,12 @@ int cn_nl_post_state(struct cn_nl *nl, uint32_t cid, uint32_t type,
 
 int cn_nl_subscribe(struct cn_nl *nl)
 {
-	int grp = genl_ctrl_resolve_grp(nl->sk, CLUSNOTIFY_GENL_NAME,
-					CLUSNOTIFY_GENL_MCGRP_EVENTS);
+	int ret = cn_nl_call(nl, cn_nl_msg(nl, CLUSNOTIFY_CMD_MONITOR_START, 0),
+			     NULL, NULL);
 
-	if (grp < 0)
-		return -ENOENT;
+	if (ret)
+		return ret;
 	nl_socket_disable_seq_check(nl->sk);
-	if (nl_socket_add_membership(nl->sk, grp))
-		return -EIO;
 	return nl_socket_set_nonblocking(nl->sk) ? -EIO : 0;
 }
 

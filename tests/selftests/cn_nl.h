@@ -15,6 +15,7 @@
 
 struct cn_nl;
 struct nl_msg;
+struct nl_sock;
 
 /* A cluster as CLUSNOTIFY_CMD_CLUSTER_GET describes it. */
 struct cn_cluster {
@@ -80,6 +81,8 @@ struct cn_mc_event {
 struct cn_nl *cn_nl_open(void);
 void cn_nl_close(struct cn_nl *nl);
 int cn_nl_family(struct cn_nl *nl);
+/* The libnl socket, for tests that need its fd or portid. */
+struct nl_sock *cn_nl_sock(struct cn_nl *nl);
 
 int cn_nl_cluster_register(struct cn_nl *nl, const char *name, uint32_t *id);
 int cn_nl_cluster_unregister(struct cn_nl *nl, uint32_t id);
@@ -105,7 +108,7 @@ int cn_nl_post1(struct cn_nl *nl, uint32_t cid, uint32_t type, uint64_t flag,
 int cn_nl_post_state(struct cn_nl *nl, uint32_t cid, uint32_t type,
 		     uint64_t flag, const char *id, int32_t state);
 
-/* Joins the "events" group; this socket then only receives. */
+/* Makes this socket a monitor (MONITOR_START); it then only receives. */
 int cn_nl_subscribe(struct cn_nl *nl);
 /* 0, or -ETIMEDOUT if nothing came in timeout_ms. */
 int cn_nl_recv_event(struct cn_nl *nl, struct cn_mc_event *ev, int timeout_ms);

@@ -196,11 +196,11 @@
  * filters match nothing more. These go to every port that watches the
  * cluster, with the key of the first filter the port added for it.
  *
- * GENERIC NETLINK: family "clusnotify", multicast group "events"
+ * GENERIC NETLINK: family "clusnotify"
  *
  * Clusters belong to the network namespace of the socket that registers them
  * (at most max_net_clusters each, disconnected ones included: -ENOSPC).
- * Every command, reads and dumps included, and joining the "events" group,
+ * Every command, reads, dumps and monitors included,
  * needs CAP_NET_ADMIN in the user namespace that owns the network namespace
  * (-EPERM): the inventory is for those who may open the device, which
  * enumerates it for them, or for admins. Attributes are validated strictly
@@ -247,8 +247,19 @@
  *	Any admin socket of the namespace may post, set and delete objects
  *	(tools inject events into a daemon's cluster); only the owner
  *	unregisters a connected cluster.
- * CLUSNOTIFY_CMD_EVENT (multicast to "events"): CLUSTER_ID, EVENT with
- *	EV_SEQ and EV_TIMESTAMP added, one message per posted event.
+ * CLUSNOTIFY_CMD_MONITOR_START: no attributes
+ *	The sending socket becomes a monitor of its network namespace: it is
+ *	sent a CLUSNOTIFY_CMD_EVENT for every event posted to any cluster of the
+ *	namespace from then on, until CLUSNOTIFY_CMD_MONITOR_STOP (-ENOENT if it
+ *	was none) or until it is closed. Starting again is not an error; at most
+ *	max_net_monitors per namespace (-ENOSPC). A monitor that falls behind (a
+ *	full receive buffer) gets ENOBUFS from its next recv(), as a multicast
+ *	listener would, and is sent the events after the gap. There is no
+ *	multicast group: a multicast listener anywhere on the host would make
+ *	every post of every namespace pay for it (netlink's listener set is not
+ *	per namespace), where a monitor costs only the posts of its own.
+ * CLUSNOTIFY_CMD_EVENT (to each monitor): CLUSTER_ID, EVENT with EV_SEQ and
+ *	EV_TIMESTAMP added, one message per posted event.
  */
 #ifndef _UAPI_LINUX_CLUSNOTIFY_H
 #define _UAPI_LINUX_CLUSNOTIFY_H
@@ -259,7 +270,6 @@
 #define CLUSNOTIFY_DEVICE_NAME		"clusnotify"
 #define CLUSNOTIFY_GENL_NAME		"clusnotify"
 #define CLUSNOTIFY_GENL_VERSION		1
-#define CLUSNOTIFY_GENL_MCGRP_EVENTS	"events"
 
 /* Limits. String bounds include the terminating NUL. */
 #define CLUSNOTIFY_CLUSTER_NAME_MAX	64
@@ -763,6 +773,8 @@ enum clusnotify_cmd {
 	CLUSNOTIFY_CMD_OBJECT_GET,
 	CLUSNOTIFY_CMD_EVENT_POST,
 	CLUSNOTIFY_CMD_EVENT,
+	CLUSNOTIFY_CMD_MONITOR_START,
+	CLUSNOTIFY_CMD_MONITOR_STOP,
 	__CLUSNOTIFY_CMD_MAX
 };
 #define CLUSNOTIFY_CMD_MAX (__CLUSNOTIFY_CMD_MAX - 1)
@@ -822,8 +834,8 @@ enum clusnotify_ev_attr {
 	CLUSNOTIFY_EV_A_NAME,		/* string */
 	CLUSNOTIFY_EV_A_TYPE_NAME,	/* string */
 	CLUSNOTIFY_EV_A_PAYLOAD,	/* binary, <= CLUSNOTIFY_PAYLOAD_MAX */
-	CLUSNOTIFY_EV_A_SEQ,		/* u64, multicast only */
-	CLUSNOTIFY_EV_A_TIMESTAMP,	/* u64 ns, multicast only */
+	CLUSNOTIFY_EV_A_SEQ,		/* u64, to monitors only */
+	CLUSNOTIFY_EV_A_TIMESTAMP,	/* u64 ns, to monitors only */
 	CLUSNOTIFY_EV_A_PAD,
 	__CLUSNOTIFY_EV_A_MAX
 };
