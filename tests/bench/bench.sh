@@ -16,7 +16,8 @@
 #                     goes next to it as .txt)
 #     -r REPS         repetitions (5)      -s SCALE  event counts x SCALE (1)
 #     -N MAX          largest fan-out (10000)
-#     -m LIST         measurements (throughput fanout memory latency library ksub)
+#     -m LIST         measurements (throughput fanout memory latency library ksub
+#                     collide posters failover)
 #     -M MEM          guest memory (4G)
 #   KERNEL=IMAGE picks another stock image; VM_TIMEOUT (1800 s) bounds the guest.
 set -euo pipefail
@@ -46,7 +47,7 @@ if [ "$debug" = 1 ]; then
 else
 	: "${reps:=5}" "${scale:=1}" "${maxn:=10000}"
 fi
-: "${list:=throughput fanout memory latency library ksub}"
+: "${list:=throughput fanout memory latency library ksub collide posters failover}"
 
 # The subscriber module: built by kbuild with the rest when the top-level
 # Kbuild names tests/bench/kmod/, on its own otherwise.
@@ -104,6 +105,9 @@ python3 tests/bench/report.py table "$out" >"${out%.json}.txt"
 echo
 cat "${out%.json}.txt"
 echo
-echo "bench: JSON in $out, table in ${out%.json}.txt, guest log in $VM_RUNDIR/output.log"
+# The pictures (gnuplot, from tests/vm/deps.sh) beside the JSON.
+pics=$(python3 tests/bench/report.py svg "$out" "$(dirname "$out")" | tr '\n' ' ') ||
+	echo "bench: drawing the pictures failed" >&2
+echo "bench: JSON in $out, table in ${out%.json}.txt, pictures ${pics:-none}, guest log in $VM_RUNDIR/output.log"
 [ "$rc" = 0 ] || echo "bench: the guest run failed ($rc)" >&2
 exit "$rc"

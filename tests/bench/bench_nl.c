@@ -186,6 +186,42 @@ too_big:
 	return -EMSGSIZE;
 }
 
+int bnl_object_set(struct bnl *b, uint32_t cid, const struct bobj *objs, int n)
+{
+	struct call_state st = { 0 };
+	struct nlattr *all, *one;
+	struct nl_msg *msg;
+	int i;
+
+	msg = new_msg(b, CLUSNOTIFY_CMD_OBJECT_SET, 256 + (size_t)n * 512);
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_u32(msg, CLUSNOTIFY_A_CLUSTER_ID, cid))
+		goto too_big;
+	all = nla_nest_start(msg, CLUSNOTIFY_A_OBJECTS | NLA_F_NESTED);
+	if (!all)
+		goto too_big;
+	for (i = 0; i < n; i++) {
+		const struct bobj *o = &objs[i];
+
+		one = nla_nest_start(msg, CLUSNOTIFY_A_OBJECT | NLA_F_NESTED);
+		if (!one ||
+		    nla_put_u32(msg, CLUSNOTIFY_OBJ_A_TYPE, o->type) ||
+		    nla_put_string(msg, CLUSNOTIFY_OBJ_A_ID, o->id) ||
+		    (o->name && nla_put_string(msg, CLUSNOTIFY_OBJ_A_NAME, o->name)) ||
+		    (o->parent &&
+		     nla_put_string(msg, CLUSNOTIFY_OBJ_A_PARENT_ID, o->parent)) ||
+		    nla_put_s32(msg, CLUSNOTIFY_OBJ_A_STATE, o->state))
+			goto too_big;
+		nla_nest_end(msg, one);
+	}
+	nla_nest_end(msg, all);
+	return call(b, msg, &st);
+too_big:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
 int mcl_open(bool nonblock, int rcvbuf)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };

@@ -34,12 +34,23 @@ struct bev {
 	uint32_t payload_len;
 };
 
+/* An object to set; NULL strings are left out. */
+struct bobj {
+	uint32_t type;
+	const char *id;
+	const char *name;
+	const char *parent;
+	int32_t state;
+};
+
 int bnl_open(struct bnl *b);
 void bnl_close(struct bnl *b);
 int bnl_cluster_register(struct bnl *b, const char *name, uint32_t *id);
 int bnl_cluster_unregister(struct bnl *b, uint32_t id);
 /* One EVENT_POST of n events (1..CLUSNOTIFY_EVENTS_MAX); waits for the ack. */
 int bnl_post(struct bnl *b, uint32_t cid, const struct bev *evs, int n);
+/* One OBJECT_SET of n objects (1..CLUSNOTIFY_OBJECTS_MAX). */
+int bnl_object_set(struct bnl *b, uint32_t cid, const struct bobj *objs, int n);
 
 /*
  * A bare netlink listener: a NETLINK_GENERIC socket, not yet a monitor;

@@ -717,3 +717,22 @@ void memsnap(struct memsnap *m)
 		fclose(f);
 	}
 }
+
+void check_reader(const struct reader *r, const char *what)
+{
+	if (r->got < r->target)
+		die("%s: %llu of %llu events came in", what,
+		    (unsigned long long)r->got, (unsigned long long)r->target);
+	if (r->lost)
+		die("%s: %llu events lost (queue bound too low)", what,
+		    (unsigned long long)r->lost);
+	if (r->overruns)
+		die("%s: %llu netlink receive overruns", what,
+		    (unsigned long long)r->overruns);
+}
+
+void close_all(int *fds, int n)
+{
+	for (int i = 0; i < n; i++)
+		close(fds[i]);
+}

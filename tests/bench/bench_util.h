@@ -170,6 +170,9 @@ void reader_setup(struct reader *r, enum rkind kind, const int *fds, int nfds,
 void reader_start(struct reader *r, uint64_t target);
 void reader_join(struct reader *r);
 void reader_teardown(struct reader *r);
+/* Dies unless every event came in, none lost, no overrun. */
+void check_reader(const struct reader *r, const char *what);
+void close_all(int *fds, int n);
 
 /* The consumer's work for one record, for ports and pipes alike. */
 static inline uint64_t consume_record(const struct clusnotify_record *r)

@@ -3,7 +3,8 @@
  * cnbench: the cost of a cluster event through clusnotify, each figure
  * measured beside a baseline in the same run (tests/bench/README.md).
  *
- *   cnbench [options] throughput|fanout|memory|latency|library|ksub
+ *   cnbench [options] throughput|fanout|memory|latency|library|ksub|
+ *                     collide|posters|failover
  *     -r REPS     repetitions (5)
  *     -s SCALE    multiplies every event count (1.0)
  *     -j FILE     append one JSON object per figure to FILE (else stdout)
@@ -32,6 +33,9 @@
 #include "bench_util.h"
 
 int bench_library(void);
+int bench_collide(void);
+int bench_posters(void);
+int bench_failover(void);
 
 static uint32_t new_cluster(struct bnl *b, const char *what)
 {
@@ -81,18 +85,6 @@ static double ns_per(uint64_t n, uint64_t t0, uint64_t t1)
 	return (double)(t1 - t0) / n;
 }
 
-static void check_reader(const struct reader *r, const char *what)
-{
-	if (r->got < r->target)
-		die("%s: %llu of %llu events came in", what,
-		    (unsigned long long)r->got, (unsigned long long)r->target);
-	if (r->lost)
-		die("%s: %llu events lost (queue bound too low)", what,
-		    (unsigned long long)r->lost);
-	if (r->overruns)
-		die("%s: %llu netlink receive overruns", what,
-		    (unsigned long long)r->overruns);
-}
 
 /* 1. Throughput: one poster, one reader, batches of 1, 16 and 256. */
 static int bench_throughput(void)
@@ -245,11 +237,6 @@ static long fan_bc_events(int n)
 	return e < 64 ? 64 : e;
 }
 
-static void close_all(int *fds, int n)
-{
-	for (int i = 0; i < n; i++)
-		close(fds[i]);
-}
 
 /*
  * 2 and 3. Fan-out: N ports, port i registered on object res-i for STATE
@@ -738,8 +725,13 @@ static void lat_seen(int efd)
 			die("eventfd: %s", strerror(errno));
 }
 
+/* Percentiles the latency distribution is drawn with (report.py svg). */
+static const double lat_pcts[] = { 1, 5, 10, 25, 50, 75, 90, 95, 99, 99.9 };
+#define NLAT_PCTS (sizeof(lat_pcts) / sizeof(lat_pcts[0]))
+
 static int bench_latency(void)
 {
+	double dist[2][NLAT_PCTS];
 	long E = scaled(5000, 100);
 	struct series om, op, pm, pp, rm, rp;
 	struct lat_waiter w;
@@ -782,6 +774,8 @@ static int bench_latency(void)
 		pthread_join(w.th, NULL);
 		series_add(&om, percentile(w.us, E, 50));
 		series_add(&op, percentile(w.us, E, 99));
+		for (unsigned int i = 0; i < NLAT_PCTS; i++)
+			dist[0][i] = percentile(w.us, E, lat_pcts[i]);
 
 		w.fd = pfd[0];
 		w.port = false;
@@ -795,6 +789,8 @@ static int bench_latency(void)
 		pthread_join(w.th, NULL);
 		series_add(&pm, percentile(w.us, E, 50));
 		series_add(&pp, percentile(w.us, E, 99));
+		for (unsigned int i = 0; i < NLAT_PCTS; i++)
+			dist[1][i] = percentile(w.us, E, lat_pcts[i]);
 		note("latency rep %d: clusnotify median %.1f us p99 %.1f us, pipe median %.1f us p99 %.1f us",
 		     rep + 1, om.v[rep], op.v[rep], pm.v[rep], pp.v[rep]);
 	}
@@ -813,6 +809,17 @@ static int bench_latency(void)
 		result_begin(&r, "latency", "latency", "Latency, post to epoll wake-up",
 			     wl, E, opt.reps);
 		result_series(&r, all, sizeof(all) / sizeof(all[0]));
+		/* The last repetition's distribution, for the picture. */
+		result_extra_begin(&r);
+		for (unsigned int i = 0; i < NLAT_PCTS; i++) {
+			char k[32];
+
+			snprintf(k, sizeof(k), "ours_p%g", lat_pcts[i]);
+			result_num(&r, k, dist[0][i]);
+			snprintf(k, sizeof(k), "pipe_p%g", lat_pcts[i]);
+			result_num(&r, k, dist[1][i]);
+		}
+		result_extra_end(&r);
 		result_end(&r);
 	}
 	free(w.us);
@@ -1050,6 +1057,12 @@ int main(int argc, char **argv)
 		ret = bench_library();
 	else if (!strcmp(cmd, "ksub"))
 		ret = bench_ksub();
+	else if (!strcmp(cmd, "collide"))
+		ret = bench_collide();
+	else if (!strcmp(cmd, "posters"))
+		ret = bench_posters();
+	else if (!strcmp(cmd, "failover"))
+		ret = bench_failover();
 	else
 		usage();
 	return ret;

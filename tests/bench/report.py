@@ -8,10 +8,20 @@
   report.py table BENCH.json [--markdown] [--detail]
       the summary table (one row per figure and baseline), and with
       --detail every series of every figure with its workload
+  report.py svg BENCH.json DIR
+      the pictures, drawn by gnuplot: DIR/fanout.svg (selective fan-out
+      cost against N, ours and the netlink baseline, log scales),
+      DIR/broadcast.svg (broadcast cost per delivery against N, ours and
+      N pipes), DIR/latency.svg (latency distributions, ours and the pipe)
 """
 import json
+import os
+import subprocess
 import sys
 import textwrap
+
+# The selective fan-out's baseline series.
+BASELINE_SELECTIVE = "genl multicast + userspace filter"
 
 # Per measurement: rows of (ours, baseline, ratio, label), by series name.
 SUMMARY = {
@@ -59,6 +69,20 @@ SUMMARY = {
         ("added by the subscriber", None, None, "added, wall"),
         ("added by the subscriber CPU", None, None, "added, CPU"),
     ],
+    "collide": [
+        ("clusnotify, colliding ids", "clusnotify, random ids",
+         "colliding/random", "ids that collided under the old hash"),
+    ],
+    "posters": [
+        ("two posters, two clusters", "one poster", "two/one",
+         "two posters on two CPUs vs one"),
+    ],
+    "failover": [
+        ("time to the last delivery", None, None, "to the last delivery"),
+        ("events lost per watching port", None, None, "lost per port"),
+        ("time from the burst's end until a port that slept through it is right again",
+         None, None, "a port that slept through it: right again after"),
+    ],
 }
 
 UNITS = {
@@ -70,6 +94,8 @@ UNITS = {
     "bytes/port": "B",
     "bytes/pipe": "B",
     "us": "us",
+    "ms": "ms",
+    "events": "events",
     "x": "x",
 }
 
@@ -176,6 +202,75 @@ def detail(doc):
     return "\n".join(lines)
 
 
+def by_n(doc, measurement, names):
+    """{name: [(N, median), ...]} for a measurement run at several N."""
+    out = {n: [] for n in names}
+    for res in doc["results"]:
+        if res.get("measurement") != measurement or "error" in res:
+            continue
+        n = (res.get("extra") or {}).get("ports")
+        for name in names:
+            s = series(res, name)
+            if n and s:
+                out[name].append((n, s["median"]))
+    return {k: sorted(v) for k, v in out.items() if v}
+
+
+def gnuplot(path, title, xlabel, ylabel, curves, logx=False, logy=False):
+    """Draws curves {label: [(x, y), ...]} into path (SVG) with gnuplot."""
+    if not curves:
+        return False
+    lines = ["set terminal svg size 720,440 dynamic font 'sans,12'",
+             "set output '%s'" % path.replace("'", ""),
+             "set title '%s'" % title.replace("'", ""),
+             "set xlabel '%s'" % xlabel, "set ylabel '%s'" % ylabel,
+             "set key top left", "set grid"]
+    if logx:
+        lines.append("set logscale x")
+    if logy:
+        lines.append("set logscale y")
+    plots, data = [], []
+    for label, pts in curves.items():
+        plots.append("'-' using 1:2 with linespoints title '%s'" %
+                     label.replace("'", ""))
+        data.append("\n".join("%g %g" % p for p in pts) + "\ne")
+    lines.append("plot " + ", ".join(plots))
+    script = "\n".join(lines) + "\n" + "\n".join(data) + "\n"
+    subprocess.run(["gnuplot"], input=script.encode(), check=True)
+    return True
+
+
+def svg(doc, outdir):
+    os.makedirs(outdir, exist_ok=True)
+    made = []
+    sel = by_n(doc, "selective", ["clusnotify", BASELINE_SELECTIVE])
+    if gnuplot(os.path.join(outdir, "fanout.svg"),
+               "Selective fan-out: cost per posted event (one port matches)",
+               "ports (N)", "ns per posted event", sel, logx=True, logy=True):
+        made.append("fanout.svg")
+    bc = by_n(doc, "broadcast", ["clusnotify", "N pipes"])
+    if gnuplot(os.path.join(outdir, "broadcast.svg"),
+               "Broadcast fan-out: cost per delivery (every port matches)",
+               "ports (N)", "ns per delivered event", bc, logx=True):
+        made.append("broadcast.svg")
+    for res in doc["results"]:
+        if res.get("measurement") != "latency" or "error" in res:
+            continue
+        ex = res.get("extra") or {}
+        curves = {}
+        for who, label in (("ours", "clusnotify: post to epoll wake-up"),
+                           ("pipe", "pipe: write to epoll wake-up")):
+            pts = sorted((float(k.split("_p")[1]), v) for k, v in ex.items()
+                         if k.startswith(who + "_p"))
+            if pts:
+                curves[label] = [(us, p) for p, us in pts]
+        if gnuplot(os.path.join(outdir, "latency.svg"),
+                   "Latency distribution (last repetition)", "microseconds",
+                   "percentile", curves, logx=True):
+            made.append("latency.svg")
+    return made
+
+
 def main(argv):
     if len(argv) >= 2 and argv[0] == "assemble":
         results = []
@@ -206,6 +301,12 @@ def main(argv):
         if "--detail" in argv:
             print()
             print(detail(doc))
+        return 0
+    if len(argv) >= 3 and argv[0] == "svg":
+        with open(argv[1]) as f:
+            doc = json.load(f)
+        for name in svg(doc, argv[2]):
+            print(os.path.join(argv[2], name))
         return 0
     sys.stderr.write(__doc__)
     return 2

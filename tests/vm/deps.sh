@@ -24,6 +24,8 @@ packages=(
 	fakeroot dpkg-dev udev systemd
 	# the fuzz tier's second fuzzer
 	trinity
+	# make bench's pictures
+	gnuplot-nox
 )
 
 missing=()
