@@ -69,7 +69,7 @@
  *	user's ports, is -ENOSPC (as for ADD_FILTERS). The object need not exist yet; its id is matched as a
  *	string. An empty id watches every object of the type, as a filter would,
  *	but can be removed on its own (a registration on a cluster handle).
- *	REGISTRY ids are key paths, '\\' between names. A REGISTRY filter (or
+ *	REGISTRY ids are key paths, a backslash between names. A REGISTRY filter (or
  *	empty id) watches the root key: a subkey's events reach it only with
  *	SUBTREE in its mask; a registration on a key watches that key, and with
  *	SUBTREE every key under it too (MS-CMRP 3.1.4.2.137).
