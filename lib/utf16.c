@@ -178,3 +178,12 @@ bool __cn_utf8_caseeq(const char *a, const char *b)
 	}
 	return !la && !lb;
 }
+
+size_t __cn_utf8_decode(const char *s, size_t len, uint32_t *cp, bool *bad)
+{
+	size_t n = decode8((const unsigned char *)s, len, cp);
+
+	/* U+FFFD itself takes 3 bytes: from 1 it stands for a bad byte. */
+	*bad = *cp == 0xfffd && n == 1;
+	return n;
+}

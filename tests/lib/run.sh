@@ -65,5 +65,6 @@ else
 	echo "not ok - windows_consumer # not built: make -C tests/lib"
 	failed=1
 fi
+run header_test tests/lib/header_test.sh
 run cli_e2e python3 tests/lib/cli_e2e.py
 exit $failed

@@ -375,24 +375,10 @@ static void test_cluster_state(void)
 	CHECK(CloseClusterNotifyPort(v1_asks));
 }
 
-/*
- * 6. Registry: a VALUE|SUBTREE watch on a key sees the keys under it; Name
- * is the changed key relative to the watched one (V1's lpszName too, as
- * GetClusterNotify documents), ObjectId the value; a key that does not
- * exist cannot be opened.
- */
-static void test_registry(void)
+/* 6a. A key that does not exist cannot be opened; names without case. */
+static void test_registry_open(void)
 {
-	NOTIFY_FILTER_AND_TYPE f = {
-		CLUSTER_OBJECT_TYPE_REGISTRY,
-		CLUSTER_CHANGE_REGISTRY_VALUE_V2 | CLUSTER_CHANGE_REGISTRY_SUBTREE_V2,
-	};
-	HKEY root, params, flat, missing = NULL;
-	HCHANGE h, wide, v1;
-	DWORD cch, filter;
-	DWORD_PTR key;
-	WCHAR buf[64];
-	struct note n;
+	HKEY root, key, missing = NULL;
 
 	root = GetClusterKey(hc, KEY_READ);
 	CHECK(root != NULL);
@@ -401,16 +387,45 @@ static void test_registry(void)
 	CHECK(missing == NULL);
 	CHECK_EQ(ClusterRegOpenKey(root, u"Parameters\\Nope", KEY_READ, &missing),
 		 ERROR_FILE_NOT_FOUND);
-	CHECK_EQ(ClusterRegOpenKey(root, u"parameters", KEY_READ, &params),
+	CHECK_EQ(ClusterRegOpenKey(root, u"parameters\\DISK", KEY_READ, &key),
+		 ERROR_SUCCESS);
+	CHECK_EQ(ClusterRegOpenKey(key, u"Nope", KEY_READ, &missing),
+		 ERROR_FILE_NOT_FOUND);
+	CHECK_EQ(ClusterRegCloseKey(key), ERROR_SUCCESS);
+	CHECK_EQ(ClusterRegOpenKey(root, u"", KEY_READ, &key), ERROR_SUCCESS);
+	CHECK_EQ(ClusterRegCloseKey(key), ERROR_SUCCESS);
+	CHECK_EQ(ClusterRegCloseKey(root), ERROR_SUCCESS);
+}
+
+/*
+ * 6b. A VALUE|SUBTREE watch on a key sees the keys under it, one without
+ * SUBTREE only the key; a cluster-wide registry filter watches the root key,
+ * so it sees subkeys only with SUBTREE (MS-CMRP 3.1.4.2.137). V1 reports the
+ * changed key relative to the watched one.
+ */
+static void test_registry_subtree(void)
+{
+	NOTIFY_FILTER_AND_TYPE f = {
+		CLUSTER_OBJECT_TYPE_REGISTRY,
+		CLUSTER_CHANGE_REGISTRY_VALUE_V2 | CLUSTER_CHANGE_REGISTRY_SUBTREE_V2,
+	};
+	HKEY root, params, flat;
+	HCHANGE h, wide, v1;
+	DWORD cch, filter;
+	DWORD_PTR key;
+	WCHAR buf[64];
+	struct note n;
+
+	root = GetClusterKey(hc, KEY_READ);
+	CHECK(root != NULL);
+	CHECK_EQ(ClusterRegOpenKey(root, u"Parameters", KEY_READ, &params),
 		 ERROR_SUCCESS);
 	CHECK_EQ(ClusterRegOpenKey(root, u"Parameters", KEY_READ, &flat),
 		 ERROR_SUCCESS);
-
 	h = port_v2(CLUSTER_OBJECT_TYPE_NODE, CLUSTER_CHANGE_NODE_STATE_V2, 1);
 	CHECK_EQ(RegisterClusterNotifyV2(h, f, params, 7), ERROR_SUCCESS);
 	f.FilterFlags = CLUSTER_CHANGE_REGISTRY_VALUE_V2;
 	CHECK_EQ(RegisterClusterNotifyV2(h, f, flat, 8), ERROR_SUCCESS);
-	/* Cluster-wide: the root key, and with SUBTREE everything under it. */
 	wide = port_v2(CLUSTER_OBJECT_TYPE_REGISTRY, CLUSTER_CHANGE_REGISTRY_VALUE_V2, 9);
 	f.FilterFlags |= CLUSTER_CHANGE_REGISTRY_SUBTREE_V2;
 	CHECK(CreateClusterNotifyPortV2(wide, hc, &f, 1, 10) == wide);
@@ -422,17 +437,17 @@ static void test_registry(void)
 	CHECK_EQ(n.key, 7);
 	CHECK_EQ(n.ft.dwObjectType, CLUSTER_OBJECT_TYPE_REGISTRY);
 	CHECK_EQ(n.ft.FilterFlags, CLUSTER_CHANGE_REGISTRY_VALUE_V2);
-	CHECK(tl_u16eq(n.name, "Disk\\Timeouts"));
-	CHECK(tl_u16eq(n.id, "Retry"));
-	CHECK_EQ(n.cparent, 0);
+	CHECK(tl_u16eq(n.name, "Disk\\Timeouts") && tl_u16eq(n.id, "Retry"));
 	/* The key itself: through both registrations, in either order. */
 	CHECK_EQ(get_note(h, &n, 5000), ERROR_SUCCESS);
-	CHECK(n.key == 7 || n.key == 8);
+	key = n.key;
+	CHECK(key == 7 || key == 8);
 	CHECK(tl_u16eq(n.name, "") && tl_u16eq(n.id, "Mode"));
 	CHECK_EQ(get_note(h, &n, 5000), ERROR_SUCCESS);
-	CHECK(n.key == 7 || n.key == 8);
+	CHECK_EQ(n.key, 15 - key);
 	CHECK_EQ(get_note(h, &n, 0), WAIT_TIMEOUT);
 
+	/* Cluster-wide: the 9 (no SUBTREE) filter sees neither subkey event. */
 	CHECK_EQ(get_note(wide, &n, 5000), ERROR_SUCCESS);
 	CHECK(n.key == 10 && tl_u16eq(n.name, "Parameters\\Disk\\Timeouts"));
 	CHECK_EQ(get_note(wide, &n, 5000), ERROR_SUCCESS);
@@ -461,7 +476,115 @@ static void test_registry(void)
 	CHECK_EQ(ClusterRegCloseKey(root), ERROR_SUCCESS);
 }
 
-/* 7. The registration limit, names without case, sizes on ERROR_MORE_DATA. */
+/*
+ * 6c. The strings of a registry event on the watched key itself: V2 Name is
+ * the changed key relative to the watched one ("" here), ObjectId the value
+ * name, ParentId empty; V1's lpszName the relative key name ("").
+ */
+static void test_registry_names(void)
+{
+	NOTIFY_FILTER_AND_TYPE f = { CLUSTER_OBJECT_TYPE_REGISTRY,
+				     CLUSTER_CHANGE_REGISTRY_VALUE_V2 };
+	HKEY root, disk;
+	DWORD cch, filter;
+	DWORD_PTR key;
+	WCHAR buf[64];
+	struct note n;
+	HCHANGE h, v1;
+
+	root = GetClusterKey(hc, KEY_READ);
+	CHECK(root != NULL);
+	CHECK_EQ(ClusterRegOpenKey(root, u"Parameters\\Disk", KEY_READ, &disk),
+		 ERROR_SUCCESS);
+	h = port_v2(CLUSTER_OBJECT_TYPE_NODE, CLUSTER_CHANGE_NODE_STATE_V2, 1);
+	CHECK_EQ(RegisterClusterNotifyV2(h, f, disk, 3), ERROR_SUCCESS);
+	v1 = CreateClusterNotifyPort(INVALID_HANDLE_VALUE, hc,
+				     CLUSTER_CHANGE_NODE_STATE, 1);
+	CHECK(v1 != NULL);
+	CHECK_EQ(RegisterClusterNotify(v1, CLUSTER_CHANGE_REGISTRY_VALUE, disk, 4),
+		 ERROR_SUCCESS);
+	post("event registry Parameters\\Disk value name=Size");
+	CHECK_EQ(get_note(h, &n, 5000), ERROR_SUCCESS);
+	CHECK_EQ(n.key, 3);
+	CHECK(tl_u16eq(n.id, "Size"));
+	CHECK(tl_u16eq(n.name, ""));
+	CHECK_EQ(n.cparent, 0);
+	cch = 64;
+	CHECK_EQ(GetClusterNotify(v1, &key, &filter, buf, &cch, 5000), ERROR_SUCCESS);
+	CHECK(key == 4 && filter == CLUSTER_CHANGE_REGISTRY_VALUE);
+	CHECK(tl_u16eq(buf, "") && cch == 0);
+	CHECK(CloseClusterNotifyPort(v1));
+	CHECK(CloseClusterNotifyPort(h));
+	CHECK_EQ(ClusterRegCloseKey(disk), ERROR_SUCCESS);
+	CHECK_EQ(ClusterRegCloseKey(root), ERROR_SUCCESS);
+}
+
+/* 7a. Names compare without case, as on Windows. */
+static void test_names_nocase(void)
+{
+	HCLUSTER upper;
+	char up[64];
+	HNODE node;
+	HGROUP g;
+	int i;
+
+	node = OpenClusterNode(hc, u"NODE-One");
+	CHECK(node != NULL);
+	CHECK(CloseClusterNode(node));
+	node = OpenClusterNode(hc, u"N2");	/* by id too */
+	CHECK(node != NULL);
+	CHECK(CloseClusterNode(node));
+	g = OpenClusterGroup(hc, u"WEB");
+	CHECK(g != NULL);
+	CHECK(CloseClusterGroup(g));
+	for (i = 0; feed.name[i]; i++)
+		up[i] = (char)(feed.name[i] >= 'a' && feed.name[i] <= 'z' ?
+			       feed.name[i] - 32 : feed.name[i]);
+	up[i] = '\0';
+	upper = OpenCluster(tl_u16(up));
+	CHECK(upper != NULL);
+	CHECK(CloseCluster(upper));
+	CHECK(OpenClusterNode(hc, u"node-on") == NULL);
+	CHECK_EQ(GetLastError(), ERROR_CLUSTER_NODE_NOT_FOUND);
+	CHECK(OpenClusterGroup(hc, u"NODE-ONE") == NULL);
+	CHECK_EQ(GetLastError(), ERROR_GROUP_NOT_FOUND);
+}
+
+/* 7b. ERROR_MORE_DATA: only the sizes that did not fit change. */
+static void test_more_data_counts(void)
+{
+	HCHANGE h = port_v2(CLUSTER_OBJECT_TYPE_GROUP, CLUSTER_CHANGE_GROUP_STATE_V2, 1);
+	WCHAR id[64], parent[64], name[3], type[64];
+	DWORD cid, cparent, cname, ctype, size;
+	BYTE buf[100];
+	struct note n;
+
+	post("event group g1 state payload=state:failed");
+	cid = cparent = ctype = 64;
+	cname = 3;
+	size = sizeof(buf);
+	CHECK_EQ(GetClusterNotifyV2(h, NULL, NULL, buf, &size, id, &cid, parent,
+				    &cparent, name, &cname, type, &ctype, 5000),
+		 ERROR_MORE_DATA);
+	CHECK_EQ(cname, 3);
+	CHECK_EQ(cid, 64);
+	CHECK_EQ(cparent, 64);
+	CHECK_EQ(ctype, 64);
+	CHECK_EQ(size, sizeof(buf));
+	/* The payload too: its size changes, the strings that fit do not. */
+	size = 2;
+	cname = 8;
+	CHECK_EQ(GetClusterNotifyV2(h, NULL, NULL, buf, &size, id, &cid, parent,
+				    &cparent, NULL, NULL, type, &ctype, 0),
+		 ERROR_MORE_DATA);
+	CHECK_EQ(size, 4);
+	CHECK(cid == 64 && cparent == 64 && ctype == 64);
+	CHECK_EQ(get_note(h, &n, 0), ERROR_SUCCESS);
+	CHECK(tl_u16eq(n.name, "web") && n.cname == 3);
+	CHECK(CloseClusterNotifyPort(h));
+}
+
+/* 7c. The port's registration limit is ERROR_NOT_ENOUGH_MEMORY (8). */
 static void write_param(const char *path, const char *val)
 {
 	FILE *f = fopen(path, "w");
@@ -471,74 +594,29 @@ static void write_param(const char *path, const char *val)
 	CHECK(fclose(f) == 0);
 }
 
-static void test_errors_names(void)
+static void test_limit_error(void)
 {
 	static const char param[] = "/sys/module/clusnotify/parameters/max_port_subs";
 	NOTIFY_FILTER_AND_TYPE f = { CLUSTER_OBJECT_TYPE_NODE, CLUSTER_CHANGE_NODE_STATE_V2 };
-	DWORD cid, cparent, cname, ctype, size, err;
-	WCHAR id[64], parent[64], name[3], type[64];
+	HCHANGE h = port_v2(CLUSTER_OBJECT_TYPE_GROUP, CLUSTER_CHANGE_GROUP_STATE_V2, 1);
+	HNODE node = OpenClusterNode(hc, u"n1");
 	char old[32] = "";
-	HNODE node;
-	HGROUP g;
-	HCLUSTER upper;
-	HCHANGE h;
+	DWORD err = ERROR_SUCCESS;
 	FILE *pf;
 	int i;
 
-	/* Names compare without case, as on Windows. */
-	node = OpenClusterNode(hc, u"NODE-One");
 	CHECK(node != NULL);
-	g = OpenClusterGroup(hc, u"WEB");
-	CHECK(g != NULL);
-	{
-		char up[64];
-
-		for (i = 0; feed.name[i]; i++)
-			up[i] = (char)(feed.name[i] >= 'a' && feed.name[i] <= 'z' ?
-				       feed.name[i] - 32 : feed.name[i]);
-		up[i] = '\0';
-		upper = OpenCluster(tl_u16(up));
-		CHECK(upper != NULL);
-		CHECK(CloseCluster(upper));
-	}
-	CHECK(OpenClusterNode(hc, u"node-on") == NULL);
-	CHECK_EQ(GetLastError(), ERROR_CLUSTER_NODE_NOT_FOUND);
-
-	/* ERROR_MORE_DATA: only the sizes that did not fit change. */
-	h = port_v2(CLUSTER_OBJECT_TYPE_GROUP, CLUSTER_CHANGE_GROUP_STATE_V2, 1);
-	post("event group g1 state payload=state:failed");
-	cid = cparent = ctype = 64;
-	cname = 3;
-	size = 100;
-	CHECK_EQ(GetClusterNotifyV2(h, NULL, NULL, (BYTE *)id, &size, id, &cid,
-				    parent, &cparent, name, &cname, type, &ctype,
-				    5000), ERROR_MORE_DATA);
-	CHECK_EQ(cname, 3);
-	CHECK_EQ(cid, 64);
-	CHECK_EQ(cparent, 64);
-	CHECK_EQ(ctype, 64);
-	CHECK_EQ(size, 100);
-	cname = 2;
-	CHECK_EQ(GetClusterNotifyV2(h, NULL, NULL, (BYTE *)id, &size, id, &cid,
-				    parent, &cparent, name, &cname, type, &ctype,
-				    0), ERROR_MORE_DATA);
-	CHECK_EQ(cname, 3);
-
-	/* The port's registration limit is ERROR_NOT_ENOUGH_MEMORY (8). */
 	pf = fopen(param, "r");
 	CHECK(pf && fgets(old, sizeof(old), pf));
 	fclose(pf);
 	write_param(param, "4");
-	err = ERROR_SUCCESS;
 	for (i = 0; i < 8 && err == ERROR_SUCCESS; i++)
 		err = RegisterClusterNotifyV2(h, f, node, 100 + i);
 	write_param(param, old);
 	CHECK_EQ(err, ERROR_NOT_ENOUGH_MEMORY);
-	CHECK(i > 1);
-
+	CHECK_EQ(i, 4);		/* the filter and three registrations fit */
 	CHECK(CloseClusterNotifyPort(h));
 	CHECK(CloseClusterNode(node));
-	CHECK(CloseClusterGroup(g));
 }
 
 static const struct {
@@ -550,8 +628,12 @@ static const struct {
 	{ "null_buffers", test_null_buffers },
 	{ "cluster_handle_close", test_cluster_handle_close },
 	{ "cluster_state", test_cluster_state },
-	{ "registry", test_registry },
-	{ "errors_names", test_errors_names },
+	{ "registry_open", test_registry_open },
+	{ "registry_subtree", test_registry_subtree },
+	{ "registry_names", test_registry_names },
+	{ "names_nocase", test_names_nocase },
+	{ "more_data_counts", test_more_data_counts },
+	{ "limit_error", test_limit_error },
 };
 
 int main(int argc, char **argv)
