@@ -199,8 +199,7 @@ static struct cn_watch *watch_find(struct cn_port *port, struct cn_cluster *cl)
 	return NULL;
 }
 
-static struct cn_watch *watch_get(struct cn_port *port, struct cn_cluster *cl,
-				  u64 key)
+static struct cn_watch *watch_get(struct cn_port *port, struct cn_cluster *cl)
 {
 	struct cn_watch *w = watch_find(port, cl);
 
@@ -213,7 +212,6 @@ static struct cn_watch *watch_get(struct cn_port *port, struct cn_cluster *cl,
 	kref_get(&cl->ref);
 	w->port = port;
 	w->cluster = cl;
-	w->key = key;
 	INIT_LIST_HEAD(&w->subs);
 	list_add_tail(&w->port_node, &port->watches);
 
@@ -376,7 +374,7 @@ int cn_filter_add(struct cn_port *port, u32 cluster_id, u64 key,
 		ret = -ENOSPC;
 		goto out_unlock;
 	}
-	w = watch_get(port, cl, key);
+	w = watch_get(port, cl);
 	if (!w) {
 		cn_user_uncharge(port->user, CN_USER_SUBS, fresh);
 		ret = -ENOMEM;
@@ -533,7 +531,7 @@ int cn_filter_register_at(struct cn_port *port, u32 reg_id, u32 cluster_id,
 	ret = xa_err(xa_store(&port->regs, reg_id, sub, GFP_KERNEL_ACCOUNT));
 	if (ret)
 		goto out_uncharge;
-	w = watch_get(port, cl, key);
+	w = watch_get(port, cl);
 	if (!w) {
 		/* NULL in an allocating xarray: reserved again. */
 		xa_store(&port->regs, reg_id, NULL, 0);
@@ -700,9 +698,12 @@ EXPORT_SYMBOL_IF_KUNIT(cn_filter_detach_port);
  * @wl: ports to wake when the batch is done
  * @c: the batch's counts
  *
+ * Registry filters watch the root key: they see a subkey's events only with
+ * SUBTREE; a registration with SUBTREE also sees the keys under its own.
+ *
  * Context: rcu_read_lock() held. Cost follows the filters that hold the
- * event's flag bit and the registrations on the event's object; @c->walked
- * counts them.
+ * event's flag bit and the registrations on the event's object (and, for a
+ * registry event, on each of its key's ancestors); @c->walked counts them.
  */
 void cn_filter_match(struct cn_cluster *cl, struct cn_event *ev,
 		     struct cn_wake_list *wl, struct cn_counts *c)
@@ -713,14 +714,21 @@ void cn_filter_match(struct cn_cluster *cl, struct cn_event *ev,
 		.type = ev->object_type,
 		.id = cn_event_id(ev),
 	};
+	bool registry = ev->object_type == CLUSNOTIFY_OBJ_REGISTRY;
 	struct rhlist_head *list, *pos;
+	char path[CLUSNOTIFY_ID_MAX];
 	struct cn_bitnode *bn;
 	struct cn_sub *sub;
+	char *end;
 
 	if (bit < CN_FLAG_BITS) {
 		hlist_for_each_entry_rcu(bn, &cl->by_bit[ev->object_type][bit],
 					 node) {
 			c->walked++;
+			/* A registry filter watches the root key: subkeys need SUBTREE. */
+			if (registry && ev->id_len &&
+			    !(bn->sub->mask & CLUSNOTIFY_REGISTRY_SUBTREE))
+				continue;
 			cn_counts_add(c, cn_port_enqueue(bn->sub->watch->port,
 							 ev, bn->sub->key, wl));
 		}
@@ -734,6 +742,26 @@ void cn_filter_match(struct cn_cluster *cl, struct cn_event *ev,
 		if (sub->mask & ev->flag)
 			cn_counts_add(c, cn_port_enqueue(sub->watch->port, ev,
 							 sub->key, wl));
+	}
+	if (!registry)
+		return;
+	/*
+	 * A key registered with SUBTREE also watches every key under it: look
+	 * each ancestor of the event's key ("a\b" for "a\b\c") up too.
+	 */
+	strscpy(path, k.id, sizeof(path));
+	k.id = path;
+	for (end = strrchr(path, '\\'); end; end = strrchr(path, '\\')) {
+		*end = '\0';
+		list = rhltable_lookup(&cn_regs, &k, cn_reg_params);
+		rhl_for_each_entry_rcu(sub, pos, list, obj_node) {
+			c->walked++;
+			if ((sub->mask & ev->flag) &&
+			    (sub->mask & CLUSNOTIFY_REGISTRY_SUBTREE))
+				cn_counts_add(c, cn_port_enqueue(sub->watch->port,
+								 ev, sub->key,
+								 wl));
+		}
 	}
 }
 
