@@ -238,8 +238,12 @@ t_link_cut() {
 	w1=$E2E_DIR/n1.out w3=$E2E_DIR/n3.out
 	watch_start 1 "$w1" -w 30 -s netinterface network >/dev/null
 	watch_start 3 "$w3" -w 30 -s netinterface >/dev/null
-	wait_for "$w1" '^snap netinterface state id=3:1 .*payload=3 ' 10 || fail "interface 3:1 not Up"
-	wait_for "$w3" '^snap netinterface state id=3:1 .*payload=3 ' 10 || fail "interface 3:1 not Up on n3"
+	# Up in the snapshot, or soon after it if the daemon had not polled
+	# the link yet when the watcher took it.
+	wait_for "$w1" '^(snap|live) netinterface state id=3:1 .*payload=3 ' 10 ||
+		fail "interface 3:1 not Up"
+	wait_for "$w3" '^(snap|live) netinterface state id=3:1 .*payload=3 ' 10 ||
+		fail "interface 3:1 not Up on n3"
 	ip -n cn-n3 link set eth1 down || fail "ip link"
 	line=$(wait_for "$w1" '^live netinterface state id=3:1 .*payload=1 ' 30) || fail "n1: 3:1 not Failed"
 	say "n1: $line"
@@ -277,7 +281,9 @@ t_daemon_restart() {
 	in_node 1 "$CNWATCH" -i | grep -q ' state=1 ' || fail "cluster not connected"
 	in_node 1 "$CNWATCH" -g node:3 | grep -q 'name=n3 .* state=1$' || fail "node 3 not Down"
 	in_node 1 "$CNWATCH" -g node:1 | grep -q 'name=n1 .* state=0$' || fail "node 1 not Up"
-	in_node 1 "$CNWATCH" -g netinterface:2:1 | grep -q 'parent=2 .* state=3$' || fail "interface 2:1"
+	# Links are polled (link_poll_interval): give the restarted daemon a poll.
+	wait_cmd 10 sh -c "ip netns exec cn-n1 '$CNWATCH' -g netinterface:2:1 | grep -q 'parent=2 .* state=3\$'" ||
+		fail "interface 2:1 not Up ($(in_node 1 "$CNWATCH" -g netinterface:2:1))"
 }
 
 t_pacemaker() {
