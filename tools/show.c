@@ -129,6 +129,15 @@ static int port_cluster_or_complain(struct clusnotify_port *port,
 
 #define BATCH 64
 
+/* A cluster's entry in the host's integer types, for printf. */
+struct cn_cluster {
+	uint32_t id;
+	uint32_t state;
+	char name[CLUSNOTIFY_CLUSTER_NAME_MAX];
+	uint64_t seq, posted, matched, delivered, lost;
+	uint32_t objects, ports, reconnects;
+};
+
 /* Calls @fn for each cluster of the port's namespace; 0 or -errno. */
 static int each_cluster(struct clusnotify_port *port,
 			void (*fn)(const struct cn_cluster *c, void *arg),

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The clusnotify generic netlink family, as the daemon uses it. The socket
+ * The clusnotify producer (libclusnotify's feed), as the daemon uses it. The feed
  * that registers a cluster owns it: closing it turns the cluster
  * disconnected in the kernel.
  */
