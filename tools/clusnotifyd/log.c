@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <time.h>
 
-
 #include "log.h"
 
 static bool use_syslog;
