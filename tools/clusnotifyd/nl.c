@@ -191,40 +191,29 @@ int cnd_nl_object_del(uint32_t cluster, const struct cnd_obj *objs, size_t n)
 	return objects_apply(cluster, objs, n, true);
 }
 
-static void log_event(const char *how, const struct cnd_ev *e, int prio)
+static void log_event(const char *how, const struct clusnotify_feed_event *e,
+		      int prio)
 {
 	char pl[3 * 16 + 1] = "";
 	size_t k;
 
-	for (k = 0; k < e->len && k < 16; k++)
-		sprintf(pl + 3 * k, "%02x ", ((unsigned char *)e->payload)[k]);
+	for (k = 0; k < e->payload_len && k < 16; k++)
+		sprintf(pl + 3 * k, "%02x ", ((const unsigned char *)e->payload)[k]);
 	cnd_log(prio, "%s: %s flag=%#llx id='%s' name='%s' parent='%s' payload=[%s]",
 		how, cnd_type_name(e->type), (unsigned long long)e->flag,
-		e->id ?: "", e->name ?: "", e->parent ?: "", pl);
+		e->id ?: "", e->name ?: "", e->parent_id ?: "", pl);
 }
 
-int cnd_nl_post(uint32_t cluster, const struct cnd_ev *evs, size_t n)
+int cnd_nl_post(uint32_t cluster, const struct clusnotify_feed_event *evs,
+		size_t n)
 {
-	struct clusnotify_feed_event *v;
 	size_t j;
-	int ret;
 
 	for (j = 0; j < n; j++)
 		log_event(dry ? "dry-run: post" : "post", &evs[j],
 			  dry ? LOG_NOTICE : LOG_DEBUG);
 	if (dry || !n)
 		return 0;
-	v = calloc(n, sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	for (j = 0; j < n; j++)
-		v[j] = (struct clusnotify_feed_event){
-			.type = evs[j].type, .flag = evs[j].flag, .id = evs[j].id,
-			.parent_id = evs[j].parent, .name = evs[j].name,
-			.type_name = evs[j].type_name, .payload = evs[j].payload,
-			.payload_len = (uint32_t)evs[j].len,
-		};
-	ret = clusnotify_feed_post(feed, cluster, v, n, NULL, NULL);
-	free(v);
-	return failed("EVENT_POST", ret);
+	return failed("EVENT_POST",
+		      clusnotify_feed_post(feed, cluster, evs, n, NULL, NULL));
 }
