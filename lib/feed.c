@@ -42,7 +42,8 @@ struct clusnotify_feed {
 	bool monitor;
 	unsigned char *rbuf;	/* monitor: the last datagram received */
 	int rlen, roff;
-	char errmsg[256];
+	int err;		/* the last call's, for errmsg */
+	char errmsg[256];	/* its words, if anyone said any */
 };
 
 static int fail(struct clusnotify_feed *feed, int err, const char *fmt, ...)
@@ -55,7 +56,15 @@ static int fail(struct clusnotify_feed *feed, int err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(feed->errmsg, sizeof(feed->errmsg), fmt, ap);
 	va_end(ap);
+	feed->err = err;
 	return err;
+}
+
+/* A call starts with no error said. */
+static void clear(struct clusnotify_feed *feed)
+{
+	feed->err = 0;
+	feed->errmsg[0] = '\0';
 }
 
 /* libnl's own error codes, as the errno values they stand for. */
@@ -139,7 +148,9 @@ __cn_public int clusnotify_feed_fd(const struct clusnotify_feed *feed)
 
 __cn_public const char *clusnotify_feed_errmsg(const struct clusnotify_feed *feed)
 {
-	return feed ? feed->errmsg : "";
+	if (!feed || (!feed->errmsg[0] && !feed->err))
+		return "";
+	return feed->errmsg[0] ? feed->errmsg : strerror(-feed->err);
 }
 
 /* ------------------------------------------------------------ requests */
@@ -263,8 +274,7 @@ static int transact(struct clusnotify_feed *feed, struct nl_msg *msg,
 		}
 	}
 	nl_cb_put(cb);
-	if (x.err && !feed->errmsg[0])
-		fail(feed, x.err, "%s", strerror(-x.err));
+	feed->err = x.err;
 	return x.err ? x.err : x.stop;
 }
 
@@ -274,7 +284,7 @@ static struct nl_msg *request(struct clusnotify_feed *feed, uint8_t cmd,
 {
 	struct nl_msg *msg;
 
-	feed->errmsg[0] = '\0';
+	clear(feed);
 	if (feed->monitor) {
 		*err = fail(feed, -EBUSY,
 			    "this feed joined the events group: it only receives");
@@ -356,7 +366,7 @@ static int on_one_cluster(struct nlattr **tb, void *arg)
 /* The kernel judges names (length, UTF-8); NULL is the caller's slip. */
 static int check_name(struct clusnotify_feed *feed, const char *name)
 {
-	feed->errmsg[0] = '\0';
+	clear(feed);
 	return name ? 0 : fail(feed, -EINVAL, "no cluster name");
 }
 
@@ -682,7 +692,7 @@ static int check_objects(struct clusnotify_feed *feed,
 {
 	size_t i;
 
-	feed->errmsg[0] = '\0';
+	clear(feed);
 	if (!objs || !count)
 		return fail(feed, -EINVAL, "no objects");
 	for (i = 0; i < count; i++) {
@@ -794,7 +804,7 @@ __cn_public int clusnotify_feed_post(struct clusnotify_feed *feed,
 		*done = 0;
 	if (!feed)
 		return -EINVAL;
-	feed->errmsg[0] = '\0';
+	clear(feed);
 	if (!events || !count)
 		return fail(feed, -EINVAL, "no events");
 	for (i = 0; i < count; i++)
@@ -814,7 +824,7 @@ __cn_public int clusnotify_feed_monitor(struct clusnotify_feed *feed)
 
 	if (!feed)
 		return -EINVAL;
-	feed->errmsg[0] = '\0';
+	clear(feed);
 	if (feed->monitor)
 		return 0;
 	grp = genl_ctrl_resolve_grp(feed->sk, CLUSNOTIFY_GENL_NAME,
@@ -883,7 +893,7 @@ __cn_public int clusnotify_feed_recv(struct clusnotify_feed *feed,
 
 	if (!feed || !ev)
 		return -EINVAL;
-	feed->errmsg[0] = '\0';
+	clear(feed);
 	if (!feed->monitor)
 		return fail(feed, -EINVAL, "this feed has not joined the events group");
 	p.fd = nl_socket_get_fd(feed->sk);
