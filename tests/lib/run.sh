@@ -65,5 +65,11 @@ else
 	echo "not ok - windows_consumer # not built: make -C tests/lib"
 	failed=1
 fi
+if [ -x build/examples/feed-example ]; then
+	run feed_example build/examples/feed-example --cluster "feed-example-$$" --pools 300
+else
+	echo "not ok - feed_example # not built: make examples"
+	failed=1
+fi
 run cli_e2e python3 tests/lib/cli_e2e.py
 exit $failed

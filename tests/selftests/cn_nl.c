@@ -303,7 +303,8 @@ struct nl_msg *cn_nl_msg(struct cn_nl *nl, uint8_t cmd, int flags)
 	if (!msg)
 		return NULL;
 	if (cn_nl_family(nl) <= 0 ||
-	    !genlmsg_put(msg, 0, 0, nl->family, 0, flags | NLM_F_ACK, cmd,
+	    !genlmsg_put(msg, 0, 0, nl->family, 0,
+			 flags | NLM_F_REQUEST | NLM_F_ACK, cmd,
 			 CLUSNOTIFY_GENL_VERSION)) {
 		nlmsg_free(msg);
 		return NULL;
