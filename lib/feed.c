@@ -38,6 +38,7 @@
 
 struct clusnotify_feed {
 	struct nl_sock *sk;
+	struct nl_cb *cb;	/* set up again by each request */
 	int family;
 	bool monitor;
 	unsigned char *rbuf;	/* monitor: the last datagram received */
@@ -122,6 +123,10 @@ __cn_public int clusnotify_feed_open(struct clusnotify_feed **feedp,
 		ret = -ENOENT;
 		goto err_sock;
 	}
+	ret = -ENOMEM;
+	feed->cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!feed->cb)
+		goto err_sock;
 	*feedp = feed;
 	return 0;
 
@@ -136,6 +141,7 @@ __cn_public void clusnotify_feed_close(struct clusnotify_feed *feed)
 {
 	if (!feed)
 		return;
+	nl_cb_put(feed->cb);
 	nl_socket_free(feed->sk);
 	free(feed->rbuf);
 	free(feed);
@@ -246,25 +252,18 @@ static int transact(struct clusnotify_feed *feed, struct nl_msg *msg,
 		    int (*parse)(struct nlattr **tb, void *arg), void *arg)
 {
 	struct xact x = { .feed = feed, .parse = parse, .arg = arg };
-	struct nl_cb *cb;
+	struct nl_cb *cb = feed->cb;
 	int ret;
 
-	cb = nl_cb_alloc(NL_CB_DEFAULT);
-	if (!cb) {
-		nlmsg_free(msg);
-		return fail(feed, -ENOMEM, "out of memory");
-	}
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &x);
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, &x);
 	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_finish, &x);
 	nl_cb_err(cb, NL_CB_CUSTOM, on_error, &x);
 	ret = nl_send_auto(feed->sk, msg);
 	nlmsg_free(msg);
-	if (ret < 0) {
-		nl_cb_put(cb);
+	if (ret < 0)
 		return fail(feed, nl_errno(ret), "netlink send: %s",
 			    nl_geterror(ret));
-	}
 	while (!x.done) {
 		ret = nl_recvmsgs(feed->sk, cb);
 		if (ret < 0 && !x.done) {
@@ -273,7 +272,6 @@ static int transact(struct clusnotify_feed *feed, struct nl_msg *msg,
 			break;
 		}
 	}
-	nl_cb_put(cb);
 	feed->err = x.err;
 	return x.err ? x.err : x.stop;
 }
