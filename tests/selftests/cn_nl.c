@@ -52,11 +52,6 @@ void cn_nl_close(struct cn_nl *nl)
 	free(nl);
 }
 
-struct clusnotify_feed *cn_nl_feed(struct cn_nl *nl)
-{
-	return nl->feed;
-}
-
 /* With CN_NL_VERBOSE set, prints the kernel's words for a failure. */
 static int said(struct cn_nl *nl, int ret)
 {
@@ -227,25 +222,6 @@ int cn_nl_post(struct cn_nl *nl, uint32_t cid, const struct cn_event *evs,
 	if (last_seq)
 		*last_seq = seq;
 	return said(nl, ret);
-}
-
-int cn_nl_post1(struct cn_nl *nl, uint32_t cid, uint32_t type, uint64_t flag,
-		const char *id)
-{
-	struct cn_event e = { .type = type, .flag = flag, .id = id };
-
-	return cn_nl_post(nl, cid, &e, 1, NULL);
-}
-
-int cn_nl_post_state(struct cn_nl *nl, uint32_t cid, uint32_t type,
-		     uint64_t flag, const char *id, int32_t state)
-{
-	struct cn_event e = {
-		.type = type, .flag = flag, .id = id,
-		.payload = &state, .payload_len = sizeof(state),
-	};
-
-	return cn_nl_post(nl, cid, &e, 1, NULL);
 }
 
 int cn_nl_subscribe(struct cn_nl *nl)

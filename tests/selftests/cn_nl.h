@@ -16,7 +16,6 @@
 
 struct cn_nl;
 struct nl_msg;
-struct clusnotify_feed;
 
 /* A cluster as CLUSNOTIFY_CMD_CLUSTER_GET describes it. */
 struct cn_cluster {
@@ -99,19 +98,32 @@ int cn_nl_object_dump(struct cn_nl *nl, uint32_t cid,
  * sequence number of the last event posted (0 if none was). */
 int cn_nl_post(struct cn_nl *nl, uint32_t cid, const struct cn_event *evs,
 	       int n, uint64_t *last_seq);
-int cn_nl_post1(struct cn_nl *nl, uint32_t cid, uint32_t type, uint64_t flag,
-		const char *id);
+/* One event, on either implementation. */
+static inline int cn_nl_post1(struct cn_nl *nl, uint32_t cid, uint32_t type,
+			      uint64_t flag, const char *id)
+{
+	struct cn_event e = { .type = type, .flag = flag, .id = id };
+
+	return cn_nl_post(nl, cid, &e, 1, NULL);
+}
+
 /* A STATE-like event with a 4-byte payload. */
-int cn_nl_post_state(struct cn_nl *nl, uint32_t cid, uint32_t type,
-		     uint64_t flag, const char *id, int32_t state);
+static inline int cn_nl_post_state(struct cn_nl *nl, uint32_t cid,
+				   uint32_t type, uint64_t flag, const char *id,
+				   int32_t state)
+{
+	struct cn_event e = {
+		.type = type, .flag = flag, .id = id,
+		.payload = &state, .payload_len = sizeof(state),
+	};
+
+	return cn_nl_post(nl, cid, &e, 1, NULL);
+}
 
 /* Joins the "events" group; this socket then only receives. */
 int cn_nl_subscribe(struct cn_nl *nl);
 /* 0, or -ETIMEDOUT if nothing came in timeout_ms. */
 int cn_nl_recv_event(struct cn_nl *nl, struct cn_mc_event *ev, int timeout_ms);
-
-/* The feed underneath (libnl only): for the library's own calls. */
-struct clusnotify_feed *cn_nl_feed(struct cn_nl *nl);
 
 /* For hand-made messages (libnl only): a message for cmd with flags. */
 struct nl_msg *cn_nl_msg(struct cn_nl *nl, uint8_t cmd, int flags);
