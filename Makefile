@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# make            build the module (against KDIR), the library, the tools and the tests
+# make            build the module (against KDIR), the library, the tools, the
+#                 examples and the tests
+# make examples   the example programs (examples/), into build/examples/
 # make check      boot kernels under QEMU and run every test tier (installs what it needs)
 # make run        the main job: a guest with the module, a three-node corosync and
 #                 pacemaker cluster, clusnotifyd and a live watcher (DEMO=feed:
@@ -49,9 +51,9 @@ endif
 
 export KDIR KVER PREFIX DESTDIR V
 
-.PHONY: all module module-debug lib tools tests check run bench fuzz install dkms-install deb clean deps
+.PHONY: all module module-debug lib tools examples tests check run bench fuzz install dkms-install deb clean deps
 
-all: module lib tools tests
+all: module lib tools examples tests
 
 # Debian's headers carry no vmlinux to generate BTF from: do not try.
 module:
@@ -72,6 +74,9 @@ lib:
 
 tools: lib
 	$(Q)$(MAKE) -C tools
+
+examples: lib
+	$(Q)$(MAKE) -C examples
 
 tests: lib tools
 	$(Q)$(MAKE) -C tests/selftests
@@ -158,6 +163,7 @@ clean:
 	$(Q)$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
 	$(Q)$(MAKE) -C lib clean
 	$(Q)$(MAKE) -C tools clean
+	$(Q)$(MAKE) -C examples clean
 	$(Q)$(MAKE) -C tests/selftests clean
 	$(Q)$(MAKE) -C tests/lib clean
 	$(Q)$(MAKE) -C tests/kapi clean

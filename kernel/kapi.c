@@ -528,7 +528,7 @@ CLUSNOTIFY_EXPORT(clusnotify_membership);
  * @last_seq: out (may be NULL): sequence number of the last one
  *
  * The batch reaches userspace ports, kernel subscribers and the netlink
- * "events" group exactly as a daemon's batch would. It is validated whole
+ * monitors exactly as a daemon's batch would. It is validated whole
  * first: nothing is posted on error.
  *
  * Context: process context; may sleep.

@@ -30,7 +30,7 @@ extern "C" {
 #endif
 
 #define LIBCLUSNOTIFY_VERSION_MAJOR	1
-#define LIBCLUSNOTIFY_VERSION_MINOR	1
+#define LIBCLUSNOTIFY_VERSION_MINOR	2
 
 struct clusnotify_port;
 

@@ -15,6 +15,8 @@
 
 /* A CLOCK_MONOTONIC deadline in ms for a timeout (negative: none, -1). */
 int64_t __cn_deadline(int64_t timeout_ms);
+/* Milliseconds left before @deadline, for poll(): -1 forever, 0 expired. */
+int __cn_remaining(int64_t deadline);
 /* clusnotify_peek_event() with a deadline from __cn_deadline(). */
 int __cn_peek_until(struct clusnotify_port *port, struct clusnotify_event *ev,
 		    int64_t deadline);

@@ -300,7 +300,7 @@ int64_t __cn_deadline(int64_t timeout_ms)
 }
 
 /* Milliseconds left before @deadline for poll(): -1 forever, 0 expired. */
-static int remaining(int64_t deadline)
+int __cn_remaining(int64_t deadline)
 {
 	int64_t left;
 
@@ -329,7 +329,7 @@ static int wait_readable(struct clusnotify_port *port, int64_t deadline)
 	for (;;) {
 		if (atomic_load(&port->shut))
 			return -ESHUTDOWN;
-		n = poll(pfd, 2, remaining(deadline));
+		n = poll(pfd, 2, __cn_remaining(deadline));
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;

@@ -6,9 +6,25 @@
 #define CLUSNOTIFY_TOOLS_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
-#include "nl.h"
+#include <clusnotify_feed.h>
+
+/* An object or an event line, parsed; NULL strings: omitted */
+struct cn_item {
+	uint32_t type;
+	uint64_t flag;			/* events */
+	const char *id;
+	const char *parent;
+	const char *name;
+	const char *type_name;
+	bool has_state;			/* objects */
+	int32_t state;
+	bool has_payload;		/* events */
+	size_t payload_len;
+	unsigned char payload[CLUSNOTIFY_PAYLOAD_MAX];
+};
 
 enum {
 	EXIT_OK = 0,
@@ -34,11 +50,18 @@ int tokenize(char *line, char **argv, int max);
 int parse_object(struct cn_item *it, int argc, char **argv);
 int parse_event(struct cn_item *it, int argc, char **argv);
 
-/* Opens the netlink family, reporting why not. */
-int nl_open_or_complain(struct cn_nl *nl);
+/* Opens a producer (libclusnotify's feed), reporting why not. */
+int feed_open_or_complain(struct clusnotify_feed **feed);
+/* Says why a library call on @feed failed: "what: error (kernel's words)". */
+int feed_complaint(struct clusnotify_feed *feed, int ret, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* Resolves a cluster by name (NULL or "": the local one), reporting why not. */
 int cluster_complaint(int ret, const char *name);
-int cluster_or_complain(struct cn_nl *nl, const char *name, struct cn_cluster *c);
+int cluster_or_complain(struct clusnotify_feed *feed, const char *name,
+			struct clusnotify_cluster_entry *c);
+/* The item as the library takes it; the event's payload points into @it. */
+struct clusnotify_feed_event item_event(const struct cn_item *it);
+struct clusnotify_feed_object item_object(const struct cn_item *it);
 const char *cluster_state_name(uint32_t state);
 /* Prints @s as a JSON string on stdout. */
 void json_string(const char *s);

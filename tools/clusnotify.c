@@ -41,15 +41,33 @@ int usage(const char *text, bool help)
 	return help ? EXIT_OK : EXIT_USAGE;
 }
 
-int nl_open_or_complain(struct cn_nl *nl)
+int feed_open_or_complain(struct clusnotify_feed **feed)
 {
-	int ret = cn_nl_open(nl);
+	int ret = clusnotify_feed_open(feed, 0);
 
 	if (ret == -ENOENT)
 		errmsg("generic netlink family '%s' not found: is the module loaded?",
 		       CLUSNOTIFY_GENL_NAME);
 	else if (ret)
 		errmsg("netlink: %s", strerror(-ret));
+	return ret;
+}
+
+int feed_complaint(struct clusnotify_feed *feed, int ret, const char *fmt, ...)
+{
+	const char *why = clusnotify_feed_errmsg(feed);
+	va_list ap;
+
+	if (!ret)
+		return 0;
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, ": %s", strerror(-ret));
+	if (*why && strcmp(why, strerror(-ret)))
+		fprintf(stderr, " (%s)", why);
+	fputc('\n', stderr);
 	return ret;
 }
 
@@ -65,9 +83,32 @@ int cluster_complaint(int ret, const char *name)
 	return ret;
 }
 
-int cluster_or_complain(struct cn_nl *nl, const char *name, struct cn_cluster *c)
+int cluster_or_complain(struct clusnotify_feed *feed, const char *name,
+			struct clusnotify_cluster_entry *c)
 {
-	return cluster_complaint(cn_nl_cluster(nl, name, c), name);
+	return cluster_complaint(clusnotify_feed_get_cluster(feed, 0, name, c),
+				 name);
+}
+
+struct clusnotify_feed_event item_event(const struct cn_item *it)
+{
+	return (struct clusnotify_feed_event){
+		.type = it->type, .flag = it->flag, .id = it->id,
+		.parent_id = it->parent, .name = it->name,
+		.type_name = it->type_name,
+		.payload = it->has_payload ? it->payload : NULL,
+		.payload_len = it->has_payload ? it->payload_len : 0,
+	};
+}
+
+struct clusnotify_feed_object item_object(const struct cn_item *it)
+{
+	return (struct clusnotify_feed_object){
+		.type = it->type, .id = it->id, .name = it->name,
+		.parent_id = it->parent, .type_name = it->type_name,
+		.flags = it->has_state ? CLUSNOTIFY_FEED_OBJ_STATE : 0,
+		.state = it->state,
+	};
 }
 
 const char *cluster_state_name(uint32_t state)

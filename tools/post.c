@@ -20,8 +20,9 @@ static const char post_usage[] =
 	"   or: clusnotify post [--cluster NAME] --batch FILE|- [--verbose]\n"
 	"\n"
 	"Posts one event, or the events of FILE (one per line, as the 'event'\n"
-	"lines of a feed script, the keyword optional) in one message, to a\n"
-	"cluster (default: the local one). Needs CAP_NET_ADMIN.\n"
+	"lines of a feed script, the keyword optional) in as few messages as\n"
+	"the kernel takes, to a cluster (default: the local one). Needs\n"
+	"CAP_NET_ADMIN.\n"
 	"\n"
 	"  -c, --cluster NAME     the cluster\n"
 	"  -T, --type TYPE        object type (NODE, GROUP, RESOURCE, ...)\n"
@@ -65,7 +66,7 @@ static FILE *open_input(const char *path)
 }
 
 /* Reads the batch: every line is kept, the items point into them. */
-static int read_batch(FILE *f, const char *path, struct cn_item *evs,
+static int read_batch(FILE *f, const char *path, struct cn_item **evs,
 		      size_t *n, char ***lines, size_t *nlines)
 {
 	char *line = NULL, *argv[MAX_WORDS];
@@ -73,6 +74,7 @@ static int read_batch(FILE *f, const char *path, struct cn_item *evs,
 	int argc;
 
 	while (getline(&line, &cap, f) >= 0) {
+		struct cn_item *grown;
 		char **more;
 
 		lineno++;
@@ -88,13 +90,13 @@ static int read_batch(FILE *f, const char *path, struct cn_item *evs,
 			goto bad;
 		if (!argc)
 			continue;
-		if (*n == CLUSNOTIFY_EVENTS_MAX) {
-			errmsg("%s: more than %d events", path, CLUSNOTIFY_EVENTS_MAX);
-			return -E2BIG;
-		}
+		grown = realloc(*evs, (*n + 1) * sizeof(**evs));
+		if (!grown)
+			goto nomem;
+		*evs = grown;
 		if (!strcmp(argv[0], "event") ?
-		    parse_event(&evs[*n], argc - 1, argv + 1) :
-		    parse_event(&evs[*n], argc, argv))
+		    parse_event(&(*evs)[*n], argc - 1, argv + 1) :
+		    parse_event(&(*evs)[*n], argc, argv))
 			goto bad;
 		(*n)++;
 	}
@@ -105,28 +107,43 @@ bad:
 	return -EINVAL;
 nomem:
 	free(line);
+	errmsg("%s: out of memory", path);
 	return -ENOMEM;
 }
 
-static int post(const char *cluster, struct cn_item *evs, size_t n, bool verbose)
+static int post(const char *cluster, const struct cn_item *items, size_t n,
+		bool verbose)
 {
-	struct cn_cluster c;
-	struct cn_nl nl;
+	struct clusnotify_feed_event *evs;
+	struct clusnotify_cluster_entry c;
+	struct clusnotify_feed *feed;
+	size_t i, done = 0;
 	uint64_t seq = 0;
 	int ret;
 
-	if (nl_open_or_complain(&nl))
+	evs = calloc(n, sizeof(*evs));
+	if (!evs)
 		return EXIT_RUNTIME;
-	ret = cluster_or_complain(&nl, cluster, &c);
+	for (i = 0; i < n; i++)
+		evs[i] = item_event(&items[i]);
+	ret = feed_open_or_complain(&feed);
+	if (ret)
+		goto out;
+	ret = cluster_or_complain(feed, cluster, &c);
 	if (!ret) {
-		ret = cn_nl_post(&nl, c.id, evs, n, &seq);
-		if (ret)
-			errmsg("post to '%s': %s", c.name, strerror(-ret));
+		ret = clusnotify_feed_post(feed, c.cluster_id, evs, n, &done, &seq);
+		if (ret && done)
+			feed_complaint(feed, ret, "post to '%s' (the first %zu events posted)",
+				       c.name, done);
+		else if (ret)
+			feed_complaint(feed, ret, "post to '%s'", c.name);
 		else if (verbose)
 			printf("posted %zu event%s to %s, last seq %" PRIu64 "\n",
 			       n, n == 1 ? "" : "s", c.name, seq);
 	}
-	cn_nl_close(&nl);
+	clusnotify_feed_close(feed);
+out:
+	free(evs);
 	return ret ? EXIT_RUNTIME : EXIT_OK;
 }
 
@@ -155,7 +172,7 @@ int cmd_post(int argc, char **argv)
 	int c, status = EXIT_USAGE;
 	FILE *f;
 
-	evs = calloc(CLUSNOTIFY_EVENTS_MAX, sizeof(*evs));
+	evs = calloc(1, sizeof(*evs));
 	if (!evs)
 		return EXIT_RUNTIME;
 	while ((c = getopt_long(argc, argv, "c:T:f:i:N:p:y:P:b:vh", opts,
@@ -209,7 +226,7 @@ int cmd_post(int argc, char **argv)
 			status = EXIT_RUNTIME;
 			goto out;
 		}
-		c = read_batch(f, batch, evs, &n, &lines, &nlines);
+		c = read_batch(f, batch, &evs, &n, &lines, &nlines);
 		if (f != stdin)
 			fclose(f);
 		if (c) {
@@ -243,26 +260,32 @@ out:
 }
 
 /* One line of a feed script; 0, or -EINVAL for the caller to locate. */
-static int feed_line(struct cn_nl *nl, uint32_t id, int argc, char **argv)
+static int feed_line(struct clusnotify_feed *feed, uint32_t id, int argc,
+		     char **argv)
 {
 	static struct cn_item it;
+	struct clusnotify_feed_object obj;
+	struct clusnotify_feed_event ev;
 	uint64_t ms;
 	int ret, i;
 
 	if (!strcmp(argv[0], "object")) {
 		if (parse_object(&it, argc - 1, argv + 1))
 			return -EINVAL;
-		ret = cn_nl_object_set(nl, id, &it, 1);
+		obj = item_object(&it);
+		ret = clusnotify_feed_set_objects(feed, id, &obj, 1, NULL);
 	} else if (!strcmp(argv[0], "event")) {
 		if (parse_event(&it, argc - 1, argv + 1))
 			return -EINVAL;
-		ret = cn_nl_post(nl, id, &it, 1, NULL);
+		ev = item_event(&it);
+		ret = clusnotify_feed_post(feed, id, &ev, 1, NULL, NULL);
 	} else if (!strcmp(argv[0], "delete")) {
 		memset(&it, 0, sizeof(it));
 		if (argc != 3 || parse_type(argv[1], &it.type))
 			return -EINVAL;
 		it.id = argv[2];
-		ret = cn_nl_object_del(nl, id, &it, 1);
+		obj = item_object(&it);
+		ret = clusnotify_feed_del_objects(feed, id, &obj, 1, NULL);
 	} else if (!strcmp(argv[0], "sleep")) {
 		struct timespec ts;
 
@@ -283,8 +306,7 @@ static int feed_line(struct cn_nl *nl, uint32_t id, int argc, char **argv)
 		errmsg("unknown command '%s'", argv[0]);
 		return -EINVAL;
 	}
-	if (ret)
-		errmsg("%s: %s", argv[0], strerror(-ret));
+	feed_complaint(feed, ret, "%s", argv[0]);
 	return ret ? -EIO : 0;
 }
 
@@ -301,7 +323,7 @@ int cmd_feed(int argc, char **argv)
 	size_t cap = 0, lineno = 0;
 	bool unregister = false;
 	int c, ret, status = EXIT_RUNTIME;
-	struct cn_nl nl;
+	struct clusnotify_feed *feed;
 	uint32_t id;
 	FILE *f;
 
@@ -325,17 +347,17 @@ int cmd_feed(int argc, char **argv)
 	f = open_input(path);
 	if (!f)
 		return EXIT_RUNTIME;
-	if (nl_open_or_complain(&nl))
+	if (feed_open_or_complain(&feed))
 		goto out_file;
-	ret = cn_nl_register(&nl, cluster, &id);
+	ret = clusnotify_feed_register(feed, cluster, &id);
 	if (ret) {
-		errmsg("cannot register cluster '%s': %s", cluster, strerror(-ret));
+		feed_complaint(feed, ret, "cannot register cluster '%s'", cluster);
 		goto out_nl;
 	}
 	while (getline(&line, &cap, f) >= 0) {
 		lineno++;
 		c = tokenize(line, words, MAX_WORDS);
-		if (c < 0 || (c > 0 && (ret = feed_line(&nl, id, c, words)))) {
+		if (c < 0 || (c > 0 && (ret = feed_line(feed, id, c, words)))) {
 			if (c < 0 || ret == -EINVAL)
 				errmsg("%s:%zu: bad line", path, lineno);
 			goto out_line;
@@ -343,16 +365,14 @@ int cmd_feed(int argc, char **argv)
 	}
 	status = EXIT_OK;
 	if (unregister) {
-		ret = cn_nl_unregister(&nl, id);
-		if (ret) {
-			errmsg("cannot unregister '%s': %s", cluster, strerror(-ret));
+		ret = clusnotify_feed_unregister(feed, id);
+		if (feed_complaint(feed, ret, "cannot unregister '%s'", cluster))
 			status = EXIT_RUNTIME;
-		}
 	}
 out_line:
 	free(line);
 out_nl:
-	cn_nl_close(&nl);
+	clusnotify_feed_close(feed);
 out_file:
 	if (f != stdin)
 		fclose(f);

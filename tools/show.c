@@ -131,55 +131,41 @@ static int port_cluster_or_complain(struct clusnotify_port *port,
 
 /* Calls @fn for each cluster of the port's namespace; 0 or -errno. */
 static int each_cluster(struct clusnotify_port *port,
-			void (*fn)(const struct cn_cluster *c, void *arg),
+			void (*fn)(const struct clusnotify_cluster_entry *c,
+				   void *arg),
 			void *arg)
 {
 	static struct clusnotify_cluster_entry e[BATCH];
 	uint64_t cursor = 0;
 	int i, n;
 
-	while ((n = clusnotify_list_clusters(port, &cursor, e, BATCH)) > 0) {
-		for (i = 0; i < n; i++) {
-			struct cn_cluster c = {
-				.id = e[i].cluster_id,
-				.state = e[i].state,
-				.seq = e[i].seq,
-				.posted = e[i].posted,
-				.matched = e[i].matched,
-				.delivered = e[i].delivered,
-				.lost = e[i].lost,
-				.objects = e[i].objects,
-				.ports = e[i].ports,
-				.reconnects = e[i].reconnects,
-			};
-
-			memcpy(c.name, e[i].name, sizeof(c.name));
-			fn(&c, arg);
-		}
-	}
+	while ((n = clusnotify_list_clusters(port, &cursor, e, BATCH)) > 0)
+		for (i = 0; i < n; i++)
+			fn(&e[i], arg);
 	return n;
 }
 
-static void print_cluster(const struct cn_cluster *c, void *arg)
+static void print_cluster(const struct clusnotify_cluster_entry *c, void *arg)
 {
 	const struct show_opts *o = arg;
 
 	if (o->cluster && strcmp(o->cluster, c->name))
 		return;
 	if (o->json) {
-		printf("{\"id\":%" PRIu32 ",\"name\":", c->id);
+		printf("{\"id\":%" PRIu32 ",\"name\":", c->cluster_id);
 		json_string(c->name);
 		printf(",\"state\":\"%s\",\"objects\":%" PRIu32 ",\"ports\":%" PRIu32
 		       ",\"seq\":%" PRIu64 ",\"posted\":%" PRIu64
 		       ",\"matched\":%" PRIu64 ",\"delivered\":%" PRIu64
 		       ",\"lost\":%" PRIu64 ",\"reconnects\":%" PRIu32 "}\n",
-		       cluster_state_name(c->state), c->objects, c->ports, c->seq,
-		       c->posted, c->matched, c->delivered, c->lost, c->reconnects);
+		       cluster_state_name(c->state), c->objects, c->ports,
+		       (uint64_t)c->seq, (uint64_t)c->posted, (uint64_t)c->matched,
+		       (uint64_t)c->delivered, (uint64_t)c->lost, c->reconnects);
 	} else {
 		printf("%-6" PRIu32 " %-24s %-12s %8" PRIu32 " %6" PRIu32
-		       " %10" PRIu64 "\n", c->id, c->name,
+		       " %10" PRIu64 "\n", c->cluster_id, c->name,
 		       cluster_state_name(c->state), c->objects, c->ports,
-		       c->seq);
+		       (uint64_t)c->seq);
 	}
 }
 
@@ -312,7 +298,8 @@ static int port_stats(const struct show_opts *o)
 	return EXIT_OK;
 }
 
-static void print_cluster_stats(const struct cn_cluster *c, void *arg)
+static void print_cluster_stats(const struct clusnotify_cluster_entry *c,
+				void *arg)
 {
 	const struct show_opts *o = arg;
 
@@ -327,8 +314,9 @@ static void print_cluster_stats(const struct cn_cluster *c, void *arg)
 	       "\n  delivered: %" PRIu64 "\n  lost: %" PRIu64
 	       "\n  objects: %" PRIu32 "\n  ports: %" PRIu32
 	       "\n  reconnects: %" PRIu32 "\n",
-	       c->name, c->id, cluster_state_name(c->state), c->seq, c->posted,
-	       c->matched, c->delivered, c->lost, c->objects, c->ports,
+	       c->name, c->cluster_id, cluster_state_name(c->state),
+	       (uint64_t)c->seq, (uint64_t)c->posted, (uint64_t)c->matched,
+	       (uint64_t)c->delivered, (uint64_t)c->lost, c->objects, c->ports,
 	       c->reconnects);
 }
 

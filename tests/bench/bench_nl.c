@@ -18,208 +18,54 @@
 #define SOL_NETLINK 270
 #endif
 
-struct call_state {
-	int err;	/* 1 while waiting */
-	uint32_t id;
-};
-
-static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
+/* The family's id, for the bare listeners' MONITOR_START. */
+static int resolve_family(void)
 {
-	(void)nla;
-	((struct call_state *)arg)->err = e->error;
-	return NL_STOP;
-}
+	struct nl_sock *sk = nl_socket_alloc();
+	int family = -ENOENT;
 
-static int on_ack(struct nl_msg *msg, void *arg)
-{
-	(void)msg;
-	((struct call_state *)arg)->err = 0;
-	return NL_STOP;
-}
-
-static int on_valid(struct nl_msg *msg, void *arg)
-{
-	struct nlattr *tb[CLUSNOTIFY_A_MAX + 1];
-	struct call_state *st = arg;
-
-	if (!genlmsg_parse(nlmsg_hdr(msg), 0, tb, CLUSNOTIFY_A_MAX, NULL) &&
-	    tb[CLUSNOTIFY_A_CLUSTER_ID])
-		st->id = nla_get_u32(tb[CLUSNOTIFY_A_CLUSTER_ID]);
-	return NL_OK;
+	if (sk && !genl_connect(sk))
+		family = genl_ctrl_resolve(sk, CLUSNOTIFY_GENL_NAME);
+	nl_socket_free(sk);
+	return family < 0 ? -ENOENT : family;
 }
 
 int bnl_open(struct bnl *b)
 {
+	int ret;
+
 	memset(b, 0, sizeof(*b));
-	b->sk = nl_socket_alloc();
-	if (!b->sk)
-		return -ENOMEM;
-	if (genl_connect(b->sk))
-		goto fail;
-	nl_socket_set_buffer_size(b->sk, 1 << 20, 1 << 20);
-	b->family = genl_ctrl_resolve(b->sk, CLUSNOTIFY_GENL_NAME);
-	if (b->family < 0)
-		goto fail;
-	b->cb = nl_cb_alloc(NL_CB_DEFAULT);
-	if (!b->cb)
-		goto fail;
-	return 0;
-fail:
-	nl_socket_free(b->sk);
-	b->sk = NULL;
-	return -ENOENT;
+	ret = clusnotify_feed_open(&b->feed, 0);
+	if (ret)
+		return ret;
+	b->family = resolve_family();
+	if (b->family < 0) {
+		ret = b->family;
+		bnl_close(b);
+	}
+	return ret;
 }
 
 void bnl_close(struct bnl *b)
 {
-	if (b->cb)
-		nl_cb_put(b->cb);
-	if (b->sk)
-		nl_socket_free(b->sk);
+	clusnotify_feed_close(b->feed);
 	memset(b, 0, sizeof(*b));
-}
-
-/* Sends msg (and frees it), then reads until the ack or an error. */
-static int call(struct bnl *b, struct nl_msg *msg, struct call_state *st)
-{
-	int ret;
-
-	st->err = 1;
-	ret = nl_send_auto(b->sk, msg);
-	nlmsg_free(msg);
-	if (ret < 0)
-		return -EIO;
-	nl_cb_err(b->cb, NL_CB_CUSTOM, on_error, st);
-	nl_cb_set(b->cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, st);
-	nl_cb_set(b->cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, st);
-	while (st->err > 0) {
-		ret = nl_recvmsgs(b->sk, b->cb);
-		if (ret < 0 && st->err > 0)
-			return -EPROTO;
-	}
-	return st->err;
-}
-
-static struct nl_msg *new_msg(struct bnl *b, uint8_t cmd, size_t size)
-{
-	struct nl_msg *msg = nlmsg_alloc_size(size);
-
-	if (msg && !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, b->family, 0, 0,
-				cmd, CLUSNOTIFY_GENL_VERSION)) {
-		nlmsg_free(msg);
-		msg = NULL;
-	}
-	return msg;
 }
 
 int bnl_cluster_register(struct bnl *b, const char *name, uint32_t *id)
 {
-	struct nl_msg *msg = new_msg(b, CLUSNOTIFY_CMD_CLUSTER_REGISTER, 4096);
-	struct call_state st = { 0 };
-	int err;
-
-	if (!msg)
-		return -ENOMEM;
-	nla_put_string(msg, CLUSNOTIFY_A_CLUSTER_NAME, name);
-	err = call(b, msg, &st);
-	if (!err && !st.id)
-		err = -ENODATA;
-	*id = st.id;
-	return err;
+	return clusnotify_feed_register(b->feed, name, id);
 }
 
 int bnl_cluster_unregister(struct bnl *b, uint32_t id)
 {
-	struct nl_msg *msg = new_msg(b, CLUSNOTIFY_CMD_CLUSTER_UNREGISTER, 4096);
-	struct call_state st = { 0 };
-
-	if (!msg)
-		return -ENOMEM;
-	nla_put_u32(msg, CLUSNOTIFY_A_CLUSTER_ID, id);
-	return call(b, msg, &st);
+	return clusnotify_feed_unregister(b->feed, id);
 }
 
-int bnl_post(struct bnl *b, uint32_t cid, const struct bev *evs, int n)
+int bnl_post(struct bnl *b, uint32_t cid,
+	     const struct clusnotify_feed_event *evs, int n)
 {
-	size_t size = 256;
-	struct call_state st = { 0 };
-	struct nlattr *all, *one;
-	struct nl_msg *msg;
-	int i;
-
-	for (i = 0; i < n; i++)
-		size += 96 + evs[i].payload_len +
-			(evs[i].id ? strlen(evs[i].id) : 0) +
-			(evs[i].parent ? strlen(evs[i].parent) : 0) +
-			(evs[i].name ? strlen(evs[i].name) : 0) +
-			(evs[i].type_name ? strlen(evs[i].type_name) : 0);
-	msg = new_msg(b, CLUSNOTIFY_CMD_EVENT_POST, size);
-	if (!msg)
-		return -ENOMEM;
-	if (nla_put_u32(msg, CLUSNOTIFY_A_CLUSTER_ID, cid))
-		goto too_big;
-	all = nla_nest_start(msg, CLUSNOTIFY_A_EVENTS | NLA_F_NESTED);
-	if (!all)
-		goto too_big;
-	for (i = 0; i < n; i++) {
-		const struct bev *e = &evs[i];
-
-		one = nla_nest_start(msg, CLUSNOTIFY_A_EVENT | NLA_F_NESTED);
-		if (!one ||
-		    nla_put_u32(msg, CLUSNOTIFY_EV_A_OBJ_TYPE, e->type) ||
-		    nla_put_u64(msg, CLUSNOTIFY_EV_A_FLAG, e->flag) ||
-		    (e->id && nla_put_string(msg, CLUSNOTIFY_EV_A_OBJ_ID, e->id)) ||
-		    (e->parent &&
-		     nla_put_string(msg, CLUSNOTIFY_EV_A_PARENT_ID, e->parent)) ||
-		    (e->name && nla_put_string(msg, CLUSNOTIFY_EV_A_NAME, e->name)) ||
-		    (e->type_name &&
-		     nla_put_string(msg, CLUSNOTIFY_EV_A_TYPE_NAME, e->type_name)) ||
-		    (e->payload && nla_put(msg, CLUSNOTIFY_EV_A_PAYLOAD,
-					   e->payload_len, e->payload)))
-			goto too_big;
-		nla_nest_end(msg, one);
-	}
-	nla_nest_end(msg, all);
-	return call(b, msg, &st);
-too_big:
-	nlmsg_free(msg);
-	return -EMSGSIZE;
-}
-
-int bnl_object_set(struct bnl *b, uint32_t cid, const struct bobj *objs, int n)
-{
-	struct call_state st = { 0 };
-	struct nlattr *all, *one;
-	struct nl_msg *msg;
-	int i;
-
-	msg = new_msg(b, CLUSNOTIFY_CMD_OBJECT_SET, 256 + (size_t)n * 512);
-	if (!msg)
-		return -ENOMEM;
-	if (nla_put_u32(msg, CLUSNOTIFY_A_CLUSTER_ID, cid))
-		goto too_big;
-	all = nla_nest_start(msg, CLUSNOTIFY_A_OBJECTS | NLA_F_NESTED);
-	if (!all)
-		goto too_big;
-	for (i = 0; i < n; i++) {
-		const struct bobj *o = &objs[i];
-
-		one = nla_nest_start(msg, CLUSNOTIFY_A_OBJECT | NLA_F_NESTED);
-		if (!one ||
-		    nla_put_u32(msg, CLUSNOTIFY_OBJ_A_TYPE, o->type) ||
-		    nla_put_string(msg, CLUSNOTIFY_OBJ_A_ID, o->id) ||
-		    (o->name && nla_put_string(msg, CLUSNOTIFY_OBJ_A_NAME, o->name)) ||
-		    (o->parent &&
-		     nla_put_string(msg, CLUSNOTIFY_OBJ_A_PARENT_ID, o->parent)) ||
-		    nla_put_s32(msg, CLUSNOTIFY_OBJ_A_STATE, o->state))
-			goto too_big;
-		nla_nest_end(msg, one);
-	}
-	nla_nest_end(msg, all);
-	return call(b, msg, &st);
-too_big:
-	nlmsg_free(msg);
-	return -EMSGSIZE;
+	return clusnotify_feed_post(b->feed, cid, evs, n, NULL, NULL);
 }
 
 int mcl_open(bool nonblock, int rcvbuf)

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The benchmark's generic netlink side, on libnl-genl-3: a poster that
- * builds each EVENT_POST batch as a daemon would (one message, waits for
- * the kernel's answer), and bare multicast listeners for the baselines.
- * Every call returns 0 or a negative errno.
+ * The benchmark's generic netlink side: the poster is libclusnotify's
+ * producer API (clusnotify_feed.h), each EVENT_POST of a batch waits for the
+ * kernel's answer as a daemon's would; bare multicast listeners on raw
+ * sockets are the baselines. Every call returns 0 or a negative errno.
  */
 #ifndef CNBENCH_NL_H
 #define CNBENCH_NL_H
@@ -12,45 +12,20 @@
 #include <stdint.h>
 
 #include <linux/clusnotify.h>
-
-struct nl_sock;
-struct nl_cb;
+#include <clusnotify_feed.h>
 
 struct bnl {
-	struct nl_sock *sk;
-	struct nl_cb *cb;
-	int family;
-};
-
-/* An event to post; NULL strings and a NULL payload are left out. */
-struct bev {
-	uint32_t type;
-	uint64_t flag;
-	const char *id;
-	const char *parent;
-	const char *name;
-	const char *type_name;
-	const void *payload;
-	uint32_t payload_len;
-};
-
-/* An object to set; NULL strings are left out. */
-struct bobj {
-	uint32_t type;
-	const char *id;
-	const char *name;
-	const char *parent;
-	int32_t state;
+	struct clusnotify_feed *feed;
+	int family;	/* for the bare listeners */
 };
 
 int bnl_open(struct bnl *b);
 void bnl_close(struct bnl *b);
 int bnl_cluster_register(struct bnl *b, const char *name, uint32_t *id);
 int bnl_cluster_unregister(struct bnl *b, uint32_t id);
-/* One EVENT_POST of n events (1..CLUSNOTIFY_EVENTS_MAX); waits for the ack. */
-int bnl_post(struct bnl *b, uint32_t cid, const struct bev *evs, int n);
-/* One OBJECT_SET of n objects (1..CLUSNOTIFY_OBJECTS_MAX). */
-int bnl_object_set(struct bnl *b, uint32_t cid, const struct bobj *objs, int n);
+/* n events in as few EVENT_POSTs as the kernel takes; waits for each ack. */
+int bnl_post(struct bnl *b, uint32_t cid,
+	     const struct clusnotify_feed_event *evs, int n);
 
 /*
  * A bare netlink listener: a NETLINK_GENERIC socket, not yet a monitor;

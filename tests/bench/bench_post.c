@@ -40,24 +40,18 @@ static uint32_t cluster(struct bnl *b, const char *what)
 	return id;
 }
 
-/*
- * Sets objs in batches the kernel takes: 256 objects with ids and names of
- * up to 64 bytes keep the OBJECTS nest under the 64 KiB its length can say.
- */
-static void set_objects(struct bnl *b, uint32_t cid, const struct bobj *o, int n)
+/* Sets objs; the library splits them into messages the kernel takes. */
+static void set_objects(struct bnl *b, uint32_t cid,
+			const struct clusnotify_feed_object *o, int n)
 {
-	int i, k, ret;
+	int ret = clusnotify_feed_set_objects(b->feed, cid, o, (size_t)n, NULL);
 
-	for (i = 0; i < n; i += k) {
-		k = n - i < 256 ? n - i : 256;
-		ret = bnl_object_set(b, cid, o + i, k);
-		if (ret)
-			die("OBJECT_SET: %s", strerror(-ret));
-	}
+	if (ret)
+		die("OBJECT_SET: %s", strerror(-ret));
 }
 
 /* Posts evs in batches of at most batch. */
-static void post_batches(struct bnl *b, uint32_t cid, const struct bev *evs,
+static void post_batches(struct bnl *b, uint32_t cid, const struct clusnotify_feed_event *evs,
 			 int n, int batch)
 {
 	int i, k;
@@ -77,8 +71,8 @@ static void post_batches(struct bnl *b, uint32_t cid, const struct bev *evs,
 int bench_collide(void)
 {
 	static char ids[2][CO_NOBJ][CLUSNOTIFY_ID_MAX];
-	static struct bobj objs[CO_NOBJ];
-	static struct bev evs[2][2 * CO_NOBJ];
+	static struct clusnotify_feed_object objs[CO_NOBJ];
+	static struct clusnotify_feed_event evs[2][2 * CO_NOBJ];
 	const int E = 2 * CO_NOBJ;
 	struct series col, rnd, ratio;
 	uint32_t cid[2], target = 0, c;
@@ -105,8 +99,9 @@ int bench_collide(void)
 	for (s = 0; s < 2; s++) {
 		cid[s] = cluster(&b, s ? "random" : "collide");
 		for (i = 0; i < CO_NOBJ; i++)
-			objs[i] = (struct bobj){ .type = CLUSNOTIFY_OBJ_RESOURCE,
-						 .id = ids[s][i], .name = ids[s][i] };
+			objs[i] = (struct clusnotify_feed_object){
+				.type = CLUSNOTIFY_OBJ_RESOURCE, .id = ids[s][i],
+				.name = ids[s][i] };
 		set_objects(&b, cid[s], objs, CO_NOBJ);
 		/* One port registered on every object: each event matches one. */
 		port[s] = port_open(true);
@@ -114,7 +109,7 @@ int bench_collide(void)
 			port_register(port[s], cid[s], CLUSNOTIFY_OBJ_RESOURCE,
 				      CLUSNOTIFY_RESOURCE_STATE, i + 1, ids[s][i]);
 		for (i = 0; i < E; i++)
-			evs[s][i] = (struct bev){ .type = CLUSNOTIFY_OBJ_RESOURCE,
+			evs[s][i] = (struct clusnotify_feed_event){ .type = CLUSNOTIFY_OBJ_RESOURCE,
 						  .flag = CLUSNOTIFY_RESOURCE_STATE,
 						  .id = ids[s][i % CO_NOBJ],
 						  .payload = &state, .payload_len = 4 };
@@ -315,7 +310,7 @@ enum { FO_GRP_ONLINE = 0, FO_GRP_OFFLINE = 1, FO_GRP_PENDING = 128 };
 
 struct fo_world {
 	char res[FO_RES][16], grp[FO_GROUPS][16];
-	struct bev ev[FO_EVENTS];
+	struct clusnotify_feed_event ev[FO_EVENTS];
 	uint32_t val[FO_EVENTS];
 	int nev;
 };
@@ -323,9 +318,9 @@ struct fo_world {
 static void fo_post(struct fo_world *w, uint32_t type, uint64_t flag,
 		    const char *id, const char *str, uint32_t v)
 {
-	struct bev *e = &w->ev[w->nev];
+	struct clusnotify_feed_event *e = &w->ev[w->nev];
 
-	*e = (struct bev){ .type = type, .flag = flag, .id = id };
+	*e = (struct clusnotify_feed_event){ .type = type, .flag = flag, .id = id };
 	if (str) {
 		e->payload = str;
 		e->payload_len = (uint32_t)strlen(str) + 1;
@@ -451,10 +446,19 @@ static void *fo_view_main(void *arg)
 	return NULL;
 }
 
+/* An object named by its id, with a state. */
+static struct clusnotify_feed_object fo_obj(uint32_t type, const char *id,
+					     const char *parent, int32_t state)
+{
+	return (struct clusnotify_feed_object){
+		.type = type, .flags = CLUSNOTIFY_FEED_OBJ_STATE, .state = state,
+		.id = id, .name = id, .parent_id = parent };
+}
+
 int bench_failover(void)
 {
 	static struct fo_world w;
-	static struct bobj objs[FO_RES + FO_GROUPS + 3];
+	static struct clusnotify_feed_object objs[FO_RES + FO_GROUPS + 3];
 	long queued_default = param_get("max_queued_events");
 	struct series last, lost, resync;
 	int turn_end[8], nturns, i, rep, ports[FO_PORTS], view_q;
@@ -496,15 +500,14 @@ int bench_failover(void)
 		pthread_t th;
 
 		/* Before: everything online on n1. */
-		objs[n++] = (struct bobj){ CLUSNOTIFY_OBJ_NODE, "1", "n1", NULL, 0 };
-		objs[n++] = (struct bobj){ CLUSNOTIFY_OBJ_NODE, "2", "n2", NULL, 0 };
-		objs[n++] = (struct bobj){ CLUSNOTIFY_OBJ_RESOURCE, FO_END, FO_END, NULL, 0 };
+		objs[n++] = fo_obj(CLUSNOTIFY_OBJ_NODE, "1", NULL, 0);
+		objs[n++] = fo_obj(CLUSNOTIFY_OBJ_NODE, "2", NULL, 0);
+		objs[n++] = fo_obj(CLUSNOTIFY_OBJ_RESOURCE, FO_END, NULL, 0);
 		for (i = 0; i < FO_GROUPS; i++)
-			objs[n++] = (struct bobj){ CLUSNOTIFY_OBJ_GROUP, w.grp[i], w.grp[i], "1",
-						   FO_GRP_ONLINE };
+			objs[n++] = fo_obj(CLUSNOTIFY_OBJ_GROUP, w.grp[i], "1", FO_GRP_ONLINE);
 		for (i = 0; i < FO_RES; i++)
-			objs[n++] = (struct bobj){ CLUSNOTIFY_OBJ_RESOURCE, w.res[i], w.res[i],
-						   w.grp[i % FO_GROUPS], FO_ONLINE };
+			objs[n++] = fo_obj(CLUSNOTIFY_OBJ_RESOURCE, w.res[i], w.grp[i % FO_GROUPS],
+					   FO_ONLINE);
 		set_objects(&b, cid, objs, n);
 		set_max_queued(view_q);
 		memset(&view, 0, sizeof(view));

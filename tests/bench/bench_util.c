@@ -486,11 +486,11 @@ void evset_init(struct evset *s, int n, int nobj, int first)
 		snprintf(s->name[i], sizeof(s->name[i]), "Resource %05d",
 			 obj % 100000);
 		s->payload[i] = i;
-		s->ev[i] = (struct bev) {
+		s->ev[i] = (struct clusnotify_feed_event) {
 			.type = CLUSNOTIFY_OBJ_RESOURCE,
 			.flag = CLUSNOTIFY_RESOURCE_STATE,
 			.id = s->id[i],
-			.parent = s->parent[i],
+			.parent_id = s->parent[i],
 			.name = s->name[i],
 			.type_name = "Generic Service",
 			.payload = &s->payload[i],
@@ -511,7 +511,7 @@ void evset_free(struct evset *s)
 
 void evset_record(const struct evset *s, int i, void *rec)
 {
-	const struct bev *e = &s->ev[i];
+	const struct clusnotify_feed_event *e = &s->ev[i];
 	struct clusnotify_record *h = rec;
 	char *p = (char *)rec + sizeof(*h);
 	size_t off;
@@ -523,13 +523,13 @@ void evset_record(const struct evset *s, int i, void *rec)
 		.filter_flag = e->flag,
 		.timestamp_ns = now_ns(),
 		.id_len = strlen(e->id),
-		.parent_len = strlen(e->parent),
+		.parent_len = strlen(e->parent_id),
 		.name_len = strlen(e->name),
 		.type_len = strlen(e->type_name),
 		.payload_len = e->payload_len,
 	};
 	p = stpcpy(p, e->id) + 1;
-	p = stpcpy(p, e->parent) + 1;
+	p = stpcpy(p, e->parent_id) + 1;
 	p = stpcpy(p, e->name) + 1;
 	p = stpcpy(p, e->type_name) + 1;
 	off = CLUSNOTIFY_RECORD_ALIGN(p - (char *)rec);
@@ -540,12 +540,14 @@ void evset_record(const struct evset *s, int i, void *rec)
 		die("a benchmark record is %u bytes, not %d", h->len, REC_LEN);
 }
 
-void post_or_die(struct bnl *b, uint32_t cid, const struct bev *evs, int n)
+void post_or_die(struct bnl *b, uint32_t cid,
+		 const struct clusnotify_feed_event *evs, int n)
 {
 	int ret = bnl_post(b, cid, evs, n);
 
 	if (ret)
-		die("EVENT_POST of %d events: %s", n, strerror(-ret));
+		die("EVENT_POST of %d events: %s (%s)", n, strerror(-ret),
+		    clusnotify_feed_errmsg(b->feed));
 }
 
 void post_all(struct bnl *b, uint32_t cid, const struct evset *s, int n,

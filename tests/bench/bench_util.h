@@ -117,7 +117,7 @@ void port_register(int fd, uint32_t cid, uint32_t type, uint64_t mask,
  */
 struct evset {
 	int n;
-	struct bev *ev;
+	struct clusnotify_feed_event *ev;
 	char (*id)[16];
 	char (*parent)[16];
 	char (*name)[32];
@@ -133,7 +133,8 @@ void evset_record(const struct evset *s, int i, void *rec);
 /* Posts events [0, n) of s in batches of batch. */
 void post_all(struct bnl *b, uint32_t cid, const struct evset *s, int n,
 	      int batch);
-void post_or_die(struct bnl *b, uint32_t cid, const struct bev *evs, int n);
+void post_or_die(struct bnl *b, uint32_t cid,
+		 const struct clusnotify_feed_event *evs, int n);
 
 /* What a reader drains. */
 enum rkind { R_PORT, R_PIPE, R_MCL };

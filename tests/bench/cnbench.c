@@ -129,7 +129,7 @@ static int bench_throughput(void)
 
 		series_init(&ours, "clusnotify", "ours", "events/s");
 		series_init(&pipe, "pipe", "baseline", "events/s");
-		series_init(&mc, "genl multicast", "baseline", "events/s");
+		series_init(&mc, "netlink monitors", "baseline", "events/s");
 		series_init(&post, "posts alone (nobody watching)", "baseline",
 			    "events/s");
 		reader_setup(&rp, R_PORT, &pfd, 1, B * REC_LEN);
@@ -173,7 +173,7 @@ static int bench_throughput(void)
 		reader_teardown(&rpi);
 		reader_teardown(&rm);
 		series_ratio(&r1, &ours, &pipe, "ours/pipe");
-		series_ratio(&r2, &ours, &mc, "ours/multicast");
+		series_ratio(&r2, &ours, &mc, "ours/monitors");
 
 		snprintf(id, sizeof(id), "throughput.batch%d", B);
 		snprintf(title, sizeof(title), "Throughput, batches of %d", B);
@@ -181,8 +181,8 @@ static int bench_throughput(void)
 			 "one netlink poster (EVENT_POST of %d events, waits for the ack) -> one port "
 			 "with a cluster-wide filter, read by a thread with epoll and reads of %d "
 			 "records; pipe: the same %d-byte records, writes and reads of %d records; "
-			 "genl multicast: the same posts, one listener on the events group "
-			 "(one message per event, parsed with libnl); posts alone: the same posts "
+			 "netlink monitors: the same posts, one netlink monitor (MONITOR_START; "
+			 "one message per event, parsed with libnl); posts alone: the same posts "
 			 "to a cluster nobody watches (the poster's own cost)", B, B, REC_LEN, B);
 		struct result r;
 		const struct series *all[] = { &ours, &pipe, &mc, &r1, &r2, &post };
@@ -244,13 +244,13 @@ static long fan_bc_events(int n)
  * res-k matches one port (selective), a COMMON_PROPERTY event all of them
  * (broadcast).
  *
- * The multicast baseline's N listeners join the group once, after the
- * ports' runs: netlink walks every listener of the protocol on each join,
- * so 10,000 joins take seconds, and while they are joined every event the
- * module posts is mirrored to the group (at the cost of a walk over all of
- * them) whichever cluster it belongs to. They live in a network namespace
- * of their own, with their own cluster, so that what they cost the ports'
- * cluster is only that walk: the "listeners elsewhere" figure.
+ * The baseline: N netlink listeners that each get every event and filter
+ * in userspace, as with a genl multicast group. They are the module's
+ * monitors (MONITOR_START: one copy of each event per monitor, what a
+ * multicast group delivers), started once, after the ports' runs. They live
+ * in a network namespace of their own, with their own cluster: what they
+ * cost the ports' cluster, whose posts send nothing to another namespace's
+ * monitors, is the "listeners elsewhere" figure.
  */
 static int bench_fanout(void)
 {
@@ -440,9 +440,9 @@ static int bench_fanout(void)
 		reader_setup(&rm, R_MCL, mcl, N, 1 << 16);
 		rm.cid = cid_mc;
 		rm.want = want;
-		series_init(&mc, "genl multicast + userspace filter", "baseline",
+		series_init(&mc, "netlink monitors + userspace filter", "baseline",
 			    "ns/event");
-		series_init(&cpu_mc, "genl multicast CPU", "baseline", "ns/event");
+		series_init(&cpu_mc, "netlink monitors CPU", "baseline", "ns/event");
 		series_init(&selx, "clusnotify, N listeners elsewhere", "ours",
 			    "ns/event");
 		for (rep = 0; rep < opt.reps; rep++) {
@@ -477,8 +477,8 @@ static int bench_fanout(void)
 			mc1 = mc;
 		}
 		series_ratio_med(&selr, &sel, &sel1, "clusnotify at N / at 1");
-		series_ratio_med(&mcr, &mc, &mc1, "multicast at N / at 1");
-		series_ratio(&mcsel, &mc, &sel, "multicast/clusnotify");
+		series_ratio_med(&mcr, &mc, &mc1, "monitors at N / at 1");
+		series_ratio(&mcsel, &mc, &sel, "monitors/clusnotify");
 		series_ratio(&selxr, &selx, &sel, "listeners elsewhere/alone");
 
 		snprintf(id, sizeof(id), "selective.%d", N);
@@ -488,10 +488,10 @@ static int bench_fanout(void)
 			 "a cluster-wide COMMON_PROPERTY filter; %ld posts of one STATE event of one "
 			 "object, matching exactly one port, read by a thread; cost = wall time per "
 			 "posted event until read (CPU: CPU time of all threads involved). Baseline, "
-			 "in repetitions after the ports' (joining is slow): %ld events to the genl "
-			 "events group joined by %d non-blocking listeners in a network namespace of "
-			 "their own, one thread epolls them all and parses every message, keeping the "
-			 "one for its object. 'Listeners elsewhere': %ld posts to the ports' cluster "
+			 "in repetitions after the ports': %ld events to %d non-blocking netlink "
+			 "monitors (each gets every event, as from a genl multicast group) in a "
+			 "network namespace of their own, one thread epolls them all and parses every "
+			 "message, keeping the one for its object. 'Listeners elsewhere': %ld posts to the ports' cluster "
 			 "while those listeners are joined", N, Esel, Emc, N, Emc);
 		{
 			const struct series *all[] = { &sel, &mc, &selr, &mcr, &mcsel,

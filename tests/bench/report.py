@@ -21,22 +21,22 @@ import sys
 import textwrap
 
 # The selective fan-out's baseline series.
-BASELINE_SELECTIVE = "genl multicast + userspace filter"
+BASELINE_SELECTIVE = "netlink monitors + userspace filter"
 
 # Per measurement: rows of (ours, baseline, ratio, label), by series name.
 SUMMARY = {
     "throughput": [
         ("clusnotify", "pipe", "ours/pipe", "vs pipe"),
-        ("clusnotify", "genl multicast", "ours/multicast", "vs genl multicast"),
+        ("clusnotify", "netlink monitors", "ours/monitors", "vs netlink monitors"),
         ("posts alone (nobody watching)", None, None, "posts alone"),
     ],
     "selective": [
         ("clusnotify", None, "clusnotify at N / at 1", "cost at N / at 1"),
-        ("clusnotify", "genl multicast + userspace filter",
-         "multicast/clusnotify", "vs multicast + filter"),
-        ("genl multicast + userspace filter", None, "multicast at N / at 1",
-         "multicast cost at N / at 1"),
-        ("clusnotify CPU", "genl multicast CPU", None, "CPU per event"),
+        ("clusnotify", "netlink monitors + userspace filter",
+         "monitors/clusnotify", "vs monitors + filter"),
+        ("netlink monitors + userspace filter", None, "monitors at N / at 1",
+         "monitors cost at N / at 1"),
+        ("clusnotify CPU", "netlink monitors CPU", None, "CPU per event"),
         ("clusnotify, N listeners elsewhere", None, "listeners elsewhere/alone",
          "while N listeners are joined in another netns"),
     ],

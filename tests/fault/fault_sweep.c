@@ -239,7 +239,7 @@ struct world {
 	struct cn_nl *nl;	/* owns "fault-main" */
 	uint32_t cid;
 	int watcher;		/* a port watching every GROUP and NODE event */
-	struct nl_sock *mc;	/* a listener on the "events" group */
+	struct nl_sock *mc;	/* a monitor (MONITOR_START) */
 	int family;
 };
 

@@ -6,6 +6,9 @@
  * batch is bounded by CLUSNOTIFY_OBJECTS_MAX, past which it is -E2BIG and
  * nothing changes.
  */
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+
 #include "cn_test.h"
 #include "cn_nl.h"
 #include "kselftest_harness.h"
@@ -64,20 +67,31 @@ TEST_F(nlr, user_reads_no_inventory)
 	ASSERT_EQ(0, cn_wait_child(pid));
 }
 
+/*
+ * One message of n objects, as a producer of its own would send it: the
+ * library would split a batch past CLUSNOTIFY_OBJECTS_MAX.
+ */
 static int batch(struct cn_nl *nl, uint32_t cid, int n, bool del)
 {
-	static char ids[CLUSNOTIFY_OBJECTS_MAX + 1][16];
-	static struct cn_object objs[CLUSNOTIFY_OBJECTS_MAX + 1];
+	struct nl_msg *msg = cn_nl_msg(nl, del ? CLUSNOTIFY_CMD_OBJECT_DEL :
+				       CLUSNOTIFY_CMD_OBJECT_SET, 0);
+	struct nlattr *all, *one;
+	char id[16];
 	int i;
 
+	if (!msg)
+		return -ENOMEM;
+	nla_put_u32(msg, CLUSNOTIFY_A_CLUSTER_ID, cid);
+	all = nla_nest_start(msg, CLUSNOTIFY_A_OBJECTS | NLA_F_NESTED);
 	for (i = 0; i < n; i++) {
-		snprintf(ids[i], sizeof(ids[i]), "g%d", i);
-		objs[i] = (struct cn_object) {
-			.type = CLUSNOTIFY_OBJ_GROUP, .id = ids[i],
-		};
+		snprintf(id, sizeof(id), "g%d", i);
+		one = nla_nest_start(msg, CLUSNOTIFY_A_OBJECT | NLA_F_NESTED);
+		nla_put_u32(msg, CLUSNOTIFY_OBJ_A_TYPE, CLUSNOTIFY_OBJ_GROUP);
+		nla_put_string(msg, CLUSNOTIFY_OBJ_A_ID, id);
+		nla_nest_end(msg, one);
 	}
-	return del ? cn_nl_object_del(nl, cid, objs, n) :
-		     cn_nl_object_set(nl, cid, objs, n);
+	nla_nest_end(msg, all);
+	return cn_nl_raw(nl, msg);
 }
 
 TEST_F(nlr, object_batches_are_bounded)

@@ -49,7 +49,7 @@ except OSError as e:
 [ -n "$run32" ] || run32=yes
 
 for t in utf16 abi abi_32 native_basic native_threads clusapi_v2 clusapi_v1 \
-	 consumers clusapi_v2_32 clusapi_v1_32 consumers_32 win_regress; do
+	 consumers clusapi_v2_32 clusapi_v1_32 consumers_32 win_regress feed_api; do
 	if [ ! -x "$O/$t" ]; then
 		echo "not ok - $t # not built: make -C tests/lib"
 		failed=1
@@ -66,5 +66,11 @@ else
 	failed=1
 fi
 run header_test tests/lib/header_test.sh
+if [ -x build/examples/feed-example ]; then
+	run feed_example build/examples/feed-example --cluster "feed-example-$$" --pools 300
+else
+	echo "not ok - feed_example # not built: make examples"
+	failed=1
+fi
 run cli_e2e python3 tests/lib/cli_e2e.py
 exit $failed

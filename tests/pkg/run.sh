@@ -12,7 +12,7 @@
 # gives /dev/clusnotify to the group "clusnotify" (systemd-udevd applies it)
 # so that a member, and only a member, opens ports; a program built with
 # `pkg-config --cflags --libs libclusnotify` against the installed headers
-# runs; the installed clusnotifyd, started as its systemd unit starts it,
+# runs, and so does the packaged producer example; the installed clusnotifyd, started as its systemd unit starts it,
 # feeds a real one-node corosync to the installed `clusnotify watch`; the
 # unit passes systemd-analyze verify. With PKG_PURGE=1, dpkg --purge then
 # removes the DKMS build and the group (off by default: DKMS's depmod alone
@@ -101,8 +101,9 @@ missing=()
 for f in /usr/src/clusnotify-*/dkms.conf /usr/lib/x86_64-linux-gnu/libclusnotify.so.1 \
 	/usr/lib/x86_64-linux-gnu/libclusnotify.so /usr/lib/x86_64-linux-gnu/libclusnotify.a \
 	/usr/lib/x86_64-linux-gnu/pkgconfig/libclusnotify.pc /usr/include/clusnotify.h \
-	/usr/include/clusapi.h /usr/include/linux/clusnotify.h \
+	/usr/include/clusapi.h /usr/include/clusnotify_feed.h /usr/include/linux/clusnotify.h \
 	/usr/share/man/man3/clusnotify_port_open.3.gz /usr/share/man/man7/clusnotify.7.gz \
+	/usr/share/man/man3/clusnotify_feed_post.3.gz /usr/share/man/man3/clusnotify_feed_recv.3.gz \
 	/usr/bin/clusnotify /usr/sbin/clusnotifyd /etc/clusnotifyd.conf "$unit" \
 	/lib/udev/rules.d/99-clusnotify.rules /usr/share/man/man8/clusnotifyd.8.gz \
 	/usr/share/man/man1/clusnotify.1.gz; do
@@ -209,6 +210,32 @@ consumer() {
 	fi
 }
 if [ "$loaded" = 1 ]; then consumer; else notok consumer "the module is not loaded"; fi
+
+# --- a producer: the packaged example, built as its comment says, posts
+producer() {
+	local ex=/usr/share/doc/libclusnotify-dev/examples/feed-example.c flags out
+	[ -r "$ex" ] || { [ -r "$ex.gz" ] && zcat "$ex.gz" >"$work/feed-example.c" && ex=$work/feed-example.c; } ||
+		{ notok producer "libclusnotify-dev has no examples/feed-example.c"; return; }
+	flags=$(pkg-config --cflags --libs libclusnotify) ||
+		{ notok producer "pkg-config knows no libclusnotify"; return; }
+	# Static linking needs libnl too: Requires.private says so.
+	if ! pkg-config --static --libs libclusnotify | grep -q -- -lnl-genl-3; then
+		notok producer "pkg-config --static --libs libclusnotify names no libnl-genl-3"
+		return
+	fi
+	# shellcheck disable=SC2086
+	if ! cc -Wall -Werror -o "$work/feed-example" "$ex" $flags 2>"$work/cc-producer.log"; then
+		show "$work/cc-producer.log"
+		notok producer "the example does not build against the installed headers"
+		return
+	fi
+	if out=$("$work/feed-example" --cluster pkg-producer --pools 3 2>&1); then
+		ok producer "$out"
+	else
+		notok producer "$out"
+	fi
+}
+if [ "$loaded" = 1 ]; then producer; else notok producer "the module is not loaded"; fi
 
 # --- the unit: its ordering and restart policy, and systemd-analyze verify
 unit_check() {

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A small generic netlink client for the selftests. Every call returns 0 or
- * the -errno the kernel answered with. cn_nl.c implements it with
- * libnl-genl-3; cn_rawnl.c implements the subset compat32_test needs on a
- * bare socket (there is no i386 libnl).
+ * The selftests' generic netlink helpers. Every call returns 0 or the
+ * -errno the kernel answered with. cn_nl.c implements them on
+ * libclusnotify's producer API (clusnotify_feed.h), which splits batches
+ * the kernel's limits would refuse; cn_rawnl.c implements the subset
+ * compat32_test needs on a bare socket (there is no i386 libnl).
  */
 #ifndef CN_NL_H
 #define CN_NL_H
@@ -15,6 +16,7 @@
 
 struct cn_nl;
 struct nl_msg;
+struct clusnotify_feed;
 struct nl_sock;
 
 /* A cluster as CLUSNOTIFY_CMD_CLUSTER_GET describes it. */
@@ -22,7 +24,6 @@ struct cn_cluster {
 	uint32_t id;
 	uint32_t state;
 	char name[CLUSNOTIFY_CLUSTER_NAME_MAX];
-	bool has_stats;
 	uint64_t seq, posted, matched, delivered, lost;
 	uint32_t objects, ports, reconnects;
 };
@@ -63,11 +64,9 @@ struct cn_event {
 
 /* A CLUSNOTIFY_CMD_EVENT multicast message. */
 struct cn_mc_event {
-	uint8_t cmd;
 	uint32_t cluster_id;
 	uint32_t type;
 	uint64_t flag;
-	bool has_seq, has_ts;
 	uint64_t seq, ts;
 	char id[CLUSNOTIFY_ID_MAX];
 	char parent[CLUSNOTIFY_ID_MAX];
@@ -81,12 +80,10 @@ struct cn_mc_event {
 struct cn_nl *cn_nl_open(void);
 void cn_nl_close(struct cn_nl *nl);
 int cn_nl_family(struct cn_nl *nl);
-/* The libnl socket, for tests that need its fd or portid. */
-struct nl_sock *cn_nl_sock(struct cn_nl *nl);
 
 int cn_nl_cluster_register(struct cn_nl *nl, const char *name, uint32_t *id);
 int cn_nl_cluster_unregister(struct cn_nl *nl, uint32_t id);
-/* By id if id is non-zero, else by name. */
+/* By id if id is non-zero, else by name (neither: -EINVAL). */
 int cn_nl_cluster_get(struct cn_nl *nl, uint32_t id, const char *name,
 		      struct cn_cluster *out);
 int cn_nl_cluster_dump(struct cn_nl *nl, struct cn_cluster *out, int max,
@@ -99,14 +96,31 @@ int cn_nl_object_del(struct cn_nl *nl, uint32_t cid,
 int cn_nl_object_dump(struct cn_nl *nl, uint32_t cid,
 		      struct cn_object_out *out, int max, int *n);
 
-/* last_seq, if not NULL, gets the reply's STAT_SEQ (0 if it had none). */
+/* Split as the kernel's limits need; last_seq, if not NULL, gets the
+ * sequence number of the last event posted (0 if none was). */
 int cn_nl_post(struct cn_nl *nl, uint32_t cid, const struct cn_event *evs,
 	       int n, uint64_t *last_seq);
-int cn_nl_post1(struct cn_nl *nl, uint32_t cid, uint32_t type, uint64_t flag,
-		const char *id);
+/* One event, on either implementation. */
+static inline int cn_nl_post1(struct cn_nl *nl, uint32_t cid, uint32_t type,
+			      uint64_t flag, const char *id)
+{
+	struct cn_event e = { .type = type, .flag = flag, .id = id };
+
+	return cn_nl_post(nl, cid, &e, 1, NULL);
+}
+
 /* A STATE-like event with a 4-byte payload. */
-int cn_nl_post_state(struct cn_nl *nl, uint32_t cid, uint32_t type,
-		     uint64_t flag, const char *id, int32_t state);
+static inline int cn_nl_post_state(struct cn_nl *nl, uint32_t cid,
+				   uint32_t type, uint64_t flag, const char *id,
+				   int32_t state)
+{
+	struct cn_event e = {
+		.type = type, .flag = flag, .id = id,
+		.payload = &state, .payload_len = sizeof(state),
+	};
+
+	return cn_nl_post(nl, cid, &e, 1, NULL);
+}
 
 /* Makes this socket a monitor (MONITOR_START); it then only receives. */
 int cn_nl_subscribe(struct cn_nl *nl);
@@ -115,8 +129,9 @@ int cn_nl_recv_event(struct cn_nl *nl, struct cn_mc_event *ev, int timeout_ms);
 
 /* For hand-made messages (libnl only): a message for cmd with flags. */
 struct nl_msg *cn_nl_msg(struct cn_nl *nl, uint8_t cmd, int flags);
-/* Sends msg (and frees it); valid is called for each reply message. */
-int cn_nl_call(struct cn_nl *nl, struct nl_msg *msg,
-	       int (*valid)(struct nl_msg *, void *), void *arg);
+/* The library's feed under nl, for tests that need its socket. */
+struct clusnotify_feed *cn_nl_feed(struct cn_nl *nl);
+/* Sends msg (and frees it) on the feed's socket; replies are dropped. */
+int cn_nl_raw(struct cn_nl *nl, struct nl_msg *msg);
 
 #endif /* CN_NL_H */

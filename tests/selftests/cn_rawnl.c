@@ -301,21 +301,3 @@ int cn_nl_post(struct cn_nl *nl, uint32_t cid, const struct cn_event *evs,
 	return err;
 }
 
-int cn_nl_post1(struct cn_nl *nl, uint32_t cid, uint32_t type, uint64_t flag,
-		const char *id)
-{
-	struct cn_event e = { .type = type, .flag = flag, .id = id };
-
-	return cn_nl_post(nl, cid, &e, 1, NULL);
-}
-
-int cn_nl_post_state(struct cn_nl *nl, uint32_t cid, uint32_t type,
-		     uint64_t flag, const char *id, int32_t state)
-{
-	struct cn_event e = {
-		.type = type, .flag = flag, .id = id,
-		.payload = &state, .payload_len = sizeof(state),
-	};
-
-	return cn_nl_post(nl, cid, &e, 1, NULL);
-}

@@ -479,12 +479,12 @@ static void *churn_thread(void *arg)
 	while (!atomic_load(&c->stop)) {
 		c->err = set_range(nl, c->cid, CLUSNOTIFY_OBJ_RESOURCE, "t", i,
 				   i + 4, 0);
-		if (!c->err && i >= 8) {
-			snprintf(id, sizeof(id), "t%d", i - 8);
-			c->err = del_one(nl, c->cid, CLUSNOTIFY_OBJ_RESOURCE, id);
-		}
-		if (!c->err && i >= 8) {
-			snprintf(id, sizeof(id), "t%d", i - 5);
+		/*
+		 * All four of two rounds ago go, so that the count stays put
+		 * however fast the writer runs (max_cluster_objects).
+		 */
+		for (int k = 8; !c->err && i >= 8 && k > 4; k--) {
+			snprintf(id, sizeof(id), "t%d", i - k);
 			c->err = del_one(nl, c->cid, CLUSNOTIFY_OBJ_RESOURCE, id);
 		}
 		for (int k = 0; !c->err && k < 2; k++) {

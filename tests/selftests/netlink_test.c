@@ -2,7 +2,7 @@
 /*
  * The generic netlink family: every command on its happy path and on each
  * error path, dumps that span several messages, sequence numbers, batches
- * validated as a whole, and the "events" multicast group.
+ * validated as a whole, and the monitors (MONITOR_START).
  */
 #include <netlink/attr.h>
 #include <netlink/genl/genl.h>
@@ -68,7 +68,7 @@ static int raw(struct cn_nl *nl, uint8_t cmd, int flags,
 
 	if (msg && fill)
 		fill(msg, arg);
-	return cn_nl_call(nl, msg, NULL, NULL);
+	return cn_nl_raw(nl, msg);
 }
 
 static void put_id(struct nl_msg *m, const void *a)
@@ -113,7 +113,6 @@ TEST_F(nl, cluster_register_get_dump)
 	EXPECT_EQ(self->cid, c.id);
 	EXPECT_STREQ(self->name, c.name);
 	EXPECT_EQ((uint32_t)CLUSNOTIFY_CLUSTER_CONNECTED, c.state);
-	ASSERT_TRUE(c.has_stats);
 	EXPECT_EQ(0u, c.seq);
 	EXPECT_EQ(0u, c.posted);
 	EXPECT_EQ(0u, c.objects);
@@ -130,7 +129,6 @@ TEST_F(nl, cluster_register_get_dump)
 	ASSERT_TRUE(find_cluster(all, n, self->cid, &c));
 	EXPECT_STREQ(self->name, c.name);
 	EXPECT_EQ((uint32_t)CLUSNOTIFY_CLUSTER_CONNECTED, c.state);
-	EXPECT_TRUE(c.has_stats);
 }
 
 /* Enough clusters that the dump needs several messages. */
@@ -260,7 +258,6 @@ TEST_F(nl, cluster_stats)
 				 CLUSNOTIFY_GROUP_DELETED, "g1"));
 
 	ASSERT_EQ(0, cn_nl_cluster_get(self->nl, self->cid, NULL, &c));
-	ASSERT_TRUE(c.has_stats);
 	EXPECT_EQ(5u, c.seq);
 	EXPECT_EQ(5u, c.posted);
 	EXPECT_EQ(7u, c.matched);
@@ -744,9 +741,33 @@ TEST_F(nl, strings_must_be_utf8)
 	}
 }
 
+static void put_events(struct nl_msg *m, const void *a)
+{
+	const struct { uint32_t cid; int n; } *b = a;
+	struct nlattr *all, *one;
+	int i;
+
+	nla_put_u32(m, CLUSNOTIFY_A_CLUSTER_ID, b->cid);
+	all = nla_nest_start(m, CLUSNOTIFY_A_EVENTS | NLA_F_NESTED);
+	for (i = 0; i < b->n; i++) {
+		one = nla_nest_start(m, CLUSNOTIFY_A_EVENT | NLA_F_NESTED);
+		nla_put_u32(m, CLUSNOTIFY_EV_A_OBJ_TYPE, CLUSNOTIFY_OBJ_NODE);
+		nla_put_u64(m, CLUSNOTIFY_EV_A_FLAG, CLUSNOTIFY_NODE_STATE);
+		nla_put_string(m, CLUSNOTIFY_EV_A_OBJ_ID, "n1");
+		nla_nest_end(m, one);
+	}
+	nla_nest_end(m, all);
+}
+
+/*
+ * The kernel refuses one message of CLUSNOTIFY_EVENTS_MAX + 1 events as a
+ * whole (a hand-made message: the library would split it); through the
+ * library the same batch is two messages, every event posted in order.
+ */
 TEST_F_TIMEOUT(nl, event_post_batch_limit, 120)
 {
 	static struct cn_event ev[CLUSNOTIFY_EVENTS_MAX + 1];
+	struct { uint32_t cid; int n; } b = { self->cid, CLUSNOTIFY_EVENTS_MAX + 1 };
 	struct cn_cluster c;
 	uint64_t seq;
 	int i;
@@ -756,12 +777,18 @@ TEST_F_TIMEOUT(nl, event_post_batch_limit, 120)
 					   .flag = CLUSNOTIFY_NODE_STATE, .id = "n1" };
 	ASSERT_EQ(0, cn_add_filter(self->fd, self->cid, K1, CLUSNOTIFY_OBJ_NODE,
 				   CLUSNOTIFY_NODE_STATE));
-	EXPECT_EQ(-E2BIG, cn_nl_post(self->nl, self->cid, ev, CLUSNOTIFY_EVENTS_MAX + 1, NULL));
+	EXPECT_EQ(-E2BIG, raw(self->nl, CLUSNOTIFY_CMD_EVENT_POST, 0, put_events, &b));
 	EXPECT_EQ(0, READ_ALL(self));
-	ASSERT_EQ(0, cn_nl_post(self->nl, self->cid, ev, CLUSNOTIFY_EVENTS_MAX, &seq));
-	EXPECT_EQ((uint64_t)CLUSNOTIFY_EVENTS_MAX, seq);
+	b.n = CLUSNOTIFY_EVENTS_MAX;
+	ASSERT_EQ(0, raw(self->nl, CLUSNOTIFY_CMD_EVENT_POST, 0, put_events, &b));
 	ASSERT_EQ(0, cn_nl_cluster_get(self->nl, self->cid, NULL, &c));
+	EXPECT_EQ((uint64_t)CLUSNOTIFY_EVENTS_MAX, c.seq);
 	EXPECT_EQ((uint64_t)CLUSNOTIFY_EVENTS_MAX, c.posted);
+
+	ASSERT_EQ(0, cn_nl_post(self->nl, self->cid, ev, CLUSNOTIFY_EVENTS_MAX + 1, &seq));
+	EXPECT_EQ((uint64_t)(2 * CLUSNOTIFY_EVENTS_MAX + 1), seq);
+	ASSERT_EQ(0, cn_nl_cluster_get(self->nl, self->cid, NULL, &c));
+	EXPECT_EQ((uint64_t)(2 * CLUSNOTIFY_EVENTS_MAX + 1), c.posted);
 	EXPECT_EQ(c.matched, c.delivered + c.lost);
 }
 
@@ -786,13 +813,10 @@ TEST_F(nl, multicast_mirrors_posted_events)
 	after = cn_now_ns();
 
 	ASSERT_EQ(0, cn_nl_recv_event(mc, mev, 2000));
-	EXPECT_EQ(CLUSNOTIFY_CMD_EVENT, mev->cmd);
 	EXPECT_EQ(self->cid, mev->cluster_id);
 	EXPECT_EQ((uint32_t)CLUSNOTIFY_OBJ_GROUP, mev->type);
 	EXPECT_EQ(CLUSNOTIFY_GROUP_STATE, mev->flag);
-	EXPECT_TRUE(mev->has_seq);
 	EXPECT_EQ(seq - 1, mev->seq);
-	EXPECT_TRUE(mev->has_ts);
 	EXPECT_LE(before, mev->ts);
 	EXPECT_GE(after, mev->ts);
 	EXPECT_STREQ("g1", mev->id);

@@ -24,7 +24,7 @@ struct vec {
 static struct vec objs = { .size = sizeof(struct entry) };
 static struct vec sets = { .size = sizeof(struct cnd_obj) };
 static struct vec dels = { .size = sizeof(struct cnd_obj) };
-static struct vec evs = { .size = sizeof(struct cnd_ev) };
+static struct vec evs = { .size = sizeof(struct clusnotify_feed_event) };
 static uint32_t cluster_id;
 
 static void *vec_push(struct vec *v)
@@ -75,14 +75,15 @@ uint64_t cnd_state_flag(uint32_t type)
 
 static void free_events(void)
 {
-	struct cnd_ev *e = evs.v;
+	struct clusnotify_feed_event *e = evs.v;
 	size_t i;
 
+	/* The strings and payloads are this file's copies (cnd_inv_post). */
 	for (i = 0; i < evs.n; i++) {
-		free(e[i].id);
-		free(e[i].parent);
-		free(e[i].name);
-		free(e[i].payload);
+		free((void *)e[i].id);
+		free((void *)e[i].parent_id);
+		free((void *)e[i].name);
+		free((void *)e[i].payload);
 	}
 	evs.n = 0;
 }
@@ -283,7 +284,8 @@ void cnd_inv_post(uint32_t type, uint64_t flag, const char *id,
 		  const char *parent, const char *name, const void *payload,
 		  size_t len)
 {
-	struct cnd_ev *e;
+	struct clusnotify_feed_event *e;
+	void *copy;
 
 	if (!cluster_id)
 		return;
@@ -291,16 +293,17 @@ void cnd_inv_post(uint32_t type, uint64_t flag, const char *id,
 	e->type = type;
 	e->flag = flag;
 	e->id = dup_or_null(id);
-	e->parent = dup_or_null(parent);
+	e->parent_id = dup_or_null(parent);
 	e->name = dup_or_null(name);
 	if (len) {
-		e->payload = malloc(len);
-		if (!e->payload) {
+		copy = malloc(len);
+		if (!copy) {
 			log_err("out of memory");
 			abort();
 		}
-		memcpy(e->payload, payload, len);
-		e->len = len;
+		memcpy(copy, payload, len);
+		e->payload = copy;
+		e->payload_len = (uint32_t)len;
 	}
 }
 

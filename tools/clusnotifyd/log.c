@@ -7,8 +7,6 @@
 #include <stdio.h>
 #include <time.h>
 
-#include <netlink/errno.h>
-
 #include "log.h"
 
 static bool use_syslog;
@@ -51,9 +49,4 @@ void cnd_log(int prio, const char *fmt, ...)
 		fputc('\n', stderr);
 	}
 	va_end(ap);
-}
-
-void cnd_log_nlerr(const char *what, int err)
-{
-	cnd_log(LOG_ERR, "%s: %s", what, nl_geterror(err));
 }

@@ -10,8 +10,6 @@
 
 void cnd_log_init(bool to_syslog, int verbosity);
 void cnd_log(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* A libnl call failed: @err is its negative NLE_* code. */
-void cnd_log_nlerr(const char *what, int err);
 bool cnd_log_debug_enabled(void);
 
 #define log_err(...)	cnd_log(LOG_ERR, __VA_ARGS__)

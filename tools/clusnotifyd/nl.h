@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The clusnotify generic netlink family, as the daemon uses it. The socket
+ * The clusnotify producer (libclusnotify's feed), as the daemon uses it. The feed
  * that registers a cluster owns it: closing it turns the cluster
  * disconnected in the kernel.
  */
@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <linux/clusnotify.h>
+#include <clusnotify_feed.h>
 
 struct cnd_obj {
 	uint32_t type;
@@ -22,17 +22,6 @@ struct cnd_obj {
 	char type_name[CLUSNOTIFY_TYPE_NAME_MAX];
 };
 
-/* An event; strings left NULL are taken by the kernel from the object. */
-struct cnd_ev {
-	uint32_t type;
-	uint64_t flag;
-	char *id;
-	char *parent;
-	char *name;
-	char *type_name;
-	void *payload;
-	size_t len;
-};
 
 /* With @dry_run, nothing goes to the kernel: every request is logged. */
 int cnd_nl_open(bool dry_run);
@@ -47,7 +36,9 @@ int cnd_nl_objects(uint32_t cluster,
 		   void (*fn)(const struct cnd_obj *obj, void *arg), void *arg);
 int cnd_nl_object_set(uint32_t cluster, const struct cnd_obj *objs, size_t n);
 int cnd_nl_object_del(uint32_t cluster, const struct cnd_obj *objs, size_t n);
-int cnd_nl_post(uint32_t cluster, const struct cnd_ev *evs, size_t n);
+/* Events; strings left NULL are taken by the kernel from the object. */
+int cnd_nl_post(uint32_t cluster, const struct clusnotify_feed_event *evs,
+		size_t n);
 
 const char *cnd_type_name(uint32_t type);
 
