@@ -268,7 +268,14 @@ static int transact(struct clusnotify_feed *feed, struct nl_msg *msg,
 	while (!x.done) {
 		ret = nl_recvmsgs(feed->sk, cb);
 		if (ret < 0 && !x.done) {
-			x.err = fail(feed, nl_errno(ret), "netlink receive: %s",
+			/*
+			 * The kernel saw the request but its answer is lost
+			 * (netlink could not allocate it: ENOBUFS on the
+			 * socket). The request may have run: that is not the
+			 * kernel's -ENOMEM, which means it did nothing.
+			 */
+			x.err = fail(feed, -EPROTO,
+				     "the kernel's answer was lost (%s): the request may have been carried out",
 				     nl_geterror(ret));
 			break;
 		}

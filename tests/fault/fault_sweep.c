@@ -350,10 +350,11 @@ static int cluster_get(uint32_t id, const char *name, struct cn_cluster *out)
 }
 
 /*
- * How a netlink request ended: 0; SENT_NOT (-EIO from cn_nl: sendmsg failed,
- * the kernel never saw it); LOST_ANSWER (-EPROTO: the request ran, but its
- * answer was lost to a failed allocation of netlink's own); or the kernel's
- * explicit answer.
+ * How a netlink request ended: 0; SENT_NOT (-EIO: sendmsg failed, the
+ * kernel never saw it; the library answers such failures with their errno,
+ * which counts as an explicit answer that did nothing, as it is); LOST_ANSWER
+ * (-EPROTO from the library: the request ran, but its answer was lost to a
+ * failed allocation of netlink's own); or the kernel's explicit answer.
  */
 enum { NL_OK_, NL_SEND_FAILED, NL_ANSWER_LOST, NL_ERROR };
 
