@@ -157,6 +157,7 @@ static int cn_port_get_cluster(struct cn_port *port, void __user *uarg)
 	ci.state = READ_ONCE(cl->state);
 	ci.objects = READ_ONCE(cl->nobjects);
 	ci.seq = READ_ONCE(cl->seq);
+	ci.epoch = cl->epoch;
 	memset(ci.name, 0, sizeof(ci.name));
 	strscpy(ci.name, cl->name, sizeof(ci.name));
 	cn_cluster_put(cl);

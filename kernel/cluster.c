@@ -8,6 +8,7 @@
  * restarted daemon registering the same name reconnects them.
  */
 
+#include <linux/random.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -152,19 +153,17 @@ static void cluster_event(struct cn_cluster *cl, u64 flag, u32 state)
 	struct cn_event *ev;
 
 	lockdep_assert_held(&cl->post_lock);
-	ev = cn_event_build(&d, CLUSNOTIFY_RECORD_SYNTHETIC, GFP_KERNEL);
+	/* The number is taken whether or not the record could be built. */
+	ev = cn_event_make(cl, &d, CLUSNOTIFY_RECORD_SYNTHETIC, ++cl->seq,
+			   GFP_KERNEL);
 	rcu_read_lock();
-	if (ev) {
-		ev->cluster_id = cl->id;
-		ev->seq = ++cl->seq;
-		ev->timestamp_ns = ktime_get_real_ns();
-	}
 	list_for_each_entry_rcu(w, &cl->watches, cluster_node) {
 		if (ev) {
 			cn_counts_add(&c, cn_port_enqueue(w->port, ev, w->key,
 							  &wl));
 		} else {
-			cn_counts_add(&c, cn_port_lost(w->port, cl->id, w->key));
+			cn_counts_add(&c, cn_port_lost(w->port, cl->id, w->key,
+						       cl->epoch, cl->seq));
 		}
 	}
 	cn_wake_list_flush(&wl);
@@ -222,6 +221,10 @@ static struct cn_cluster *cluster_alloc(const char *name, u32 portid,
 	if (!cl)
 		return NULL;
 	kref_init(&cl->ref);
+	/* 0 stands for "no epoch" (a resume from nothing, a shared LOST). */
+	do {
+		cl->epoch = get_random_u64();
+	} while (!cl->epoch);
 	strscpy(cl->name, name, sizeof(cl->name));
 	cl->state = CLUSNOTIFY_CLUSTER_CONNECTED;
 	set_owner(cl, portid, sk);
@@ -651,7 +654,10 @@ static void update_state(struct cn_cluster *cl,
 		memcpy(&obj->state, d->payload, sizeof(s32));
 }
 
-/* Strings a producer left out come from the registry's entry. */
+/*
+ * Strings a producer left out come from the registry's entry; the record
+ * they make must still be within CLUSNOTIFY_RECORD_MAX (-EINVAL).
+ */
 static struct cn_event *build_posted(struct cn_cluster *cl,
 				     const struct clusnotify_post_event *src)
 {
@@ -669,9 +675,13 @@ static struct cn_event *build_posted(struct cn_cluster *cl,
 		if (!d.type_name)
 			d.type_name = obj->type_name;
 	}
+	if (cn_event_len(&d) > CLUSNOTIFY_RECORD_MAX)
+		return ERR_PTR(-EINVAL);
 	ev = cn_event_build(&d, 0, GFP_KERNEL_ACCOUNT);
-	if (ev)
-		ev->cluster_id = cl->id;
+	if (!ev)
+		return ERR_PTR(-ENOMEM);
+	ev->cluster_id = cl->id;
+	ev->epoch = cl->epoch;
 	return ev;
 }
 
@@ -700,7 +710,9 @@ static struct cn_event *build_posted(struct cn_cluster *cl,
  * those after it are not (neither queued nor applied to the registry), as
  * if the batch had been that prefix. The dying caller gets -EINTR.
  *
- * Return: 0, -ENOMEM, -ENOENT if the cluster was deleted, -EINTR.
+ * Return: 0, -ENOMEM, -ENOENT if the cluster was deleted, -EINTR, -EINVAL
+ * for an event whose record, with the strings the registry fills in, would
+ * pass CLUSNOTIFY_RECORD_MAX.
  */
 int cn_cluster_post(struct cn_cluster *cl, const struct clusnotify_post_event *descs,
 		    unsigned int n, u64 *last_seq)
@@ -723,8 +735,9 @@ int cn_cluster_post(struct cn_cluster *cl, const struct clusnotify_post_event *d
 	}
 	for (i = 0; i < n; i++) {
 		evs[i] = build_posted(cl, &descs[i]);
-		if (!evs[i]) {
-			ret = -ENOMEM;
+		if (IS_ERR(evs[i])) {
+			ret = PTR_ERR(evs[i]);
+			evs[i] = NULL;
 			goto out;
 		}
 	}

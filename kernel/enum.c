@@ -128,6 +128,7 @@ static void cluster_entry(struct clusnotify_cluster_entry *e,
 	e->delivered = atomic64_read(&cl->delivered);
 	e->lost = atomic64_read(&cl->lost);
 	strscpy(e->name, cl->name, sizeof(e->name));
+	e->epoch = cl->epoch;
 }
 
 /*

@@ -7,6 +7,7 @@
 #include <linux/align.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/timekeeping.h>
 
 #include <kunit/visibility.h>
 
@@ -90,13 +91,44 @@ struct cn_event *cn_event_build(const struct clusnotify_post_event *d, u16 rec_f
 EXPORT_SYMBOL_IF_KUNIT(cn_event_build);
 
 /**
+ * cn_event_make() - build a record the module makes itself for a cluster
+ * @cl: the cluster it belongs to
+ * @d: the event, as for cn_event_build()
+ * @rec_flags: CLUSNOTIFY_RECORD_*
+ * @seq: its sequence number: the next one for an event every watcher gets,
+ *	the cluster's last for a snapshot's, 0 for one made for one port
+ * @gfp: allocation flags
+ *
+ * The one place the module's own records (HANDLE_CLOSE, snapshot records
+ * and their end marker, the cluster's STATE and RECONNECT) get their
+ * cluster, epoch, sequence number and time.
+ *
+ * Return: the event with one reference, or NULL without memory.
+ */
+struct cn_event *cn_event_make(struct cn_cluster *cl,
+			       const struct clusnotify_post_event *d,
+			       u16 rec_flags, u64 seq, gfp_t gfp)
+{
+	struct cn_event *ev = cn_event_build(d, rec_flags, gfp);
+
+	if (!ev)
+		return NULL;
+	ev->cluster_id = cl->id;
+	ev->epoch = cl->epoch;
+	ev->seq = seq;
+	ev->timestamp_ns = ktime_get_real_ns();
+	return ev;
+}
+
+/**
  * cn_post_event_validate() - check an event a producer posts
  * @e: the event
  *
  * Return: 0, or -EINVAL for an event of an object other than the cluster
  * without an object id, a flag that is not exactly one postable flag of its
- * type, a string over its bound or not UTF-8, or a payload over
- * CLUSNOTIFY_PAYLOAD_MAX.
+ * type, a string over its bound or not UTF-8, a payload over
+ * CLUSNOTIFY_PAYLOAD_MAX, or strings and payload that together would make
+ * a record over CLUSNOTIFY_RECORD_MAX.
  */
 int cn_post_event_validate(const struct clusnotify_post_event *e)
 {
@@ -112,6 +144,8 @@ int cn_post_event_validate(const struct clusnotify_post_event *e)
 	    (e->name && !cn_string_valid(e->name, CLUSNOTIFY_NAME_MAX)) ||
 	    (e->type_name &&
 	     !cn_string_valid(e->type_name, CLUSNOTIFY_TYPE_NAME_MAX)))
+		return -EINVAL;
+	if (cn_event_len(e) > CLUSNOTIFY_RECORD_MAX)
 		return -EINVAL;
 	return 0;
 }

@@ -589,15 +589,14 @@ static void handle_close(struct cn_port *port, struct cn_sub *sub, u64 flag)
 		d.parent_id = obj->parent;
 		d.type_name = obj->type_name;
 	}
-	ev = cn_event_build(&d, CLUSNOTIFY_RECORD_SYNTHETIC, GFP_KERNEL_ACCOUNT);
+	ev = cn_event_make(cl, &d, CLUSNOTIFY_RECORD_SYNTHETIC, 0,
+			   GFP_KERNEL_ACCOUNT);
 	mutex_unlock(&cl->post_lock);
 	if (!ev) {
 		/* Count it as lost rather than drop it unseen. */
-		cn_port_lost(port, cl->id, sub->key);
+		cn_port_lost(port, cl->id, sub->key, cl->epoch, 0);
 		return;
 	}
-	ev->cluster_id = cl->id;
-	ev->timestamp_ns = ktime_get_real_ns();
 	cn_port_enqueue(port, ev, sub->key, NULL);
 	cn_event_put(ev);
 }
@@ -756,6 +755,8 @@ struct cn_snap {
 	/* keys[first[t]] .. keys[first[t] + nall[t] - 1]: type t, NULL id */
 	unsigned int first[CLUSNOTIFY_OBJ_MAX + 1];
 	unsigned int nall[CLUSNOTIFY_OBJ_MAX + 1];
+	/* the key of the cluster's end-of-snapshot marker */
+	struct cn_snap_key end;
 	struct cn_wake_list wl;
 };
 
@@ -878,11 +879,11 @@ static int snap_yield(struct cn_snap_walk *sw)
 	return fatal_signal_pending(current) ? -EINTR : 0;
 }
 
-/* One object's record for @nk keys: counted, or built once and queued. */
-static int snap_record(struct cn_port *port, struct cn_cluster *cl,
-		       struct cn_snap *sn, struct cn_snap_walk *sw,
-		       const struct clusnotify_post_event *d,
-		       const struct cn_snap_key *k, unsigned int nk)
+/* One record for @nk keys: counted, or built once and queued. */
+static int snap_queue(struct cn_port *port, struct cn_cluster *cl,
+		      struct cn_snap *sn, struct cn_snap_walk *sw,
+		      const struct clusnotify_post_event *d, u16 rec_flags,
+		      const struct cn_snap_key *k, unsigned int nk)
 {
 	struct cn_event *ev;
 	unsigned int i;
@@ -892,12 +893,9 @@ static int snap_record(struct cn_port *port, struct cn_cluster *cl,
 		sw->bytes += (u64)nk * cn_event_len(d);
 		return sw->need > sw->room ? -ENOBUFS : 0;
 	}
-	ev = cn_event_build(d, CLUSNOTIFY_RECORD_SNAPSHOT, GFP_KERNEL_ACCOUNT);
+	ev = cn_event_make(cl, d, rec_flags, cl->seq, GFP_KERNEL_ACCOUNT);
 	if (!ev)
 		return -ENOMEM;
-	ev->cluster_id = cl->id;
-	ev->seq = cl->seq;
-	ev->timestamp_ns = ktime_get_real_ns();
 	for (i = 0; i < nk; i++) {
 		cn_port_enqueue_reserved(port, ev, k[i].key, &sn->wl);
 		sw->need--;
@@ -905,6 +903,33 @@ static int snap_record(struct cn_port *port, struct cn_cluster *cl,
 	}
 	cn_event_put(ev);
 	return 0;
+}
+
+static int snap_record(struct cn_port *port, struct cn_cluster *cl,
+		       struct cn_snap *sn, struct cn_snap_walk *sw,
+		       const struct clusnotify_post_event *d,
+		       const struct cn_snap_key *k, unsigned int nk)
+{
+	return snap_queue(port, cl, sn, sw, d, CLUSNOTIFY_RECORD_SNAPSHOT, k,
+			  nk);
+}
+
+/*
+ * The cluster's snapshot is complete: its @seq is the cluster's last, so
+ * every record before it reflects at most that event and every live event
+ * after it is newer (post_lock is held from the first record to this one).
+ */
+static int snap_end(struct cn_port *port, struct cn_cluster *cl,
+		    struct cn_snap *sn, struct cn_snap_walk *sw)
+{
+	const struct clusnotify_post_event d = {
+		.object_type = CLUSNOTIFY_OBJ_CLUSTER,
+		.name = cl->name,
+	};
+
+	return snap_queue(port, cl, sn, sw, &d, CLUSNOTIFY_RECORD_SNAPSHOT |
+			  CLUSNOTIFY_RECORD_SYNTHETIC |
+			  CLUSNOTIFY_RECORD_SNAPSHOT_END, &sn->end, 1);
 }
 
 static struct cn_object *next_object(struct cn_object *obj)
@@ -970,7 +995,7 @@ static int snap_walk(struct cn_port *port, struct cn_cluster *cl,
 		if (ret)
 			return ret;
 	}
-	return 0;
+	return snap_end(port, cl, sn, sw);
 }
 
 /*
@@ -986,13 +1011,12 @@ static int snapshot_cluster(struct cn_port *port, struct cn_watch *w,
 	int ret;
 
 	snap_keys(sn, w);
-	if (!sn->nkeys)
-		return 0;
+	sn->end.key = w->key;
 
 	mutex_lock(&cl->post_lock);
 	count.room = cn_port_room(port);
 	ret = snap_walk(port, cl, sn, &count);
-	if (ret || !count.need)
+	if (ret)
 		goto out;
 	ret = cn_port_reserve(port, count.need, count.bytes);
 	if (ret)

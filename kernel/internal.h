@@ -86,6 +86,7 @@ bool cn_string_valid(const char *s, size_t max);
  * @cluster_id: the cluster's id
  * @flag: the one flag that fired
  * @seq: per-cluster sequence number, 0 for records made for one port
+ * @epoch: the cluster's epoch
  * @timestamp_ns: CLOCK_REALTIME at post
  * @id_len, @parent_len, @name_len, @type_len: string lengths, without NUL
  * @payload_off: offset of the payload in the record
@@ -100,6 +101,7 @@ struct cn_event {
 	u32 cluster_id;
 	u64 flag;
 	u64 seq;
+	u64 epoch;
 	u64 timestamp_ns;
 	u16 id_len;
 	u16 parent_len;
@@ -119,6 +121,10 @@ static inline struct cn_event *cn_event_get(struct cn_event *ev)
 	return ev;
 }
 void cn_event_put(struct cn_event *ev);
+struct cn_cluster;
+struct cn_event *cn_event_make(struct cn_cluster *cl,
+			       const struct clusnotify_post_event *d,
+			       u16 rec_flags, u64 seq, gfp_t gfp);
 int cn_post_event_validate(const struct clusnotify_post_event *e);
 static inline const char *cn_event_id(const struct cn_event *ev)
 {
@@ -162,6 +168,22 @@ bool cn_user_charge(struct cn_user *user, enum cn_user_count what, long n,
 void cn_user_uncharge(struct cn_user *user, enum cn_user_count what, long n);
 void cn_users_exit(void);
 
+/*
+ * Events of one cluster a port lost since its last LOST record: one LOST
+ * record each, in the order their first losses happened.
+ */
+struct cn_lost {
+	u32 cluster_id;
+	u64 key;
+	u64 epoch;
+	u64 count;
+	u64 first;
+	u64 last;
+};
+
+/* Clusters whose losses a port tells apart; more share one record. */
+#define CN_LOST_SLOTS 4
+
 /* One entry of a port's ring: the shared body and the key that matched. */
 struct cn_qent {
 	struct cn_event *ev;
@@ -185,12 +207,20 @@ struct cn_qent {
  * @lost: events dropped
  * @nread: records read
  * @lost_pending: events lost since the last LOST record was read
- * @lost_pos: ring position at which the pending LOST record goes
- * @lost_cluster: cluster of the first event lost
- * @lost_key: key of the first event lost
- * @lost_fast: events lost without @lock on a port already full and owing a
- *	LOST record; whoever takes @lock next adds them to @matched, @lost and
- *	@lost_pending (cn_port_fold()), so matched = delivered + lost holds
+ * @lost_pos: ring position at which the pending LOST records go
+ * @lost_by: the pending losses per cluster, @nlost of them, in order of
+ *	their first loss; losses of more clusters go to @lost_by[CN_LOST_SLOTS - 1]
+ *	with cluster_id 0 (no epoch, no range)
+ * @lost_fast: events of cluster @fast_cluster lost without @lock on a port
+ *	already full and owing a LOST record; whoever takes @lock next adds
+ *	them to @matched, @lost and @lost_pending (fold()), so matched =
+ *	delivered + lost holds
+ * @fast_first: sequence number of the first of @lost_fast (0: the one
+ *	lost while the previous fold ran, at @fast_last)
+ * @fast_last: sequence number of the last of @lost_fast
+ * @fast_cluster, @fast_key, @fast_epoch: the cluster of the port's first
+ *	loss, the only one @lost_fast counts (set once: a poster in flight
+ *	cannot count for the wrong cluster), its key and epoch
  * @shutdown: no more queueing or reading
  * @privileged: exempt from per-user limits (CAP_SYS_RESOURCE at open)
  * @kernel: an in-kernel subscriber's port, which does not pin @net
@@ -223,9 +253,14 @@ struct cn_port {
 	u64 nread;
 	u64 lost_pending;
 	u32 lost_pos;
-	u32 lost_cluster;
-	u64 lost_key;
+	u32 nlost;
+	struct cn_lost lost_by[CN_LOST_SLOTS];
 	atomic_long_t lost_fast;
+	atomic64_t fast_first;
+	atomic64_t fast_last;
+	u32 fast_cluster;
+	u64 fast_key;
+	u64 fast_epoch;
 	bool shutdown;
 	bool privileged;
 	bool kernel;
@@ -260,6 +295,9 @@ struct cn_popped {
 	u64 key;
 	u64 lost;
 	u32 lost_cluster;
+	u64 lost_epoch;
+	u64 lost_first;
+	u64 lost_last;
 };
 
 #define CN_WAKE_BATCH 16
@@ -304,7 +342,8 @@ int cn_port_reserve(struct cn_port *port, u32 n, u64 bytes);
 void cn_port_unreserve(struct cn_port *port, u32 n, u64 bytes);
 void cn_port_enqueue_reserved(struct cn_port *port, struct cn_event *ev,
 			      u64 key, struct cn_wake_list *wl);
-enum cn_enqueued cn_port_lost(struct cn_port *port, u32 cluster_id, u64 key);
+enum cn_enqueued cn_port_lost(struct cn_port *port, u32 cluster_id, u64 key,
+			      u64 epoch, u64 seq);
 void cn_wake_list_flush(struct cn_wake_list *wl);
 ssize_t cn_port_read(struct cn_port *port, char __user *buf, size_t count,
 		     bool nonblock);
@@ -347,6 +386,9 @@ struct cn_net;
  * @cnet: the namespace's clusnotify state
  * @node: in cnet->clusters, under cnet->lock
  * @id: id, unique in the namespace
+ * @epoch: random, never 0, set when the cluster is made and kept for its
+ *	life (through disconnects and reconnects): sequence numbers compare
+ *	only within one epoch
  * @state: CLUSNOTIFY_CLUSTER_*; written under cnet->lock and post_lock
  * @owner_portid: netlink port id of the owning socket, 0 when disconnected
  * @owner_sk: the owning socket (referenced), NULL when disconnected or owned
@@ -372,6 +414,7 @@ struct cn_cluster {
 	struct cn_net *cnet;
 	struct list_head node;
 	u32 id;
+	u64 epoch;
 	u32 state;
 	u32 owner_portid;
 	struct sock *owner_sk;

@@ -114,6 +114,7 @@ static void deliver(struct clusnotify_sub *sub, struct cn_popped *p)
 		ev.object_type = e->object_type;
 		ev.flag = e->flag;
 		ev.seq = e->seq;
+		ev.epoch = e->epoch;
 		ev.timestamp_ns = e->timestamp_ns;
 		ev.flags = e->rec_flags;
 		ev.object_id = e->data;
@@ -125,6 +126,9 @@ static void deliver(struct clusnotify_sub *sub, struct cn_popped *p)
 		ev.payload_len = e->payload_len;
 	} else {
 		ev.cluster_id = p->lost_cluster;
+		ev.epoch = p->lost_epoch;
+		ev.range_first = p->lost_first;
+		ev.range_last = p->lost_last;
 		ev.object_type = CLUSNOTIFY_OBJ_CLUSTER;
 		ev.flag = CLUSNOTIFY_CLUSTER_LOST_NOTIFICATIONS;
 		ev.timestamp_ns = ktime_get_real_ns();
@@ -385,13 +389,11 @@ static void tell_deleted(struct clusnotify_sub *sub)
 	};
 	struct cn_event *ev;
 
-	ev = cn_event_build(&d, CLUSNOTIFY_RECORD_SYNTHETIC, GFP_KERNEL);
+	ev = cn_event_make(cl, &d, CLUSNOTIFY_RECORD_SYNTHETIC, 0, GFP_KERNEL);
 	if (!ev) {
-		cn_port_lost(sub->port, cl->id, sub->key);
+		cn_port_lost(sub->port, cl->id, sub->key, cl->epoch, 0);
 		return;
 	}
-	ev->cluster_id = cl->id;
-	ev->timestamp_ns = ktime_get_real_ns();
 	cn_port_enqueue(sub->port, ev, sub->key, NULL);
 	cn_event_put(ev);
 }

@@ -45,6 +45,7 @@ static const struct nla_policy cn_ev_policy[CLUSNOTIFY_EV_A_MAX + 1] = {
 	[CLUSNOTIFY_EV_A_SEQ] = { .type = NLA_REJECT },
 	[CLUSNOTIFY_EV_A_TIMESTAMP] = { .type = NLA_REJECT },
 	[CLUSNOTIFY_EV_A_PAD] = { .type = NLA_REJECT },
+	[CLUSNOTIFY_EV_A_EPOCH] = { .type = NLA_REJECT },
 };
 
 static const struct nla_policy cn_policy[CLUSNOTIFY_A_MAX + 1] = {
@@ -133,7 +134,9 @@ static int put_stats(struct sk_buff *skb, struct cn_cluster *cl)
 	    nla_put_u32(skb, CLUSNOTIFY_STAT_OBJECTS, READ_ONCE(cl->nobjects)) ||
 	    nla_put_u32(skb, CLUSNOTIFY_STAT_PORTS, READ_ONCE(cl->nports)) ||
 	    nla_put_u32(skb, CLUSNOTIFY_STAT_RECONNECTS,
-			READ_ONCE(cl->reconnects)))
+			READ_ONCE(cl->reconnects)) ||
+	    nla_put_u64_64bit(skb, CLUSNOTIFY_STAT_EPOCH, cl->epoch,
+			      CLUSNOTIFY_STAT_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -637,6 +640,8 @@ void cn_netlink_mirror(struct cn_cluster *cl, struct cn_event *ev)
 	    nla_put_u64_64bit(skb, CLUSNOTIFY_EV_A_SEQ, ev->seq,
 			      CLUSNOTIFY_EV_A_PAD) ||
 	    nla_put_u64_64bit(skb, CLUSNOTIFY_EV_A_TIMESTAMP, ev->timestamp_ns,
+			      CLUSNOTIFY_EV_A_PAD) ||
+	    nla_put_u64_64bit(skb, CLUSNOTIFY_EV_A_EPOCH, ev->epoch,
 			      CLUSNOTIFY_EV_A_PAD))
 		goto err;
 	nla_nest_end(skb, nest);

@@ -294,8 +294,13 @@ static bool record_valid(const struct clusnotify_record *rec, size_t avail)
 {
 	size_t strings;
 
-	if (avail < sizeof(*rec) || rec->len > avail || rec->len % 8 ||
-	    rec->hdr_len < sizeof(*rec) || rec->hdr_len > rec->len)
+	/*
+	 * A kernel older than this header writes a shorter header (at least
+	 * the first version): only the fields it covers are read.
+	 */
+	if (avail < CLUSNOTIFY_RECORD_HDR_VER0 || rec->len > avail ||
+	    rec->len % 8 || rec->hdr_len < CLUSNOTIFY_RECORD_HDR_VER0 ||
+	    rec->hdr_len > rec->len)
 		return false;
 	strings = (size_t)rec->hdr_len + rec->id_len + rec->parent_len +
 		  rec->name_len + rec->type_len + 4;

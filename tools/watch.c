@@ -91,10 +91,11 @@ static void print_json(const struct watch *w, const struct clusnotify_event *ev)
 		memcpy(&v, ev->payload, sizeof(v));
 		printf(",\"value\":%" PRIu64, v);
 	}
-	printf(",\"snapshot\":%s,\"lost\":%s,\"synthetic\":%s}\n",
+	printf(",\"snapshot\":%s,\"lost\":%s,\"synthetic\":%s,\"snapshot_end\":%s}\n",
 	       ev->flags & CLUSNOTIFY_RECORD_SNAPSHOT ? "true" : "false",
 	       ev->flags & CLUSNOTIFY_RECORD_LOST ? "true" : "false",
-	       ev->flags & CLUSNOTIFY_RECORD_SYNTHETIC ? "true" : "false");
+	       ev->flags & CLUSNOTIFY_RECORD_SYNTHETIC ? "true" : "false",
+	       ev->flags & CLUSNOTIFY_RECORD_SNAPSHOT_END ? "true" : "false");
 }
 
 static void print_human(const struct watch *w, const struct clusnotify_event *ev)
@@ -137,7 +138,9 @@ static void print_human(const struct watch *w, const struct clusnotify_event *ev
 	}
 	if (ev->key)
 		printf(" key=%" PRIu64, ev->key);
-	if (ev->flags & CLUSNOTIFY_RECORD_SNAPSHOT)
+	if (ev->flags & CLUSNOTIFY_RECORD_SNAPSHOT_END)
+		fputs(" [end of snapshot]", stdout);
+	else if (ev->flags & CLUSNOTIFY_RECORD_SNAPSHOT)
 		fputs(" [snapshot]", stdout);
 	if (ev->flags & CLUSNOTIFY_RECORD_LOST)
 		fputs(" [lost]", stdout);

@@ -631,26 +631,54 @@ static void check_records(struct port *p, const void *buf, size_t n,
 		uint64_t all = type_all(h->object_type);
 		int k;
 
+		bool end = h->flags & CLUSNOTIFY_RECORD_SNAPSHOT_END;
+		bool shared_lost = (h->flags & CLUSNOTIFY_RECORD_LOST) && !h->cluster_id;
+
 		if (h->flags & ~(CLUSNOTIFY_RECORD_SNAPSHOT | CLUSNOTIFY_RECORD_LOST |
-				 CLUSNOTIFY_RECORD_SYNTHETIC))
+				 CLUSNOTIFY_RECORD_SYNTHETIC |
+				 CLUSNOTIFY_RECORD_SNAPSHOT_END))
 			violation("%s: record %d has unknown flags %#x", who, i, h->flags);
+		if (h->hdr_len < sizeof(*h))
+			violation("%s: record %d: header of %u bytes, no epoch", who, i,
+				  h->hdr_len);
+		/* Every record has its cluster's epoch but a LOST of many clusters. */
+		if (!h->epoch != shared_lost)
+			violation("%s: record %d: cluster %u epoch %#llx", who, i,
+				  h->cluster_id, (unsigned long long)h->epoch);
+		if (end && (h->flags != (CLUSNOTIFY_RECORD_SNAPSHOT |
+					 CLUSNOTIFY_RECORD_SYNTHETIC |
+					 CLUSNOTIFY_RECORD_SNAPSHOT_END) ||
+			    h->object_type != CLUSNOTIFY_OBJ_CLUSTER ||
+			    h->filter_flag || h->payload_len))
+			violation("%s: record %d: a malformed end-of-snapshot marker",
+				  who, i);
+		if (end)
+			goto strings;
 		if (!all || !h->filter_flag || (h->filter_flag & (h->filter_flag - 1)) ||
 		    (h->filter_flag & ~all))
 			violation("%s: record %d: type %u flag %#llx is not one flag of the type",
 				  who, i, h->object_type, (unsigned long long)h->filter_flag);
+strings:
 		if (!utf8_ok((const unsigned char *)r->id, h->id_len) ||
 		    !utf8_ok((const unsigned char *)r->parent, h->parent_len) ||
 		    !utf8_ok((const unsigned char *)r->name, h->name_len) ||
 		    !utf8_ok((const unsigned char *)r->type_name, h->type_len))
 			violation("%s: record %d has a string that is not UTF-8", who, i);
-		if (!h->cluster_id)
+		if (!h->cluster_id && !shared_lost)
 			violation("%s: record %d has cluster id 0", who, i);
 		if (h->flags & CLUSNOTIFY_RECORD_LOST) {
 			if (h->object_type != CLUSNOTIFY_OBJ_CLUSTER ||
 			    h->filter_flag != CLUSNOTIFY_CLUSTER_LOST_NOTIFICATIONS ||
-			    h->payload_len != 8 || !cn_rec_u64(r))
+			    h->payload_len != 8 || !cn_rec_u64(r) ||
+			    h->range_first > h->range_last ||
+			    (!h->range_first != !h->range_last) ||
+			    (shared_lost && h->range_last))
 				violation("%s: record %d: a malformed LOST record", who, i);
+		} else if (h->range_first || h->range_last) {
+			violation("%s: record %d: a range outside a LOST record", who, i);
 		}
+		if (shared_lost)
+			continue;
 		if (!p)
 			continue;
 		if (!p->ovf) {
@@ -1001,6 +1029,7 @@ static void op_get_cluster(void)
 	if (err || pk != P_GOOD)
 		return;
 	if (!ci->cluster_id ||
+	    (usize >= sizeof(*ci) && (!ci->epoch || ci->epoch == CN_POISON64)) ||
 	    (ci->state != CLUSNOTIFY_CLUSTER_CONNECTED &&
 	     ci->state != CLUSNOTIFY_CLUSTER_DISCONNECTED) ||
 	    !memchr(ci->name, 0, sizeof(ci->name)))

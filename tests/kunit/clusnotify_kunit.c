@@ -38,6 +38,8 @@ CLUSNOTIFY_IMPORT_NS();
 /* A LOST record as read() returns it: header, four NULs and padding, count. */
 #define KT_LOST_RECORD_LEN	(sizeof(struct clusnotify_record) + 16)
 #define KT_HDR			sizeof(struct clusnotify_record)
+#define KT_SNAP_END	(CLUSNOTIFY_RECORD_SNAPSHOT | CLUSNOTIFY_RECORD_SYNTHETIC | \
+			 CLUSNOTIFY_RECORD_SNAPSHOT_END)
 #define KT_KEY			0x6b65790000000001ULL
 
 /* ------------------------------------------------------------------------ */
@@ -220,6 +222,9 @@ struct kt_rec {
 	u64 key;
 	u64 lost;
 	u32 lost_cluster;
+	u64 lost_epoch;
+	u64 lost_first;
+	u64 lost_last;
 };
 
 /* The event's reference is dropped when the case ends. */
@@ -234,6 +239,9 @@ static bool kt_pop(struct kunit *test, struct cn_port *port, struct kt_rec *r)
 	r->key = p.key;
 	r->lost = p.lost;
 	r->lost_cluster = p.lost_cluster;
+	r->lost_epoch = p.lost_epoch;
+	r->lost_first = p.lost_first;
+	r->lost_last = p.lost_last;
 	if (p.ev)
 		kt_defer(test, kt_event_release, p.ev);
 	return true;
@@ -652,14 +660,28 @@ struct kt_post_case {
 };
 
 #define KT_GS	.object_type = CLUSNOTIFY_OBJ_GROUP, .flag = CLUSNOTIFY_GROUP_STATE
+/*
+ * The payload that, after the longest strings, ends the record exactly at
+ * CLUSNOTIFY_RECORD_MAX (the first header's bound, kept as the header grows).
+ */
+#define KT_PAYLOAD_FITS	(CLUSNOTIFY_RECORD_MAX - \
+			 ALIGN(sizeof(struct clusnotify_record) + 63 * 3 + 255 + 4, 8))
 
 static const struct kt_post_case kt_post_cases[] = {
 	{ "minimal", { KT_GS, .object_id = "g1" }, 0 },
 	{ "empty_strings_but_the_object_id", { KT_GS, .object_id = "g1",
 		.parent_id = "", .name = "", .type_name = "" }, 0 },
-	{ "everything_at_its_bound",
+	{ "everything_at_its_bound_within_record_max",
 	  { KT_GS, .object_id = kt_id_63, .parent_id = kt_id_63,
 	    .name = kt_name_255, .type_name = kt_id_63,
+	    .payload = kt_payload_max, .payload_len = KT_PAYLOAD_FITS }, 0 },
+	{ "record_one_byte_over_record_max",
+	  { KT_GS, .object_id = kt_id_63, .parent_id = kt_id_63,
+	    .name = kt_name_255, .type_name = kt_id_63,
+	    .payload = kt_payload_max, .payload_len = KT_PAYLOAD_FITS + 1 },
+	  -EINVAL },
+	{ "payload_max_with_short_strings",
+	  { KT_GS, .object_id = "g1",
 	    .payload = kt_payload_max, .payload_len = CLUSNOTIFY_PAYLOAD_MAX }, 0 },
 	{ "cluster_event_needs_no_object_id", { .object_type = CLUSNOTIFY_OBJ_CLUSTER,
 		.flag = CLUSNOTIFY_CLUSTER_NODE_ADDED }, 0 },
@@ -1406,7 +1428,7 @@ static const struct kt_layout_case kt_layout_cases[] = {
 	{ "utf8_lengths_are_in_bytes", "caf\xc3\xa9", "\xe2\x82\xac",
 	  "\xf0\x9f\x98\x80", "", 4 },
 	{ "largest_record", kt_id_63, kt_id_63, kt_name_255, kt_id_63,
-	  CLUSNOTIFY_PAYLOAD_MAX },
+	  KT_PAYLOAD_FITS },
 };
 
 static void kt_layout_case_desc(const struct kt_layout_case *c, char *desc)
@@ -1729,10 +1751,97 @@ static void lost_record_names_the_first_dropped_key_and_cluster(struct kunit *te
 
 	KT_ASSERT_POP_EVENT(test, port, &r);
 	KUNIT_EXPECT_EQ(test, r.key, 0xaULL);
+	/* One LOST record per cluster, in the order of their first loss. */
 	KT_ASSERT_POP_LOST(test, port, &r);
-	KUNIT_EXPECT_EQ(test, r.lost, 3ULL);
+	KUNIT_EXPECT_EQ(test, r.lost, 2ULL);
 	KUNIT_EXPECT_EQ(test, r.key, 0xbULL);
 	KUNIT_EXPECT_EQ(test, r.lost_cluster, c2->id);
+	KT_ASSERT_POP_LOST(test, port, &r);
+	KUNIT_EXPECT_EQ(test, r.lost, 1ULL);
+	KUNIT_EXPECT_EQ(test, r.key, 0xaULL);
+	KUNIT_EXPECT_EQ(test, r.lost_cluster, c1->id);
+	KT_EXPECT_EMPTY(test, port);
+}
+
+/*
+ * The LOST record's range is the first and last sequence number lost, the
+ * first counted under the port's lock, the others on the lock-free path of
+ * a full port that owes a LOST record.
+ */
+static void lost_range_spans_the_lock_free_losses(struct kunit *test)
+{
+	struct kt_cluster *c = kt_cluster_new(test);
+	struct cn_port *port = kt_port_new(test);
+	struct clusnotify_port_stats st;
+	struct kt_rec r;
+	u64 last;
+
+	kt_port_set_limit(port, 1);
+	kt_filter(test, port, c->id, KT_KEY, CLUSNOTIFY_OBJ_GROUP, CLUSNOTIFY_GROUP_STATE);
+	last = kt_post_n(test, c, 5);		/* 1 queued, 4 lost */
+	KUNIT_EXPECT_EQ(test, port->fast_cluster, c->id);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&port->lost_fast), 3L);
+	KT_ASSERT_POP_EVENT(test, port, &r);
+	KUNIT_EXPECT_EQ(test, r.ev->seq, last - 4);
+	KUNIT_EXPECT_EQ(test, r.ev->epoch, c->cl->epoch);
+	KT_ASSERT_POP_LOST(test, port, &r);
+	KUNIT_EXPECT_EQ(test, r.lost, 4ULL);
+	KUNIT_EXPECT_EQ(test, r.lost_cluster, c->id);
+	KUNIT_EXPECT_EQ(test, r.lost_epoch, c->cl->epoch);
+	KUNIT_EXPECT_EQ(test, r.lost_first, last - 3);
+	KUNIT_EXPECT_EQ(test, r.lost_last, last);
+	KT_EXPECT_EMPTY(test, port);
+
+	/* Again: a new record, a new range. */
+	kt_post_n(test, c, 1);
+	last = kt_post_n(test, c, 3);
+	KT_ASSERT_POP_EVENT(test, port, &r);
+	KT_ASSERT_POP_LOST(test, port, &r);
+	KUNIT_EXPECT_EQ(test, r.lost, 3ULL);
+	KUNIT_EXPECT_EQ(test, r.lost_first, last - 2);
+	KUNIT_EXPECT_EQ(test, r.lost_last, last);
+	kt_stats(port, &st);
+	KUNIT_EXPECT_EQ(test, st.lost, 7ULL);
+	KT_EXPECT_BALANCED(test, st);
+}
+
+/*
+ * Past CN_LOST_SLOTS clusters losing at once, the last record counts the
+ * rest and names no cluster, epoch or range: nothing is attributed wrongly.
+ */
+static void lost_of_many_clusters_share_the_last_record(struct kunit *test)
+{
+	struct kt_cluster *c[CN_LOST_SLOTS + 2];
+	struct cn_port *port = kt_port_new(test);
+	struct kt_rec r;
+	unsigned int i;
+	u64 s[ARRAY_SIZE(c)];
+
+	kt_port_set_limit(port, 1);
+	for (i = 0; i < ARRAY_SIZE(c); i++) {
+		c[i] = kt_cluster_new(test);
+		kt_filter(test, port, c[i]->id, KT_KEY + i, CLUSNOTIFY_OBJ_GROUP,
+			  CLUSNOTIFY_GROUP_STATE);
+	}
+	kt_post_n(test, c[0], 1);		/* queued */
+	for (i = 0; i < ARRAY_SIZE(c); i++)
+		s[i] = kt_post_n(test, c[i], 1);
+	KT_ASSERT_POP_EVENT(test, port, &r);
+	for (i = 0; i < CN_LOST_SLOTS - 1; i++) {
+		KT_ASSERT_POP_LOST(test, port, &r);
+		KUNIT_EXPECT_EQ(test, r.lost_cluster, c[i]->id);
+		KUNIT_EXPECT_EQ(test, r.key, KT_KEY + i);
+		KUNIT_EXPECT_EQ(test, r.lost, 1ULL);
+		KUNIT_EXPECT_EQ(test, r.lost_first, s[i]);
+		KUNIT_EXPECT_EQ(test, r.lost_last, s[i]);
+		KUNIT_EXPECT_EQ(test, r.lost_epoch, c[i]->cl->epoch);
+	}
+	KT_ASSERT_POP_LOST(test, port, &r);
+	KUNIT_EXPECT_EQ(test, r.lost_cluster, 0U);
+	KUNIT_EXPECT_EQ(test, r.lost, (u64)(ARRAY_SIZE(c) - CN_LOST_SLOTS + 1));
+	KUNIT_EXPECT_EQ(test, r.lost_first, 0ULL);
+	KUNIT_EXPECT_EQ(test, r.lost_last, 0ULL);
+	KUNIT_EXPECT_EQ(test, r.lost_epoch, 0ULL);
 	KT_EXPECT_EMPTY(test, port);
 }
 
@@ -1902,6 +2011,8 @@ static struct kunit_case kt_queue_cases[] = {
 	KUNIT_CASE(lost_record_sits_where_the_first_loss_happened),
 	KUNIT_CASE(each_loss_after_a_report_gets_a_new_record),
 	KUNIT_CASE(lost_record_names_the_first_dropped_key_and_cluster),
+	KUNIT_CASE(lost_range_spans_the_lock_free_losses),
+	KUNIT_CASE(lost_of_many_clusters_share_the_last_record),
 	KUNIT_CASE(shutdown_drains_and_stops_counting),
 	KUNIT_CASE(queues_share_one_body),
 	KUNIT_CASE(wake_does_not_wait_for_another_posters_batch),
@@ -2512,9 +2623,17 @@ static void snapshot_comes_before_later_events(struct kunit *test)
 		seen |= BIT(cn_event_id(r.ev)[1] - '0');
 	}
 	KUNIT_EXPECT_EQ(test, seen, 0xeU);
+	/* The marker: live events of the cluster follow from seq + 1. */
+	KT_ASSERT_POP_EVENT(test, port, &r);
+	KUNIT_EXPECT_EQ(test, r.ev->rec_flags, KT_SNAP_END);
+	KUNIT_EXPECT_EQ(test, r.ev->seq, seq);
+	KUNIT_EXPECT_EQ(test, r.ev->epoch, c->cl->epoch);
+	KUNIT_EXPECT_EQ(test, r.ev->flag, 0ULL);
+	KUNIT_EXPECT_EQ(test, r.key, KT_KEY);
 	KT_ASSERT_POP_EVENT(test, port, &r);
 	KUNIT_EXPECT_EQ(test, r.ev->rec_flags, 0);
 	KUNIT_EXPECT_EQ(test, r.ev->seq, live);
+	KUNIT_EXPECT_EQ(test, live, seq + 1);
 	KT_EXPECT_EMPTY(test, port);
 }
 
@@ -2561,7 +2680,7 @@ static void snapshot_covers(struct kunit *test)
 	struct kt_cluster *c = kt_cluster_new(test);
 	struct cn_port *port = kt_port_new(test);
 	struct clusnotify_port_stats st;
-	unsigned int n = 0;
+	unsigned int n = 0, markers = 0;
 	struct kt_rec r;
 	u32 reg;
 
@@ -2579,6 +2698,13 @@ static void snapshot_covers(struct kunit *test)
 
 	while (kt_pop(test, port, &r)) {
 		KUNIT_ASSERT_NOT_NULL(test, r.ev);
+		if (r.ev->rec_flags & CLUSNOTIFY_RECORD_SNAPSHOT_END) {
+			/* last, one per cluster, whatever it covered */
+			KUNIT_EXPECT_EQ(test, r.ev->rec_flags, KT_SNAP_END);
+			KT_EXPECT_EMPTY(test, port);
+			markers++;
+			continue;
+		}
 		n++;
 		KUNIT_EXPECT_EQ(test, r.ev->rec_flags, CLUSNOTIFY_RECORD_SNAPSHOT);
 		KUNIT_EXPECT_EQ(test, r.ev->object_type, p->type);
@@ -2593,6 +2719,7 @@ static void snapshot_covers(struct kunit *test)
 			KUNIT_EXPECT_STREQ(test, cn_event_id(r.ev), p->id);
 	}
 	KUNIT_EXPECT_EQ(test, n, p->want);
+	KUNIT_EXPECT_EQ(test, markers, 1U);
 	kt_stats(port, &st);
 	KT_EXPECT_BALANCED(test, st);
 }
@@ -2617,7 +2744,8 @@ static void snapshot_that_does_not_fit_queues_nothing(struct kunit *test)
 	}
 	kt_filter(test, port, c->id, KT_KEY, CLUSNOTIFY_OBJ_NODE,
 		  CLUSNOTIFY_NODE_STATE);
-	kt_port_set_limit(port, 9);
+	/* ten records and the end-of-snapshot marker: 11 entries */
+	kt_port_set_limit(port, 10);
 
 	KUNIT_EXPECT_EQ(test, cn_filter_snapshot(port), -ENOBUFS);
 	kt_stats(port, &st);
@@ -2627,13 +2755,13 @@ static void snapshot_that_does_not_fit_queues_nothing(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, READ_ONCE(port->reserved), 0U);
 	KT_EXPECT_EMPTY(test, port);
 
-	kt_port_set_limit(port, 10);
+	kt_port_set_limit(port, 11);
 	KUNIT_ASSERT_EQ(test, cn_filter_snapshot(port), 0);
 	while (kt_pop(test, port, &r)) {
 		KUNIT_ASSERT_NOT_NULL(test, r.ev);
 		n++;
 	}
-	KUNIT_EXPECT_EQ(test, n, 10U);
+	KUNIT_EXPECT_EQ(test, n, 11U);
 	kt_stats(port, &st);
 	KUNIT_EXPECT_EQ(test, st.lost, 0ULL);
 	KUNIT_EXPECT_EQ(test, READ_ONCE(port->reserved), 0U);
@@ -2673,6 +2801,8 @@ static void snapshot_one_record_per_object_and_key(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, cn_filter_snapshot(port), 0);
 	while (kt_pop(test, port, &r)) {
 		KUNIT_ASSERT_NOT_NULL(test, r.ev);
+		if (r.ev->rec_flags & CLUSNOTIFY_RECORD_SNAPSHOT_END)
+			continue;
 		if (r.key == KT_KEY)
 			n1++;
 		else if (r.key == k2 && !strcmp(cn_event_id(r.ev), "n2"))
@@ -3254,7 +3384,7 @@ static void sub_snapshot_comes_first(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, clusnotify_sub_snapshot(sub), 0);
 	KUNIT_ASSERT_EQ(test, clusnotify_post(cl, &e, 1, &seq), 0);
 
-	KUNIT_ASSERT_TRUE(test, kt_ctx_wait_records(x, 4));
+	KUNIT_ASSERT_TRUE(test, kt_ctx_wait_records(x, 5));
 	for (i = 0; i < 3; i++) {
 		KUNIT_EXPECT_EQ(test, x->seen[i].flags, (u32)CLUSNOTIFY_RECORD_SNAPSHOT);
 		KUNIT_EXPECT_EQ(test, x->seen[i].flag, CLUSNOTIFY_GROUP_STATE);
@@ -3262,9 +3392,11 @@ static void sub_snapshot_comes_first(struct kunit *test)
 		seen |= BIT(x->seen[i].id[1] - '0');
 	}
 	KUNIT_EXPECT_EQ(test, seen, 0xeU);
-	KUNIT_EXPECT_EQ(test, x->seen[3].flags, 0U);
-	KUNIT_EXPECT_EQ(test, x->seen[3].seq, seq);
-	KUNIT_EXPECT_STREQ(test, x->seen[3].id, "g1");
+	KUNIT_EXPECT_EQ(test, x->seen[3].flags, (u32)KT_SNAP_END);
+	KUNIT_EXPECT_EQ(test, x->seen[3].seq + 1, seq);
+	KUNIT_EXPECT_EQ(test, x->seen[4].flags, 0U);
+	KUNIT_EXPECT_EQ(test, x->seen[4].seq, seq);
+	KUNIT_EXPECT_STREQ(test, x->seen[4].id, "g1");
 }
 
 /* Per-object registrations, and HANDLE_CLOSE when one is removed. */

@@ -146,7 +146,8 @@ def test_snapshot_sigint_stats(feeder):
     r = cli("stats", "--pid", str(w.pid), "--fd", fd, "--json")
     check(r.returncode == 0, f"stats --pid: {r.returncode} {r.stderr}")
     st = json.loads(r.stdout)
-    check(st["registrations"] == 1 and st["filters"] == 0 and st["read"] == 1
+    # read: the snapshot record and the end-of-snapshot marker
+    check(st["registrations"] == 1 and st["filters"] == 0 and st["read"] == 2
           and st["matched"] == st["delivered"] + st["lost"], f"port stats {st}")
 
     # The human format, then a clean exit on SIGINT.

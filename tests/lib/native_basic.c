@@ -255,6 +255,11 @@ static void test_events(struct clusnotify_port *port)
 			CHECK_EQ(v, 1);
 		}
 	}
+	/* Then the end-of-snapshot marker: live events follow from seq + 1. */
+	CHECK_EQ(clusnotify_read_event(port, &ev, 5000), 0);
+	CHECK(ev.flags & CLUSNOTIFY_RECORD_SNAPSHOT_END);
+	CHECK_EQ(ev.filter_flag, 0);
+	CHECK_EQ(ev.cluster_id, cid);
 	CHECK_EQ(clusnotify_read_event(port, &ev, 0), -ETIMEDOUT);
 }
 

@@ -212,6 +212,7 @@ static void parse_cluster(struct nlattr **tb, struct cn_cluster *c)
 	U32(CLUSNOTIFY_STAT_OBJECTS, objects);
 	U32(CLUSNOTIFY_STAT_PORTS, ports);
 	U32(CLUSNOTIFY_STAT_RECONNECTS, reconnects);
+	U64(CLUSNOTIFY_STAT_EPOCH, epoch);
 #undef U64
 #undef U32
 }

@@ -24,6 +24,7 @@ struct cn_cluster {
 	bool has_stats;
 	uint64_t seq, posted, matched, delivered, lost;
 	uint32_t objects, ports, reconnects;
+	uint64_t epoch;
 };
 
 /* An object to set or delete; NULL strings and !has_state are left out. */

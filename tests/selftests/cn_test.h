@@ -41,24 +41,28 @@ _Static_assert(sizeof(struct clusnotify_filter) == 16, "filter");
 _Static_assert(sizeof(struct clusnotify_add_filters) == 32, "add_filters");
 _Static_assert(sizeof(struct clusnotify_register) == 104, "register");
 _Static_assert(sizeof(struct clusnotify_unregister) == 16, "unregister");
-_Static_assert(sizeof(struct clusnotify_cluster_info) == 96, "cluster_info");
+_Static_assert(sizeof(struct clusnotify_cluster_info) == 104, "cluster_info");
 _Static_assert(sizeof(struct clusnotify_object_info) == 472, "object_info");
 _Static_assert(sizeof(struct clusnotify_port_stats) == 72, "port_stats");
-_Static_assert(sizeof(struct clusnotify_record) == 64, "record");
+_Static_assert(sizeof(struct clusnotify_record) == 88, "record");
+_Static_assert(CLUSNOTIFY_RECORD_HDR_VER0 == 64, "record VER0");
 _Static_assert(sizeof(struct clusnotify_list_clusters) == 40, "list_clusters");
 _Static_assert(sizeof(struct clusnotify_list_objects) == 48, "list_objects");
-/* Every argument is still its first version: *_SIZE_VER0 is its size. */
+/*
+ * *_SIZE_VER0 is the size of each argument's first version; grown ones:
+ * cluster_info (+ epoch).
+ */
 _Static_assert(CLUSNOTIFY_ADD_FILTERS_SIZE_VER0 == sizeof(struct clusnotify_add_filters) &&
 	       CLUSNOTIFY_REGISTER_SIZE_VER0 == sizeof(struct clusnotify_register) &&
 	       CLUSNOTIFY_UNREGISTER_SIZE_VER0 == sizeof(struct clusnotify_unregister) &&
-	       CLUSNOTIFY_CLUSTER_INFO_SIZE_VER0 == sizeof(struct clusnotify_cluster_info) &&
+	       CLUSNOTIFY_CLUSTER_INFO_SIZE_VER0 + 8 == sizeof(struct clusnotify_cluster_info) &&
 	       CLUSNOTIFY_OBJECT_INFO_SIZE_VER0 == sizeof(struct clusnotify_object_info) &&
 	       CLUSNOTIFY_PORT_STATS_SIZE_VER0 == sizeof(struct clusnotify_port_stats) &&
 	       CLUSNOTIFY_LIST_CLUSTERS_SIZE_VER0 == sizeof(struct clusnotify_list_clusters) &&
 	       CLUSNOTIFY_LIST_OBJECTS_SIZE_VER0 == sizeof(struct clusnotify_list_objects),
 	       "*_SIZE_VER0");
 _Static_assert(sizeof(struct clusnotify_cluster_entry) ==
-	       CLUSNOTIFY_CLUSTER_ENTRY_SIZE_VER0, "cluster_entry");
+	       CLUSNOTIFY_CLUSTER_ENTRY_SIZE_VER0 + 8, "cluster_entry");
 _Static_assert(sizeof(struct clusnotify_object_entry) ==
 	       CLUSNOTIFY_OBJECT_ENTRY_SIZE_VER0, "object_entry");
 
