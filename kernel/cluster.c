@@ -51,6 +51,7 @@ static void cluster_free_work(struct work_struct *work)
 	}
 	if (cl->owner_sk)
 		sock_put(cl->owner_sk);
+	cn_journal_destroy(&cl->journal);
 	kvfree(cl);
 }
 
@@ -156,6 +157,7 @@ static void cluster_event(struct cn_cluster *cl, u64 flag, u32 state)
 	/* The number is taken whether or not the record could be built. */
 	ev = cn_event_make(cl, &d, CLUSNOTIFY_RECORD_SYNTHETIC, ++cl->seq,
 			   GFP_KERNEL);
+	cn_journal_append(&cl->journal, ev);
 	rcu_read_lock();
 	list_for_each_entry_rcu(w, &cl->watches, cluster_node) {
 		if (ev) {
@@ -220,6 +222,10 @@ static struct cn_cluster *cluster_alloc(const char *name, u32 portid,
 	cl = kvzalloc(sizeof(*cl), GFP_KERNEL_ACCOUNT);
 	if (!cl)
 		return NULL;
+	if (cn_journal_init(&cl->journal)) {
+		kvfree(cl);
+		return NULL;
+	}
 	kref_init(&cl->ref);
 	/* 0 stands for "no epoch" (a resume from nothing, a shared LOST). */
 	do {
@@ -748,6 +754,7 @@ int cn_cluster_post(struct cn_cluster *cl, const struct clusnotify_post_event *d
 		update_state(cl, &descs[done]);
 		evs[done]->seq = ++cl->seq;
 		evs[done]->timestamp_ns = ktime_get_real_ns();
+		cn_journal_append(&cl->journal, evs[done]);
 		cn_filter_match(cl, evs[done], &wl, &c);
 		if (++done == n ||
 		    (c.walked - mark < CN_POST_SECTION_WORK && !need_resched()))

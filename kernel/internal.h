@@ -56,6 +56,8 @@ extern unsigned int cn_max_port_subs;
 extern unsigned int cn_max_user_subs;
 extern unsigned int cn_max_cluster_objects;
 extern unsigned int cn_max_net_clusters;
+extern unsigned int cn_max_journal_events;
+extern unsigned long cn_max_journal_bytes;
 
 /* Highest flag bit any type defines (CLUSTER_UPGRADED is bit 12). */
 #define CN_FLAG_BITS 13
@@ -87,6 +89,7 @@ bool cn_string_valid(const char *s, size_t max);
  * @flag: the one flag that fired
  * @seq: per-cluster sequence number, 0 for records made for one port
  * @epoch: the cluster's epoch
+ * @range_first, @range_last: a GAP record's range, else 0
  * @timestamp_ns: CLOCK_REALTIME at post
  * @id_len, @parent_len, @name_len, @type_len: string lengths, without NUL
  * @payload_off: offset of the payload in the record
@@ -102,6 +105,8 @@ struct cn_event {
 	u64 flag;
 	u64 seq;
 	u64 epoch;
+	u64 range_first;
+	u64 range_last;
 	u64 timestamp_ns;
 	u16 id_len;
 	u16 parent_len;
@@ -380,6 +385,29 @@ struct cn_object {
 struct cn_net;
 
 /**
+ * struct cn_journal - a cluster's most recent events (journal.c)
+ * @ring: @cap references, @n of them from @head (oldest) on
+ * @cap: entries (max_journal_events when the cluster was made; 0: none)
+ * @head: the oldest's index
+ * @n: events kept, numbered contiguously up to the cluster's last
+ * @bytes: their rec_len, within max_journal_bytes
+ */
+struct cn_journal {
+	struct cn_event **ring;
+	u32 cap;
+	u32 head;
+	u32 n;
+	u64 bytes;
+};
+
+int cn_journal_init(struct cn_journal *j);
+void cn_journal_clear(struct cn_journal *j);
+void cn_journal_destroy(struct cn_journal *j);
+void cn_journal_append(struct cn_journal *j, struct cn_event *ev);
+u64 cn_journal_first(struct cn_journal *j);
+struct cn_event *cn_journal_event(struct cn_journal *j, u32 i);
+
+/**
  * struct cn_cluster - a registered cluster
  * @ref: the namespace's list holds one, each watch one
  * @release_work: frees the cluster once the last reference is gone
@@ -402,6 +430,7 @@ struct cn_net;
  * @objs_by_seq: the registry again, per type, ordered by cn_object.seq, for
  *	enumeration (enum.c), under post_lock
  * @obj_seq: last cn_object.seq given, under post_lock
+ * @journal: the most recent events, under post_lock
  * @index_lock: serialises writers of the index and of @watches
  * @by_bit: cluster-wide filters by [type][flag bit] (RCU readers)
  * @watches: struct cn_watch of every port watching (RCU readers)
@@ -428,6 +457,7 @@ struct cn_cluster {
 	u32 nobjects;
 	struct rb_root objs_by_seq[CLUSNOTIFY_OBJ_MAX + 1];
 	u64 obj_seq;
+	struct cn_journal journal;
 
 	struct mutex index_lock;
 	struct hlist_head by_bit[CLUSNOTIFY_OBJ_MAX + 1][CN_FLAG_BITS];
@@ -548,8 +578,15 @@ struct cn_sub {
 	struct cn_bitnode bits[];
 };
 
+/* Where a port resumes: after event @seq of epoch @epoch. */
+struct cn_since {
+	u64 epoch;
+	u64 seq;
+};
+
 int cn_filter_add(struct cn_port *port, u32 cluster_id, u64 key,
-		  const struct clusnotify_filter *f, unsigned int n);
+		  const struct clusnotify_filter *f, unsigned int n,
+		  const struct cn_since *since);
 int cn_filter_register(struct cn_port *port, u32 cluster_id, u32 type,
 		       u64 mask, u64 key, const char *object_id, u32 *reg_id);
 int cn_filter_reserve(struct cn_port *port, u32 *reg_id);

@@ -240,7 +240,7 @@ clusnotify_subscribe(struct clusnotify_cluster *cl,
 	}
 	sub->port->ksub = sub;
 	if (n) {
-		ret = cn_filter_add(sub->port, c->id, key, filters, n);
+		ret = cn_filter_add(sub->port, c->id, key, filters, n, NULL);
 		if (ret)
 			goto err_port;
 	}

@@ -116,6 +116,23 @@ static const char *nla_str(const struct nlattr *a)
 	return a ? nla_data(a) : NULL;
 }
 
+static int put_journal(struct sk_buff *skb, struct cn_cluster *cl)
+{
+	u64 bytes, first;
+	u32 n;
+
+	mutex_lock(&cl->post_lock);
+	n = cl->journal.n;
+	bytes = cl->journal.bytes;
+	first = cn_journal_first(&cl->journal);
+	mutex_unlock(&cl->post_lock);
+	return nla_put_u32(skb, CLUSNOTIFY_STAT_JOURNAL_EVENTS, n) ||
+	       nla_put_u64_64bit(skb, CLUSNOTIFY_STAT_JOURNAL_BYTES, bytes,
+				 CLUSNOTIFY_STAT_PAD) ||
+	       nla_put_u64_64bit(skb, CLUSNOTIFY_STAT_JOURNAL_FIRST, first,
+				 CLUSNOTIFY_STAT_PAD);
+}
+
 static int put_stats(struct sk_buff *skb, struct cn_cluster *cl)
 {
 	struct nlattr *nest = nla_nest_start(skb, CLUSNOTIFY_A_CLUSTER_STATS);
@@ -136,7 +153,8 @@ static int put_stats(struct sk_buff *skb, struct cn_cluster *cl)
 	    nla_put_u32(skb, CLUSNOTIFY_STAT_RECONNECTS,
 			READ_ONCE(cl->reconnects)) ||
 	    nla_put_u64_64bit(skb, CLUSNOTIFY_STAT_EPOCH, cl->epoch,
-			      CLUSNOTIFY_STAT_PAD))
+			      CLUSNOTIFY_STAT_PAD) ||
+	    put_journal(skb, cl))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;

@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -135,6 +136,28 @@ __cn_public int clusnotify_add_filters(struct clusnotify_port *port,
 		.count = count,
 		.key = key,
 		.filters = (uintptr_t)filters,
+	};
+
+	if (!filters && count)
+		return -EINVAL;
+	return xioctl(port, CLUSNOTIFY_IOC_ADD_FILTERS, &arg);
+}
+
+__cn_public int clusnotify_add_filters_since(struct clusnotify_port *port,
+					     uint32_t cluster_id,
+					     const struct clusnotify_filter *filters,
+					     unsigned int count, uint64_t key,
+					     uint64_t epoch, uint64_t seq)
+{
+	struct clusnotify_add_filters arg = {
+		.size = sizeof(arg),
+		.flags = CLUSNOTIFY_FILTERS_SINCE,
+		.cluster_id = cluster_id,
+		.count = count,
+		.key = key,
+		.filters = (uintptr_t)filters,
+		.since_epoch = epoch,
+		.since_seq = seq,
 	};
 
 	if (!filters && count)
@@ -350,6 +373,47 @@ static int parse(const unsigned char *buf, size_t avail,
 	ev->payload_len = rec->payload_len;
 	ev->payload = rec->payload_len ? buf + rec->payload_off : NULL;
 	return 0;
+}
+
+/* A header field, when the kernel's header covers it; else 0. */
+#define HDR_FIELD(rec, f)						\
+	((rec)->hdr_len >= offsetof(struct clusnotify_record, f) +	\
+			   sizeof((rec)->f) ? (rec)->f : 0)
+
+/*
+ * The buffer starts with a record at 0 and holds whole records up to
+ * @tail; an event's strings stay there until the next peek or read, so no
+ * lock is needed (the caller may hold the peek's).
+ */
+__cn_public int clusnotify_event_info(struct clusnotify_port *port,
+				      const struct clusnotify_event *ev,
+				      struct clusnotify_event_info *info)
+{
+	const unsigned char *at;
+	size_t off = 0;
+
+	if (!port || !ev || !info || info->size < sizeof(*info))
+		return -EINVAL;
+	at = (const unsigned char *)ev->object_id;
+	if (at < port->buf || at >= port->buf + port->tail)
+		return -ENOENT;
+	while (off + CLUSNOTIFY_RECORD_HDR_VER0 <= port->tail) {
+		const struct clusnotify_record *rec = (const void *)(port->buf + off);
+
+		if (!rec->len || rec->len % 8)
+			break;
+		if (at < port->buf + off + rec->len) {
+			memset(info, 0, sizeof(*info));
+			info->size = sizeof(*info);
+			info->hdr_len = rec->hdr_len;
+			info->epoch = HDR_FIELD(rec, epoch);
+			info->range_first = HDR_FIELD(rec, range_first);
+			info->range_last = HDR_FIELD(rec, range_last);
+			return 0;
+		}
+		off += rec->len;
+	}
+	return -ENOENT;
 }
 
 /*

@@ -209,7 +209,8 @@ static int bad_line;
 
 /* Every ioctl: a bad pointer, a bad size or flag, a shut port, no memory. */
 #define IOC_COMMON EFAULT, EINVAL, E2BIG, ESHUTDOWN, ENOMEM, ENOTTY
-static const int E_ADD[] = { IOC_COMMON, ENOENT, ENOSPC, 0 };
+/* ENOBUFS: a resume (FILTERS_SINCE) the port's queue cannot take */
+static const int E_ADD[] = { IOC_COMMON, ENOENT, ENOSPC, ENOBUFS, 0 };
 static const int E_REG[] = { IOC_COMMON, ENOENT, ENOSPC, 0 };
 static const int E_UNREG[] = { IOC_COMMON, ENOENT, 0 };
 static const int E_GETCL[] = { IOC_COMMON, ENOENT, 0 };
@@ -632,12 +633,18 @@ static void check_records(struct port *p, const void *buf, size_t n,
 		int k;
 
 		bool end = h->flags & CLUSNOTIFY_RECORD_SNAPSHOT_END;
+		bool gap = h->flags & CLUSNOTIFY_RECORD_GAP;
 		bool shared_lost = (h->flags & CLUSNOTIFY_RECORD_LOST) && !h->cluster_id;
 
 		if (h->flags & ~(CLUSNOTIFY_RECORD_SNAPSHOT | CLUSNOTIFY_RECORD_LOST |
 				 CLUSNOTIFY_RECORD_SYNTHETIC |
-				 CLUSNOTIFY_RECORD_SNAPSHOT_END))
+				 CLUSNOTIFY_RECORD_SNAPSHOT_END | CLUSNOTIFY_RECORD_GAP))
 			violation("%s: record %d has unknown flags %#x", who, i, h->flags);
+		if (gap && (h->flags != (CLUSNOTIFY_RECORD_SYNTHETIC | CLUSNOTIFY_RECORD_GAP) ||
+			    h->object_type != CLUSNOTIFY_OBJ_CLUSTER ||
+			    h->filter_flag || h->payload_len || !h->range_first ||
+			    h->range_last != h->seq || h->range_first > h->seq + 1))
+			violation("%s: record %d: a malformed GAP record", who, i);
 		if (h->hdr_len < sizeof(*h))
 			violation("%s: record %d: header of %u bytes, no epoch", who, i,
 				  h->hdr_len);
@@ -652,7 +659,7 @@ static void check_records(struct port *p, const void *buf, size_t n,
 			    h->filter_flag || h->payload_len))
 			violation("%s: record %d: a malformed end-of-snapshot marker",
 				  who, i);
-		if (end)
+		if (end || gap)
 			goto strings;
 		if (!all || !h->filter_flag || (h->filter_flag & (h->filter_flag - 1)) ||
 		    (h->filter_flag & ~all))
@@ -674,7 +681,7 @@ strings:
 			    (!h->range_first != !h->range_last) ||
 			    (shared_lost && h->range_last))
 				violation("%s: record %d: a malformed LOST record", who, i);
-		} else if (h->range_first || h->range_last) {
+		} else if (!gap && (h->range_first || h->range_last)) {
 			violation("%s: record %d: a range outside a LOST record", who, i);
 		}
 		if (shared_lost)
@@ -881,8 +888,18 @@ static void op_add_filters(void)
 	a->count = n;
 	a->key = (p->nlog && chance(20)) ? p->log[rn(p->nlog)].key : gen_key();
 	if (pm(30)) {
-		a->flags = 1U << rn(32);
+		a->flags = 2U << rn(31);
 		BAD(&bad);
+	}
+	if (pm(100)) {
+		/* since without the flag */
+		a->since_seq = 1 + rn(100);
+		BAD(&bad);
+	} else if (pm(200)) {
+		/* a resume: a made-up epoch is a GAP, never an error */
+		a->flags |= CLUSNOTIFY_FILTERS_SINCE;
+		a->since_epoch = gen_key() | 1;
+		a->since_seq = rn(1000);
 	}
 	if (n == 0 || n > CLUSNOTIFY_FILTERS_MAX)
 		BAD(&bad);

@@ -175,7 +175,7 @@ static void kt_filter(struct kunit *test, struct cn_port *port, u32 cid,
 {
 	struct clusnotify_filter f = { .object_type = type, .flags = mask };
 
-	KUNIT_ASSERT_EQ(test, cn_filter_add(port, cid, key, &f, 1), 0);
+	KUNIT_ASSERT_EQ(test, cn_filter_add(port, cid, key, &f, 1, NULL), 0);
 }
 
 static u64 kt_post(struct kunit *test, struct kt_cluster *c, u32 type,
@@ -1154,7 +1154,7 @@ static void add_filters_rejects_the_whole_array(struct kunit *test)
 	struct clusnotify_port_stats st;
 
 	KUNIT_EXPECT_EQ(test, cn_filter_add(port, p->unknown_cluster ? 0 : c->id,
-					    KT_KEY, p->f, p->n), p->want);
+					    KT_KEY, p->f, p->n, NULL), p->want);
 	kt_stats(port, &st);
 	KUNIT_EXPECT_EQ(test, st.filters, 0U);
 	KUNIT_EXPECT_EQ(test, st.clusters, 0U);
@@ -1174,7 +1174,7 @@ static void shut_down_port_refuses_configuration(struct kunit *test)
 						 CLUSNOTIFY_GROUP_STATE, 1, "g1", &reg), 0);
 	cn_port_shutdown(port);
 
-	KUNIT_EXPECT_EQ(test, cn_filter_add(port, c->id, 1, &f, 1), -ESHUTDOWN);
+	KUNIT_EXPECT_EQ(test, cn_filter_add(port, c->id, 1, &f, 1, NULL), -ESHUTDOWN);
 	KUNIT_EXPECT_EQ(test, cn_filter_register(port, c->id, CLUSNOTIFY_OBJ_GROUP,
 						 CLUSNOTIFY_GROUP_STATE, 1, "g2", &reg),
 			-ESHUTDOWN);
@@ -1240,9 +1240,9 @@ static void identical_filters_take_one_entry(struct kunit *test)
 	unsigned int i;
 	struct kt_rec r;
 
-	KUNIT_ASSERT_EQ(test, cn_filter_add(port, c->id, KT_KEY, f, 3), 0);
+	KUNIT_ASSERT_EQ(test, cn_filter_add(port, c->id, KT_KEY, f, 3, NULL), 0);
 	for (i = 0; i < 3; i++)
-		KUNIT_ASSERT_EQ(test, cn_filter_add(port, c->id, KT_KEY, f, 1), 0);
+		KUNIT_ASSERT_EQ(test, cn_filter_add(port, c->id, KT_KEY, f, 1, NULL), 0);
 	kt_stats(port, &st);
 	KUNIT_EXPECT_EQ(test, st.filters, 1U);
 	KUNIT_EXPECT_EQ(test, port->nsubs, 1U);
@@ -1299,8 +1299,8 @@ static void many_ports_each_get_one_copy(struct kunit *test)
 		KUNIT_EXPECT_PTR_EQ(test, r.ev, body);
 		KT_EXPECT_EMPTY(test, ports[i]);
 	}
-	/* All references are ours now: one per queue it was on. */
-	KUNIT_EXPECT_EQ(test, refcount_read(&body->ref), KT_MANY_PORTS);
+	/* All references are ours now, one per queue it was on, and the journal's. */
+	KUNIT_EXPECT_EQ(test, refcount_read(&body->ref), KT_MANY_PORTS + 1);
 }
 
 /* A port watching several clusters tells them apart by id and key. */
@@ -1376,7 +1376,7 @@ static void deleted_cluster_tells_watchers(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, READ_ONCE(c->cl->state), (u32)CLUSNOTIFY_CLUSTER_DELETED);
 	KUNIT_EXPECT_NULL(test, cn_cluster_get_by_id(&init_net, c->id));
-	KUNIT_EXPECT_EQ(test, cn_filter_add(port, c->id, 9, &f, 1), -ENOENT);
+	KUNIT_EXPECT_EQ(test, cn_filter_add(port, c->id, 9, &f, 1, NULL), -ENOENT);
 	KUNIT_EXPECT_EQ(test, cn_cluster_post(c->cl, &d, 1, &seq), -ENOENT);
 	KT_EXPECT_EMPTY(test, port);
 	kt_stats(port, &st);
@@ -1890,14 +1890,14 @@ static void queues_share_one_body(struct kunit *test)
 	kt_post(test, c, CLUSNOTIFY_OBJ_GROUP, CLUSNOTIFY_GROUP_STATE, "g1");
 
 	KT_ASSERT_POP_EVENT(test, p[0], &r[0]);
-	/* Ours now, plus the two still queued; the poster kept none. */
-	KUNIT_EXPECT_EQ(test, refcount_read(&r[0].ev->ref), 3);
+	/* Ours, the two still queued, the journal's; the poster kept none. */
+	KUNIT_EXPECT_EQ(test, refcount_read(&r[0].ev->ref), 4);
 	/* Closing a port drops its queue's reference. */
 	kt_release_now(test, p[1]);
-	KUNIT_EXPECT_EQ(test, refcount_read(&r[0].ev->ref), 2);
+	KUNIT_EXPECT_EQ(test, refcount_read(&r[0].ev->ref), 3);
 	KT_ASSERT_POP_EVENT(test, p[2], &r[2]);
 	KUNIT_EXPECT_PTR_EQ(test, r[2].ev, r[0].ev);
-	KUNIT_EXPECT_EQ(test, refcount_read(&r[0].ev->ref), 2);
+	KUNIT_EXPECT_EQ(test, refcount_read(&r[0].ev->ref), 3);
 }
 
 struct kt_waiter {
@@ -3804,9 +3804,184 @@ static struct kunit_suite kt_kapi_suite = {
 	.test_cases = kt_kapi_cases,
 };
 
+/* ======================================================================== */
+/* Suite: the journal's bounds and eviction                                  */
+
+/* An event numbered @seq whose record is @len bytes (a multiple of 8). */
+static struct cn_event *kt_jev(struct kunit *test, u64 seq, u32 len)
+{
+	static const char payload[CLUSNOTIFY_PAYLOAD_MAX];
+	struct clusnotify_post_event d = {
+		KT_GS, .object_id = "g1", .payload = payload,
+		.payload_len = len - ALIGN(sizeof(struct clusnotify_record) + 2 + 4, 8),
+	};
+	struct cn_event *ev = cn_event_build(&d, 0, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, ev);
+	KUNIT_ASSERT_EQ(test, ev->rec_len, len);
+	ev->seq = seq;
+	return ev;
+}
+
+/* Sizes a journal of @cap events, @bytes bytes, and takes it down after. */
+static void kt_journal_init(struct kunit *test, struct cn_journal *j, u32 cap,
+			    unsigned long bytes)
+{
+	unsigned int saved_n = cn_max_journal_events;
+
+	memset(j, 0, sizeof(*j));
+	cn_max_journal_events = cap;
+	KUNIT_ASSERT_EQ(test, cn_journal_init(j), 0);
+	cn_max_journal_events = saved_n;
+	KUNIT_ASSERT_EQ(test, j->cap, cap);
+	WRITE_ONCE(cn_max_journal_bytes, bytes);
+}
+
+static void kt_journal_done(struct cn_journal *j)
+{
+	cn_journal_destroy(j);
+	WRITE_ONCE(cn_max_journal_bytes, 4UL << 20);
+}
+
+/* Appends seq 1..n (records of @len); the journal holds its own refs. */
+static void kt_journal_fill(struct kunit *test, struct cn_journal *j,
+			    u64 from, unsigned int n, u32 len)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		struct cn_event *ev = kt_jev(test, from + i, len);
+
+		cn_journal_append(j, ev);
+		cn_event_put(ev);
+	}
+}
+
+static void kt_expect_run(struct kunit *test, struct cn_journal *j, u64 first,
+			  u32 n)
+{
+	u32 i;
+
+	KUNIT_ASSERT_EQ(test, j->n, n);
+	KUNIT_EXPECT_EQ(test, cn_journal_first(j), n ? first : 0);
+	for (i = 0; i < n; i++)
+		KUNIT_EXPECT_EQ(test, cn_journal_event(j, i)->seq, first + i);
+}
+
+/* Past its event bound the oldest go, the run stays contiguous. */
+static void journal_keeps_the_newest_events(struct kunit *test)
+{
+	struct cn_journal j;
+
+	kt_journal_init(test, &j, 4, 1UL << 20);
+	kt_journal_fill(test, &j, 1, 3, 128);
+	kt_expect_run(test, &j, 1, 3);
+	kt_journal_fill(test, &j, 4, 7, 128);	/* wraps the ring twice */
+	kt_expect_run(test, &j, 7, 4);
+	KUNIT_EXPECT_EQ(test, j.bytes, 4ULL * 128);
+	kt_journal_done(&j);
+}
+
+/* Past its byte bound too; a larger event takes the room of several. */
+static void journal_keeps_within_its_bytes(struct kunit *test)
+{
+	struct cn_journal j;
+
+	kt_journal_init(test, &j, 16, 3 * 256);
+	kt_journal_fill(test, &j, 1, 5, 256);
+	kt_expect_run(test, &j, 3, 3);
+	kt_journal_fill(test, &j, 6, 1, 512);	/* 4 and 5 go */
+	kt_expect_run(test, &j, 5, 2);
+	KUNIT_EXPECT_LE(test, j.bytes, 3ULL * 256);
+	kt_journal_done(&j);
+}
+
+/*
+ * An event it cannot keep (over the byte bound alone, or a number taken
+ * without an event) empties it: it never has a hole.
+ */
+static void journal_never_has_a_hole(struct kunit *test)
+{
+	struct cn_journal j;
+
+	kt_journal_init(test, &j, 16, 1024);
+	kt_journal_fill(test, &j, 1, 3, 128);
+	kt_journal_fill(test, &j, 4, 1, 2048);
+	kt_expect_run(test, &j, 0, 0);
+	KUNIT_EXPECT_EQ(test, j.bytes, 0ULL);
+	kt_journal_fill(test, &j, 5, 2, 128);
+	kt_expect_run(test, &j, 5, 2);
+	cn_journal_append(&j, NULL);		/* seq 7 taken, not built */
+	kt_expect_run(test, &j, 0, 0);
+	kt_journal_fill(test, &j, 8, 1, 128);
+	kt_expect_run(test, &j, 8, 1);
+	kt_journal_done(&j);
+}
+
+/* The journal holds one reference per event and gives it back. */
+static void journal_references_the_shared_bodies(struct kunit *test)
+{
+	struct cn_event *ev = kt_jev(test, 1, 128);
+	struct cn_journal j;
+
+	kt_journal_init(test, &j, 2, 1UL << 20);
+	cn_journal_append(&j, ev);
+	KUNIT_EXPECT_EQ(test, refcount_read(&ev->ref), 2U);
+	kt_journal_fill(test, &j, 2, 2, 128);	/* ev goes */
+	KUNIT_EXPECT_EQ(test, refcount_read(&ev->ref), 1U);
+	cn_event_put(ev);
+	kt_journal_done(&j);
+}
+
+/* max_journal_events 0: no journal, appending keeps nothing. */
+static void journal_of_zero_events_keeps_nothing(struct kunit *test)
+{
+	struct cn_journal j;
+	unsigned int saved = cn_max_journal_events;
+
+	memset(&j, 0, sizeof(j));
+	cn_max_journal_events = 0;
+	KUNIT_ASSERT_EQ(test, cn_journal_init(&j), 0);
+	cn_max_journal_events = saved;
+	KUNIT_EXPECT_NULL(test, j.ring);
+	kt_journal_fill(test, &j, 1, 3, 128);
+	kt_expect_run(test, &j, 0, 0);
+	cn_journal_destroy(&j);
+}
+
+/* A cluster journals every numbered event, its own STATE included. */
+static void cluster_journals_what_it_numbers(struct kunit *test)
+{
+	struct kt_cluster *c = kt_cluster_new(test);
+	u64 last;
+
+	kt_post(test, c, CLUSNOTIFY_OBJ_GROUP, CLUSNOTIFY_GROUP_STATE, "g1");
+	last = kt_post(test, c, CLUSNOTIFY_OBJ_GROUP, CLUSNOTIFY_GROUP_STATE, "g2");
+	mutex_lock(&c->cl->post_lock);
+	kt_expect_run(test, &c->cl->journal, last - 1, 2);
+	KUNIT_EXPECT_EQ(test, cn_journal_event(&c->cl->journal, 1)->epoch,
+			c->cl->epoch);
+	mutex_unlock(&c->cl->post_lock);
+}
+
+static struct kunit_case kt_journal_cases[] = {
+	KUNIT_CASE(journal_keeps_the_newest_events),
+	KUNIT_CASE(journal_keeps_within_its_bytes),
+	KUNIT_CASE(journal_never_has_a_hole),
+	KUNIT_CASE(journal_references_the_shared_bodies),
+	KUNIT_CASE(journal_of_zero_events_keeps_nothing),
+	KUNIT_CASE(cluster_journals_what_it_numbers),
+	{}
+};
+
+static struct kunit_suite kt_journal_suite = {
+	.name = "clusnotify_journal",
+	.test_cases = kt_journal_cases,
+};
+
 kunit_test_suites(&kt_validation_suite, &kt_index_suite, &kt_record_suite,
 		  &kt_queue_suite, &kt_read_suite, &kt_registry_suite,
-		  &kt_cluster_suite, &kt_kapi_suite);
+		  &kt_cluster_suite, &kt_kapi_suite, &kt_journal_suite);
 
 MODULE_DESCRIPTION("KUnit suites for clusnotify's internals");
 MODULE_LICENSE("GPL");

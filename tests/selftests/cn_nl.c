@@ -213,6 +213,9 @@ static void parse_cluster(struct nlattr **tb, struct cn_cluster *c)
 	U32(CLUSNOTIFY_STAT_PORTS, ports);
 	U32(CLUSNOTIFY_STAT_RECONNECTS, reconnects);
 	U64(CLUSNOTIFY_STAT_EPOCH, epoch);
+	U32(CLUSNOTIFY_STAT_JOURNAL_EVENTS, journal_events);
+	U64(CLUSNOTIFY_STAT_JOURNAL_BYTES, journal_bytes);
+	U64(CLUSNOTIFY_STAT_JOURNAL_FIRST, journal_first);
 #undef U64
 #undef U32
 }

@@ -38,7 +38,7 @@
 
 /* The layout is the ABI: the same on i386 and x86_64. */
 _Static_assert(sizeof(struct clusnotify_filter) == 16, "filter");
-_Static_assert(sizeof(struct clusnotify_add_filters) == 32, "add_filters");
+_Static_assert(sizeof(struct clusnotify_add_filters) == 48, "add_filters");
 _Static_assert(sizeof(struct clusnotify_register) == 104, "register");
 _Static_assert(sizeof(struct clusnotify_unregister) == 16, "unregister");
 _Static_assert(sizeof(struct clusnotify_cluster_info) == 104, "cluster_info");
@@ -50,9 +50,9 @@ _Static_assert(sizeof(struct clusnotify_list_clusters) == 40, "list_clusters");
 _Static_assert(sizeof(struct clusnotify_list_objects) == 48, "list_objects");
 /*
  * *_SIZE_VER0 is the size of each argument's first version; grown ones:
- * cluster_info (+ epoch).
+ * cluster_info (+ epoch), add_filters (+ since_epoch, since_seq).
  */
-_Static_assert(CLUSNOTIFY_ADD_FILTERS_SIZE_VER0 == sizeof(struct clusnotify_add_filters) &&
+_Static_assert(CLUSNOTIFY_ADD_FILTERS_SIZE_VER0 + 16 == sizeof(struct clusnotify_add_filters) &&
 	       CLUSNOTIFY_REGISTER_SIZE_VER0 == sizeof(struct clusnotify_register) &&
 	       CLUSNOTIFY_UNREGISTER_SIZE_VER0 == sizeof(struct clusnotify_unregister) &&
 	       CLUSNOTIFY_CLUSTER_INFO_SIZE_VER0 + 8 == sizeof(struct clusnotify_cluster_info) &&
@@ -62,7 +62,7 @@ _Static_assert(CLUSNOTIFY_ADD_FILTERS_SIZE_VER0 == sizeof(struct clusnotify_add_
 	       CLUSNOTIFY_LIST_OBJECTS_SIZE_VER0 == sizeof(struct clusnotify_list_objects),
 	       "*_SIZE_VER0");
 _Static_assert(sizeof(struct clusnotify_cluster_entry) ==
-	       CLUSNOTIFY_CLUSTER_ENTRY_SIZE_VER0 + 8, "cluster_entry");
+	       CLUSNOTIFY_CLUSTER_ENTRY_SIZE_VER0 + 32, "cluster_entry");
 _Static_assert(sizeof(struct clusnotify_object_entry) ==
 	       CLUSNOTIFY_OBJECT_ENTRY_SIZE_VER0, "object_entry");
 
@@ -85,6 +85,26 @@ static inline int cn_add_filters(int fd, uint32_t cid, uint64_t key,
 		.count = n,
 		.key = key,
 		.filters = (uint64_t)(uintptr_t)f,
+	};
+
+	return cn_ioctl(fd, CLUSNOTIFY_IOC_ADD_FILTERS, &a);
+}
+
+/* Filters that resume after (epoch, seq): CLUSNOTIFY_FILTERS_SINCE. */
+static inline int cn_add_filter_since(int fd, uint32_t cid, uint64_t key,
+				      uint32_t type, uint64_t mask,
+				      uint64_t epoch, uint64_t seq)
+{
+	struct clusnotify_filter f = { .object_type = type, .flags = mask };
+	struct clusnotify_add_filters a = {
+		.size = sizeof(a),
+		.flags = CLUSNOTIFY_FILTERS_SINCE,
+		.cluster_id = cid,
+		.count = 1,
+		.key = key,
+		.filters = (uint64_t)(uintptr_t)&f,
+		.since_epoch = epoch,
+		.since_seq = seq,
 	};
 
 	return cn_ioctl(fd, CLUSNOTIFY_IOC_ADD_FILTERS, &a);

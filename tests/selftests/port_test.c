@@ -284,10 +284,10 @@ TEST_F(port, add_filters_errors_register_nothing)
 	EXPECT_EQ(-EINVAL, cn_ioctl(self->fd, CLUSNOTIFY_IOC_ADD_FILTERS, &a));
 	a.size = 16;
 	EXPECT_EQ(-EINVAL, cn_ioctl(self->fd, CLUSNOTIFY_IOC_ADD_FILTERS, &a));
-	a.size = sizeof(a) - 1;
+	a.size = CLUSNOTIFY_ADD_FILTERS_SIZE_VER0 - 1;
 	EXPECT_EQ(-EINVAL, cn_ioctl(self->fd, CLUSNOTIFY_IOC_ADD_FILTERS, &a));
 	a.size = sizeof(a);
-	a.flags = 1;
+	a.flags = 2;	/* 1 is CLUSNOTIFY_FILTERS_SINCE (resume_test) */
 	EXPECT_EQ(-EINVAL, cn_ioctl(self->fd, CLUSNOTIFY_IOC_ADD_FILTERS, &a));
 	a.flags = 0x80000000;
 	EXPECT_EQ(-EINVAL, cn_ioctl(self->fd, CLUSNOTIFY_IOC_ADD_FILTERS, &a));

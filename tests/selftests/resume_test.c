@@ -6,6 +6,9 @@
  * that a reader built against the first record layout still reads the grown
  * one.
  */
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "cn_test.h"
@@ -21,6 +24,7 @@ FIXTURE(resume) {
 	int fd;
 	char name[CLUSNOTIFY_CLUSTER_NAME_MAX];
 	char saved_limit[32];
+	char saved_journal[32];
 	unsigned char *buf;
 	struct cn_rec rec[2048];
 };
@@ -31,6 +35,8 @@ FIXTURE_SETUP(resume)
 	self->fd = -1;
 	ASSERT_EQ(0, cn_param_get("max_queued_events", self->saved_limit,
 				  sizeof(self->saved_limit)));
+	ASSERT_EQ(0, cn_param_get("max_journal_events", self->saved_journal,
+				  sizeof(self->saved_journal)));
 	self->buf = malloc(CN_BUF * 4);
 	ASSERT_TRUE(self->buf != NULL);
 	self->nl = cn_nl_open();
@@ -46,6 +52,7 @@ FIXTURE_TEARDOWN(resume)
 	if (self->fd >= 0)
 		close(self->fd);
 	cn_param_set("max_queued_events", self->saved_limit);
+	cn_param_set("max_journal_events", self->saved_journal);
 	if (self->nl && self->cid)
 		cn_nl_cluster_unregister(self->nl, self->cid);
 	cn_nl_close(self->nl);
@@ -425,6 +432,303 @@ TEST_F(resume, lost_records_carry_each_clusters_range)
 	ASSERT_EQ(0, cn_stats(self->fd, &st));
 	EXPECT_EQ(4ULL, st.read);
 	cn_nl_cluster_unregister(self->nl, c2);
+}
+
+/* ---------------------------------------------------------- the journal */
+
+static uint64_t post_n(struct __test_metadata *_metadata, struct cn_nl *nl,
+		       uint32_t cid, int n)
+{
+	uint64_t seq = 0;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		struct cn_event ev = { .type = CLUSNOTIFY_OBJ_GROUP,
+				       .flag = CLUSNOTIFY_GROUP_STATE, .id = "g" };
+
+		EXPECT_EQ(0, cn_nl_post(nl, cid, &ev, 1, &seq));
+	}
+	return seq;
+}
+
+static void expect_gap(struct __test_metadata *_metadata,
+		       const struct cn_rec *r, uint32_t cid, uint64_t epoch,
+		       uint64_t key, uint64_t first, uint64_t last)
+{
+	EXPECT_EQ(CLUSNOTIFY_RECORD_GAP | CLUSNOTIFY_RECORD_SYNTHETIC, r->h.flags);
+	EXPECT_EQ((uint32_t)CLUSNOTIFY_OBJ_CLUSTER, r->h.object_type);
+	EXPECT_EQ(0ULL, r->h.filter_flag);
+	EXPECT_EQ(cid, r->h.cluster_id);
+	EXPECT_EQ(epoch, r->h.epoch);
+	EXPECT_EQ(key, r->h.key);
+	EXPECT_EQ(last, r->h.seq);
+	EXPECT_EQ(first, r->h.range_first);
+	EXPECT_EQ(last, r->h.range_last);
+	EXPECT_EQ(0u, r->h.payload_len);
+}
+
+/*
+ * The journal reaches back 8 events: a resume after any of them gets the
+ * rest, then live; one before gets exactly one GAP of what it cannot have,
+ * then live; one from the future is refused and adds nothing.
+ */
+TEST_F(resume, resume_from_the_journal_or_one_gap)
+{
+	char name2[CLUSNOTIFY_CLUSTER_NAME_MAX];
+	struct clusnotify_port_stats st;
+	struct cn_cluster c;
+	int a, g, l, n, i;
+	uint64_t e, last;
+	uint32_t c2;
+
+	ASSERT_EQ(0, cn_param_set("max_journal_events", "8"));
+	ASSERT_EQ(0, cn_nl_cluster_register(self->nl,
+			cn_name(name2, sizeof(name2), "journal"), &c2));
+	e = get_epoch(_metadata, self->fd, name2);
+	last = post_n(_metadata, self->nl, c2, 20);
+	ASSERT_EQ(0, cn_nl_cluster_get(self->nl, c2, NULL, &c));
+	EXPECT_EQ(8u, c.journal_events);
+	EXPECT_EQ(last - 7, c.journal_first);
+	EXPECT_LT(0ULL, c.journal_bytes);
+
+	a = cn_open(0);
+	g = cn_open(0);
+	l = cn_open(0);
+	ASSERT_LE(0, a);
+	ASSERT_LE(0, g);
+	ASSERT_LE(0, l);
+	ASSERT_EQ(0, cn_add_filter_since(a, c2, K1, CLUSNOTIFY_OBJ_GROUP,
+					 CLUSNOTIFY_GROUP_STATE, e, last - 8));
+	ASSERT_EQ(0, cn_add_filter_since(g, c2, K2, CLUSNOTIFY_OBJ_GROUP,
+					 CLUSNOTIFY_GROUP_STATE, e, last - 9));
+	ASSERT_EQ(0, cn_add_filter_since(l, c2, K1, CLUSNOTIFY_OBJ_GROUP,
+					 CLUSNOTIFY_GROUP_STATE, e, last));
+	/* from the future: refused, nothing added */
+	EXPECT_EQ(-EINVAL, cn_add_filter_since(self->fd, c2, K1, CLUSNOTIFY_OBJ_GROUP,
+					       CLUSNOTIFY_GROUP_STATE, e, last + 1));
+	ASSERT_EQ(0, cn_stats(self->fd, &st));
+	EXPECT_EQ(0u, st.filters);
+	EXPECT_EQ(0u, st.clusters);
+	EXPECT_EQ(last + 1, post_n(_metadata, self->nl, c2, 1));
+
+	n = cn_read_all(a, self->buf, CN_BUF * 4, self->rec, ARRAY_SIZE(self->rec), 0);
+	ASSERT_EQ(9, n);
+	for (i = 0; i < n; i++) {
+		EXPECT_EQ(last - 7 + i, self->rec[i].h.seq);
+		EXPECT_EQ(0, self->rec[i].h.flags);
+		EXPECT_EQ(K1, self->rec[i].h.key);
+		EXPECT_EQ(e, self->rec[i].h.epoch);
+	}
+	n = cn_read_all(g, self->buf, CN_BUF * 4, self->rec, ARRAY_SIZE(self->rec), 0);
+	ASSERT_EQ(2, n);
+	expect_gap(_metadata, &self->rec[0], c2, e, K2, last - 8, last);
+	EXPECT_EQ(last + 1, self->rec[1].h.seq);
+	n = cn_read_all(l, self->buf, CN_BUF * 4, self->rec, ARRAY_SIZE(self->rec), 0);
+	ASSERT_EQ(1, n);
+	EXPECT_EQ(last + 1, self->rec[0].h.seq);
+	close(a);
+	close(g);
+	close(l);
+	cn_nl_cluster_unregister(self->nl, c2);
+}
+
+/* A cluster made again has a new epoch: a resume in the old one is a GAP. */
+TEST_F(resume, resume_with_a_stale_epoch_names_the_new_one)
+{
+	uint64_t old, e, last;
+	int n;
+
+	old = get_epoch(_metadata, self->fd, self->name);
+	post_n(_metadata, self->nl, self->cid, 5);
+	ASSERT_EQ(0, cn_nl_cluster_unregister(self->nl, self->cid));
+	ASSERT_EQ(0, cn_nl_cluster_register(self->nl, self->name, &self->cid));
+	e = get_epoch(_metadata, self->fd, self->name);
+	ASSERT_NE(old, e);
+	last = post_n(_metadata, self->nl, self->cid, 3);
+	ASSERT_EQ(0, cn_add_filter_since(self->fd, self->cid, K2, CLUSNOTIFY_OBJ_GROUP,
+					 CLUSNOTIFY_GROUP_STATE, old, 5));
+	n = READ_ALL(self);
+	ASSERT_EQ(1, n);
+	expect_gap(_metadata, &self->rec[0], self->cid, e, K2, 1, last);
+}
+
+/* All or none: a resume the queue cannot take adds nothing. */
+TEST_F(resume, resume_that_does_not_fit_adds_nothing)
+{
+	struct clusnotify_port_stats st;
+	uint64_t e = get_epoch(_metadata, self->fd, self->name);
+
+	post_n(_metadata, self->nl, self->cid, 10);
+	ASSERT_EQ(0, cn_param_set("max_queued_events", "4"));
+	close(self->fd);
+	self->fd = cn_open(0);
+	ASSERT_LE(0, self->fd);
+	EXPECT_EQ(-ENOBUFS, cn_add_filter_since(self->fd, self->cid, K1,
+						CLUSNOTIFY_OBJ_GROUP,
+						CLUSNOTIFY_GROUP_STATE, e, 0));
+	ASSERT_EQ(0, cn_stats(self->fd, &st));
+	EXPECT_EQ(0u, st.filters);
+	EXPECT_EQ(0ULL, st.queued);
+	EXPECT_EQ(0ULL, st.lost);
+	EXPECT_EQ(0, cn_add_filter_since(self->fd, self->cid, K1,
+					 CLUSNOTIFY_OBJ_GROUP,
+					 CLUSNOTIFY_GROUP_STATE, e, 7));
+	EXPECT_EQ(3, READ_ALL(self));
+}
+
+TEST_F(resume, since_fields_need_the_flag_and_unknown_flags_are_refused)
+{
+	struct clusnotify_filter f = { .object_type = CLUSNOTIFY_OBJ_GROUP,
+				       .flags = CLUSNOTIFY_GROUP_STATE };
+	struct clusnotify_add_filters a = {
+		.size = sizeof(a), .cluster_id = self->cid, .count = 1,
+		.key = K1, .filters = (uint64_t)(uintptr_t)&f,
+	};
+	struct clusnotify_port_stats st;
+
+	a.since_seq = 1;
+	EXPECT_EQ(-EINVAL, cn_ioctl(self->fd, CLUSNOTIFY_IOC_ADD_FILTERS, &a));
+	a.since_seq = 0;
+	a.since_epoch = 1;
+	EXPECT_EQ(-EINVAL, cn_ioctl(self->fd, CLUSNOTIFY_IOC_ADD_FILTERS, &a));
+	a.since_epoch = 0;
+	a.flags = 2;
+	EXPECT_EQ(-EINVAL, cn_ioctl(self->fd, CLUSNOTIFY_IOC_ADD_FILTERS, &a));
+	ASSERT_EQ(0, cn_stats(self->fd, &st));
+	EXPECT_EQ(0u, st.filters);
+	/* the first version's 32 bytes: no resume, as before */
+	a.flags = 0;
+	a.size = CLUSNOTIFY_ADD_FILTERS_SIZE_VER0;
+	a.since_seq = 99;	/* past its size: not read */
+	EXPECT_EQ(0, cn_ioctl(self->fd, CLUSNOTIFY_IOC_ADD_FILTERS, &a));
+	ASSERT_EQ(0, cn_stats(self->fd, &st));
+	EXPECT_EQ(1u, st.filters);
+}
+
+struct steady {
+	uint32_t cid;
+	int total;
+	atomic_int posted;
+	int err;
+};
+
+static void *steady_poster(void *arg)
+{
+	struct steady *p = arg;
+	struct cn_nl *nl = cn_nl_open();
+	int i;
+
+	if (!nl) {
+		p->err = -errno;
+		return NULL;
+	}
+	for (i = 0; i < p->total && !p->err; i++) {
+		p->err = cn_nl_post1(nl, p->cid, CLUSNOTIFY_OBJ_GROUP,
+				     CLUSNOTIFY_GROUP_STATE, "g1");
+		atomic_fetch_add(&p->posted, 1);
+	}
+	cn_nl_close(nl);
+	return NULL;
+}
+
+/* The complete lines of the resume file: the sequence numbers handled. */
+static int handled(const char *path, uint64_t *seqs, int max)
+{
+	char line[64];
+	int n = 0;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -errno;
+	while (n < max && fgets(line, sizeof(line), f))
+		if (strchr(line, '\n'))
+			seqs[n++] = strtoull(line, NULL, 10);
+	fclose(f);
+	return n;
+}
+
+#define STEADY	3000
+
+/*
+ * A consumer writes down each sequence number it handles; it is killed
+ * mid-stream while a poster keeps posting; a new one resumes from its file:
+ * across both, every event is handled exactly once, in order.
+ */
+TEST_F_TIMEOUT(resume, resume_exactly_once_across_a_killed_consumer, 300)
+{
+	static uint64_t seqs[STEADY + 16];
+	char path[] = "/tmp/cn-resume-XXXXXX";
+	struct steady p = { .cid = self->cid, .total = STEADY };
+	int out, ready[2], n, m, i, k;
+	uint64_t e, s0, last;
+	struct cn_cluster c;
+	pthread_t t;
+	pid_t pid;
+	char b;
+
+	e = get_epoch(_metadata, self->fd, self->name);
+	/* room for all: a loss would be a LOST record, not this test's point */
+	ASSERT_EQ(0, cn_param_set("max_queued_events", "16384"));
+	close(self->fd);
+	self->fd = cn_open(0);
+	ASSERT_LE(0, self->fd);
+	out = mkstemp(path);
+	ASSERT_LE(0, out);
+	ASSERT_EQ(0, pipe(ready));
+	ASSERT_EQ(0, cn_nl_cluster_get(self->nl, self->cid, NULL, &c));
+	s0 = c.seq;
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		int fd = cn_open(0);
+
+		if (fd < 0 || cn_add_filter(fd, self->cid, K1, CLUSNOTIFY_OBJ_GROUP,
+					    CLUSNOTIFY_GROUP_STATE))
+			_exit(2);
+		if (write(ready[1], "r", 1) != 1)
+			_exit(3);
+		for (;;) {
+			n = cn_read(fd, self->buf, self->rec, ARRAY_SIZE(self->rec), -1);
+			if (n < 0)
+				_exit(4);
+			for (i = 0; i < n; i++)
+				dprintf(out, "%llu\n",
+					(unsigned long long)self->rec[i].h.seq);
+		}
+	}
+	ASSERT_EQ(1, read(ready[0], &b, 1));
+	ASSERT_EQ(0, pthread_create(&t, NULL, steady_poster, &p));
+	for (i = 0; i < 100000 && handled(path, seqs, 50) < 50 && !p.err; i++)
+		usleep(1000);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	n = handled(path, seqs, STEADY);
+	ASSERT_LE(1, n);
+	TH_LOG("killed after %d handled, %d posted", n, atomic_load(&p.posted));
+
+	/* The restarted consumer: a new port, from the file's last line. */
+	ASSERT_EQ(0, cn_add_filter_since(self->fd, self->cid, K1, CLUSNOTIFY_OBJ_GROUP,
+					 CLUSNOTIFY_GROUP_STATE, e, seqs[n - 1]));
+	pthread_join(t, NULL);
+	ASSERT_EQ(0, p.err);
+	for (m = n; m < STEADY + 16;) {
+		k = cn_read(self->fd, self->buf, self->rec, ARRAY_SIZE(self->rec), 0);
+		ASSERT_LE(0, k);
+		if (!k)
+			break;
+		for (i = 0; i < k && m < STEADY + 16; i++) {
+			EXPECT_EQ(0, self->rec[i].h.flags);
+			seqs[m++] = self->rec[i].h.seq;
+		}
+	}
+	ASSERT_EQ(0, cn_nl_cluster_get(self->nl, self->cid, NULL, &c));
+	last = c.seq;
+	EXPECT_EQ(s0 + STEADY, last);
+	ASSERT_EQ((int)(last - s0), m) TH_LOG("%d handled, %d after the resume", n, m - n);
+	for (i = 0; i < m; i++)
+		ASSERT_EQ(s0 + 1 + i, seqs[i]) TH_LOG("event %d", i);
+	close(out);
+	unlink(path);
 }
 
 TEST_HARNESS_MAIN

@@ -58,6 +58,23 @@
  *	array, is merged with it: the call succeeds, the port holds and counts
  *	it once (@filters in the stats, max_port_subs, max_user_subs) and gets
  *	one record per matching event for it.
+ *	With CLUSNOTIFY_FILTERS_SINCE the caller resumes after the event
+ *	(@since_epoch, @since_seq) it last handled (see EPOCHS and JOURNAL):
+ *	the cluster's journal's events after it that the array's filters take
+ *	(one record per distinct filter that takes it, as live matching gives,
+ *	and the module's own RECONNECT and STATE of the cluster, as every
+ *	watcher gets them) are queued first, in order, and the live events
+ *	follow with no gap and no duplicate. If @since_epoch is not the
+ *	cluster's, or the journal no longer holds every event after
+ *	@since_seq, one GAP record is queued instead (flags
+ *	CLUSNOTIFY_RECORD_GAP | CLUSNOTIFY_RECORD_SYNTHETIC, type CLUSTER, flag
+ *	0, @key, the current @epoch, @seq the cluster's last and @range_first
+ *	.. @range_last the events it cannot have: @since_seq + 1 .. @seq, or
+ *	1 .. @seq for another epoch), then the live events: take a snapshot.
+ *	@since_seq after the cluster's last event of @since_epoch is -EINVAL.
+ *	The records are queued all or none, as a snapshot's: -ENOBUFS, and
+ *	no filter added, when the port's queue cannot take them.
+ *	Without the flag @since_epoch and @since_seq must be 0.
  *
  * CLUSNOTIFY_IOC_REGISTER (struct clusnotify_register)
  *	Watches one object (cluster, type, object id) with a mask and a key and
@@ -185,6 +202,17 @@
  * record would be longer (its strings, those the registry fills in
  * included, near their bounds and its payload near CLUSNOTIFY_PAYLOAD_MAX)
  * cannot be posted (-EINVAL).
+ *
+ * JOURNAL
+ *
+ * Each cluster keeps its most recent events, at most max_journal_events
+ * (read when the cluster is made; 0 keeps none) and max_journal_bytes of
+ * records (module parameters). They are a run with no hole that ends at the
+ * cluster's last event: an event the module numbered but could not keep
+ * (no memory) empties the journal. What a journal holds is in the cluster
+ * entries of LIST_CLUSTERS and the netlink STAT_JOURNAL_*. A consumer that
+ * writes down (epoch, seq) of the last record it handled resumes from it
+ * with ADD_FILTERS' CLUSNOTIFY_FILTERS_SINCE on a new port.
  *
  * EPOCHS
  *
@@ -476,14 +504,21 @@ struct clusnotify_filter {
 	__u64 flags;
 };
 
+/* clusnotify_add_filters.flags */
+#define CLUSNOTIFY_FILTERS_SINCE	0x1	/* resume after (@since_epoch, @since_seq) */
+
 /**
  * struct clusnotify_add_filters - argument of CLUSNOTIFY_IOC_ADD_FILTERS
  * @size: sizeof(struct clusnotify_add_filters)
- * @flags: must be 0
+ * @flags: 0 or CLUSNOTIFY_FILTERS_SINCE
  * @cluster_id: the cluster the filters watch
  * @count: number of entries at @filters (1..CLUSNOTIFY_FILTERS_MAX)
  * @key: user key returned in every record these filters match
  * @filters: pointer to an array of struct clusnotify_filter
+ * @since_epoch: with CLUSNOTIFY_FILTERS_SINCE, the epoch of @since_seq
+ *	(since the second version, 48 bytes; 0 without the flag)
+ * @since_seq: with CLUSNOTIFY_FILTERS_SINCE, the last event the caller
+ *	has (0: none of the epoch); 0 without the flag
  */
 struct clusnotify_add_filters {
 	__u32 size;
@@ -492,6 +527,8 @@ struct clusnotify_add_filters {
 	__u32 count;
 	__u64 key;
 	__u64 filters;
+	__u64 since_epoch;
+	__u64 since_seq;
 };
 
 /**
@@ -633,7 +670,12 @@ struct clusnotify_port_stats {
  * @delivered: of those, queued
  * @lost: of those, dropped
  * @name: the name, NUL-terminated
- * @epoch: the cluster's epoch (since the second version, 136 bytes)
+ * @epoch: the cluster's epoch (since the second version, 160 bytes, as
+ *	the three below)
+ * @journal_events: events the cluster's journal keeps
+ * @reserved2: 0
+ * @journal_bytes: their bytes
+ * @journal_first: sequence number of the oldest, 0 when it is empty
  */
 struct clusnotify_cluster_entry {
 	__u32 cluster_id;
@@ -649,6 +691,10 @@ struct clusnotify_cluster_entry {
 	__u64 lost;
 	char name[CLUSNOTIFY_CLUSTER_NAME_MAX];
 	__u64 epoch;
+	__u32 journal_events;
+	__u32 reserved2;
+	__u64 journal_bytes;
+	__u64 journal_first;
 };
 #define CLUSNOTIFY_CLUSTER_ENTRY_SIZE_VER0	128
 
@@ -753,6 +799,7 @@ struct clusnotify_list_objects {
 #define CLUSNOTIFY_RECORD_LOST		0x0002	/* reports events lost */
 #define CLUSNOTIFY_RECORD_SYNTHETIC	0x0004	/* made by the module, not posted */
 #define CLUSNOTIFY_RECORD_SNAPSHOT_END	0x0008	/* a cluster's snapshot is complete */
+#define CLUSNOTIFY_RECORD_GAP		0x0010	/* a resume cannot have these */
 
 /**
  * struct clusnotify_record - header of one record returned by read()
@@ -776,8 +823,9 @@ struct clusnotify_list_objects {
  * Since the second version (hdr_len 88; CLUSNOTIFY_RECORD_HDR_VER0 is the
  * first, 64), read only when @hdr_len covers them:
  * @epoch: the epoch of @cluster_id (see EPOCHS), in every record
- * @range_first: LOST: the first sequence number of @cluster_id lost
- * @range_last: LOST: the last; both 0 in other records
+ * @range_first: LOST: the first sequence number of @cluster_id lost; GAP:
+ *	the first the port cannot have
+ * @range_last: LOST, GAP: the last; both 0 in other records
  */
 struct clusnotify_record {
 	__u32 len;
@@ -860,6 +908,9 @@ enum clusnotify_stat_attr {
 	CLUSNOTIFY_STAT_RECONNECTS,	/* u32: times re-registered */
 	CLUSNOTIFY_STAT_PAD,
 	CLUSNOTIFY_STAT_EPOCH,		/* u64: the cluster's epoch */
+	CLUSNOTIFY_STAT_JOURNAL_EVENTS,	/* u32: events its journal keeps */
+	CLUSNOTIFY_STAT_JOURNAL_BYTES,	/* u64: their bytes */
+	CLUSNOTIFY_STAT_JOURNAL_FIRST,	/* u64: the oldest's seq, 0: empty */
 	__CLUSNOTIFY_STAT_MAX
 };
 #define CLUSNOTIFY_STAT_MAX (__CLUSNOTIFY_STAT_MAX - 1)
