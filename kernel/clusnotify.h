@@ -65,6 +65,8 @@ struct clusnotify_sub;
  * @type_name: type name, never NULL
  * @payload: payload bytes
  * @payload_len: their length
+ * @prev_state: a STATE event's previous state, else CLUSNOTIFY_STATE_UNKNOWN
+ * @prev_owner: an ownership event's previous owner, never NULL ("": none)
  *
  * Valid only during the callback.
  */
@@ -85,6 +87,8 @@ struct clusnotify_event {
 	const char *type_name;
 	const void *payload;
 	u32 payload_len;
+	s32 prev_state;
+	const char *prev_owner;
 };
 
 /**

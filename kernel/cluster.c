@@ -544,10 +544,18 @@ int cn_cluster_objects_set(struct cn_cluster *cl, const struct cn_object *src,
 		obj = find_object(cl, src[i].type, src[i].id, true);
 		if (obj) {
 			rb_erase(&obj->name_node, &cl->objs_by_name);
+			/* What the next STATE or OWNER event says it was. */
+			if (obj->state != src[i].state)
+				obj->prev_state = obj->state;
+			if (strcmp(obj->parent, src[i].parent))
+				memcpy(obj->prev_parent, obj->parent,
+				       sizeof(obj->prev_parent));
 		} else {
 			obj = spare[used++];
 			obj->type = src[i].type;
 			memcpy(obj->id, src[i].id, sizeof(obj->id));
+			obj->prev_state = CLUSNOTIFY_STATE_UNKNOWN;
+			obj->prev_parent[0] = '\0';
 			insert_object(cl, obj, true);
 			cn_enum_add(cl, obj);
 			cl->nobjects++;
@@ -646,18 +654,82 @@ int cn_cluster_object_del(struct cn_cluster *cl, u32 type, const char *id)
 }
 EXPORT_SYMBOL_IF_KUNIT(cn_cluster_object_del);
 
-/* A STATE event with a 4-byte payload is the object's new state. */
-static void update_state(struct cn_cluster *cl,
+/* The registry's object a STATE event with a 4-byte payload sets. */
+static struct cn_object *state_object(struct cn_cluster *cl,
+				      const struct clusnotify_post_event *d,
+				      s32 *state)
+{
+	if (!d->object_id || d->flag != cn_type_info(d->object_type)->state ||
+	    d->payload_len != sizeof(s32))
+		return NULL;
+	memcpy(state, d->payload, sizeof(s32));
+	return find_object(cl, d->object_type, d->object_id, true);
+}
+
+/*
+ * A STATE event with a 4-byte payload is the object's new state; the event
+ * carries the one before. A producer may have set the new state already
+ * (OBJECT_SET before the event, as the daemon does): the one before is then
+ * the one before that change.
+ */
+static void update_state(struct cn_cluster *cl, struct cn_event *ev,
 			 const struct clusnotify_post_event *d)
 {
 	struct cn_object *obj;
+	s32 state;
 
-	if (!d->object_id || d->flag != cn_type_info(d->object_type)->state ||
-	    d->payload_len != sizeof(s32))
+	obj = state_object(cl, d, &state);
+	if (!obj)
 		return;
-	obj = find_object(cl, d->object_type, d->object_id, true);
-	if (obj)
-		memcpy(&obj->state, d->payload, sizeof(s32));
+	if (obj->state != state) {
+		obj->prev_state = obj->state;
+		obj->state = state;
+	}
+	ev->prev_state = obj->prev_state;
+}
+
+/*
+ * The owner before the change an ownership event tells: a group's node, a
+ * resource's group, from the registry's record of the owned object's
+ * previous parent. The owned object is the event's own (OWNER_NODE,
+ * OWNER_GROUP) or the one its payload names (GROUP_GAINED/LOST of a node,
+ * RESOURCE_GAINED/LOST of a group).
+ */
+static const char *prev_owner(struct cn_cluster *cl,
+			      const struct clusnotify_post_event *d)
+{
+	char id[CLUSNOTIFY_ID_MAX];
+	struct cn_object *obj = NULL;
+	u32 owned;
+	size_t len;
+
+	if (!d->object_id)
+		return NULL;
+	if ((d->object_type == CLUSNOTIFY_OBJ_GROUP &&
+	     d->flag == CLUSNOTIFY_GROUP_OWNER_NODE) ||
+	    (d->object_type == CLUSNOTIFY_OBJ_RESOURCE &&
+	     d->flag == CLUSNOTIFY_RESOURCE_OWNER_GROUP)) {
+		obj = find_object(cl, d->object_type, d->object_id, true);
+	} else {
+		if (d->object_type == CLUSNOTIFY_OBJ_NODE &&
+		    (d->flag & (CLUSNOTIFY_NODE_GROUP_GAINED |
+				CLUSNOTIFY_NODE_GROUP_LOST)))
+			owned = CLUSNOTIFY_OBJ_GROUP;
+		else if (d->object_type == CLUSNOTIFY_OBJ_GROUP &&
+			 (d->flag & (CLUSNOTIFY_GROUP_RESOURCE_GAINED |
+				     CLUSNOTIFY_GROUP_RESOURCE_LOST)))
+			owned = CLUSNOTIFY_OBJ_RESOURCE;
+		else
+			return NULL;
+		/* The payload names it: an id, NUL-terminated or not. */
+		len = d->payload ? strnlen(d->payload, d->payload_len) : 0;
+		if (!len || len >= sizeof(id))
+			return NULL;
+		memcpy(id, d->payload, len);
+		id[len] = '\0';
+		obj = find_object(cl, owned, id, true);
+	}
+	return obj && obj->prev_parent[0] ? obj->prev_parent : NULL;
 }
 
 /*
@@ -669,6 +741,7 @@ static struct cn_event *build_posted(struct cn_cluster *cl,
 {
 	struct clusnotify_post_event d = *src;
 	struct cn_object *obj = NULL;
+	const char *owner;
 	struct cn_event *ev;
 
 	if (d.object_id && d.object_id[0])
@@ -681,9 +754,10 @@ static struct cn_event *build_posted(struct cn_cluster *cl,
 		if (!d.type_name)
 			d.type_name = obj->type_name;
 	}
-	if (cn_event_len(&d) > CLUSNOTIFY_RECORD_MAX)
+	owner = prev_owner(cl, src);
+	if (cn_event_len_prev(&d, owner) > CLUSNOTIFY_RECORD_MAX)
 		return ERR_PTR(-EINVAL);
-	ev = cn_event_build(&d, 0, GFP_KERNEL_ACCOUNT);
+	ev = cn_event_build_prev(&d, owner, 0, GFP_KERNEL_ACCOUNT);
 	if (!ev)
 		return ERR_PTR(-ENOMEM);
 	ev->cluster_id = cl->id;
@@ -751,7 +825,7 @@ int cn_cluster_post(struct cn_cluster *cl, const struct clusnotify_post_event *d
 	rcu_read_lock();
 	for (done = 0; done < n;) {
 		/* Only an event that is posted changes the registry. */
-		update_state(cl, &descs[done]);
+		update_state(cl, evs[done], &descs[done]);
 		evs[done]->seq = ++cl->seq;
 		evs[done]->timestamp_ns = ktime_get_real_ns();
 		cn_journal_append(&cl->journal, evs[done]);

@@ -23,28 +23,43 @@ static char *put_str(char *p, const char *s, u16 *len)
 	return p + n + 1;
 }
 
-static size_t payload_off(const struct clusnotify_post_event *d)
+static size_t payload_off(const struct clusnotify_post_event *d,
+			  const char *prev_owner)
 {
 	size_t strs;
 
 	strs = (d->object_id ? strlen(d->object_id) : 0) +
 	       (d->parent_id ? strlen(d->parent_id) : 0) +
 	       (d->name ? strlen(d->name) : 0) +
-	       (d->type_name ? strlen(d->type_name) : 0) + 4;
+	       (d->type_name ? strlen(d->type_name) : 0) +
+	       (prev_owner ? strlen(prev_owner) : 0) + 5;
 	return ALIGN(sizeof(struct clusnotify_record) + strs, 8);
+}
+
+/**
+ * cn_event_len_prev() - the record length cn_event_build_prev() lays out
+ * @d: the event, as for cn_event_build()
+ * @prev_owner: the previous owner, or NULL
+ *
+ * Lets a caller reserve queue room before it allocates the record.
+ *
+ * Return: the padded record length.
+ */
+size_t cn_event_len_prev(const struct clusnotify_post_event *d,
+			 const char *prev_owner)
+{
+	return ALIGN(payload_off(d, prev_owner) + d->payload_len, 8);
 }
 
 /**
  * cn_event_len() - the record length cn_event_build() would lay out
  * @d: the event, as for cn_event_build()
  *
- * Lets a caller reserve queue room before it allocates the record.
- *
  * Return: the padded record length.
  */
 size_t cn_event_len(const struct clusnotify_post_event *d)
 {
-	return ALIGN(payload_off(d) + d->payload_len, 8);
+	return cn_event_len_prev(d, NULL);
 }
 
 /**
@@ -60,8 +75,29 @@ size_t cn_event_len(const struct clusnotify_post_event *d)
 struct cn_event *cn_event_build(const struct clusnotify_post_event *d, u16 rec_flags,
 				gfp_t gfp)
 {
+	return cn_event_build_prev(d, NULL, rec_flags, gfp);
+}
+EXPORT_SYMBOL_IF_KUNIT(cn_event_build);
+
+/**
+ * cn_event_build_prev() - lay out one event record with a previous owner
+ * @d: the event, as for cn_event_build()
+ * @prev_owner: the owner before the change the event tells, or NULL; a
+ *	valid, bounded id, laid out as a fifth string after the type name
+ * @rec_flags: CLUSNOTIFY_RECORD_*
+ * @gfp: allocation flags
+ *
+ * The previous state is CLUSNOTIFY_STATE_UNKNOWN until the caller sets it.
+ *
+ * Return: the event with one reference, or NULL without memory.
+ */
+struct cn_event *cn_event_build_prev(const struct clusnotify_post_event *d,
+				     const char *prev_owner, u16 rec_flags,
+				     gfp_t gfp)
+{
 	const size_t hdr = sizeof(struct clusnotify_record);
-	size_t poff = payload_off(d), len = cn_event_len(d);
+	size_t poff = payload_off(d, prev_owner);
+	size_t len = cn_event_len_prev(d, prev_owner);
 	struct cn_event *ev;
 	char *p;
 
@@ -81,14 +117,15 @@ struct cn_event *cn_event_build(const struct clusnotify_post_event *d, u16 rec_f
 	p = put_str(p, d->object_id, &ev->id_len);
 	p = put_str(p, d->parent_id, &ev->parent_len);
 	p = put_str(p, d->name, &ev->name_len);
-	put_str(p, d->type_name, &ev->type_len);
+	p = put_str(p, d->type_name, &ev->type_len);
+	put_str(p, prev_owner, &ev->prev_owner_len);
+	ev->prev_state = CLUSNOTIFY_STATE_UNKNOWN;
 	ev->payload_off = poff;
 	ev->payload_len = d->payload_len;
 	if (d->payload_len)
 		memcpy(ev->data + poff - hdr, d->payload, d->payload_len);
 	return ev;
 }
-EXPORT_SYMBOL_IF_KUNIT(cn_event_build);
 
 /**
  * cn_event_make() - build a record the module makes itself for a cluster

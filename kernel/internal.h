@@ -92,6 +92,9 @@ bool cn_string_valid(const char *s, size_t max);
  * @range_first, @range_last: a GAP record's range, else 0
  * @timestamp_ns: CLOCK_REALTIME at post
  * @id_len, @parent_len, @name_len, @type_len: string lengths, without NUL
+ * @prev_owner_len: length of the fifth string, the previous owner
+ * @prev_state: the object's state before the change a STATE event tells,
+ *	CLUSNOTIFY_STATE_UNKNOWN otherwise
  * @payload_off: offset of the payload in the record
  * @payload_len: payload length
  * @data: the record after its header: strings, padding, payload, padding
@@ -112,14 +115,21 @@ struct cn_event {
 	u16 parent_len;
 	u16 name_len;
 	u16 type_len;
+	u16 prev_owner_len;
+	s32 prev_state;
 	u32 payload_off;
 	u32 payload_len;
 	char data[];
 };
 
 size_t cn_event_len(const struct clusnotify_post_event *d);
+size_t cn_event_len_prev(const struct clusnotify_post_event *d,
+			 const char *prev_owner);
 struct cn_event *cn_event_build(const struct clusnotify_post_event *d, u16 rec_flags,
 				gfp_t gfp);
+struct cn_event *cn_event_build_prev(const struct clusnotify_post_event *d,
+				     const char *prev_owner, u16 rec_flags,
+				     gfp_t gfp);
 static inline struct cn_event *cn_event_get(struct cn_event *ev)
 {
 	refcount_inc(&ev->ref);
@@ -364,6 +374,10 @@ void cn_port_stats(struct cn_port *port, struct clusnotify_port_stats *st);
  * @seq_node: in cluster->objs_by_seq[@type], ordered by @seq
  * @seq: when the cluster first kept it (cluster->obj_seq); the enumeration
  *	cursor, so it stays when the object is replaced
+ * @prev_state: @state before its last change (CLUSNOTIFY_STATE_UNKNOWN at
+ *	first), for the STATE events' previous state
+ * @prev_parent: @parent (the owner: a group's node, a resource's group)
+ *	before its last change, empty at first
  *
  * Search trees, not hashes: their cost is logarithmic whatever ids a
  * producer picks, and the (type, id) order gives dumps a cursor that stays
@@ -376,10 +390,12 @@ struct cn_object {
 	u64 seq;
 	u32 type;
 	s32 state;
+	s32 prev_state;
 	char id[CLUSNOTIFY_ID_MAX];
 	char name[CLUSNOTIFY_NAME_MAX];
 	char parent[CLUSNOTIFY_ID_MAX];
 	char type_name[CLUSNOTIFY_TYPE_NAME_MAX];
+	char prev_parent[CLUSNOTIFY_ID_MAX];
 };
 
 struct cn_net;

@@ -107,6 +107,8 @@ static void deliver(struct clusnotify_sub *sub, struct cn_popped *p)
 		.parent_id = "",
 		.name = "",
 		.type_name = "",
+		.prev_state = CLUSNOTIFY_STATE_UNKNOWN,
+		.prev_owner = "",
 	};
 
 	if (e) {
@@ -121,6 +123,8 @@ static void deliver(struct clusnotify_sub *sub, struct cn_popped *p)
 		ev.parent_id = ev.object_id + e->id_len + 1;
 		ev.name = ev.parent_id + e->parent_len + 1;
 		ev.type_name = ev.name + e->name_len + 1;
+		ev.prev_owner = ev.type_name + e->type_len + 1;
+		ev.prev_state = e->prev_state;
 		ev.payload = e->data + e->payload_off -
 			     sizeof(struct clusnotify_record);
 		ev.payload_len = e->payload_len;

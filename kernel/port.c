@@ -547,6 +547,8 @@ static void fill_header(struct clusnotify_record *h, const struct cn_event *ev,
 		.epoch = ev->epoch,
 		.range_first = ev->range_first,
 		.range_last = ev->range_last,
+		.prev_state = ev->prev_state,
+		.prev_owner_len = ev->prev_owner_len,
 		.id_len = ev->id_len,
 		.parent_len = ev->parent_len,
 		.name_len = ev->name_len,
@@ -569,6 +571,7 @@ static ssize_t read_lost(struct cn_port *port, char __user *buf, size_t room)
 			.timestamp_ns = ktime_get_real_ns(),
 			.payload_off = offsetof(struct cn_lost_record, count),
 			.payload_len = sizeof(rec.count),
+			.prev_state = CLUSNOTIFY_STATE_UNKNOWN,
 		},
 	};
 

@@ -131,6 +131,9 @@ struct clusnotify_event_info {
 	uint64_t epoch;		/* the cluster's epoch */
 	uint64_t range_first;	/* LOST, GAP: first sequence number */
 	uint64_t range_last;	/* LOST, GAP: last sequence number */
+	int32_t prev_state;	/* STATE: the state before, else -1 */
+	uint32_t prev_owner_len;
+	const char *prev_owner;	/* ownership events: the owner before, or "" */
 };
 int clusnotify_add_filters_since(struct clusnotify_port *port,
 				 uint32_t cluster_id,

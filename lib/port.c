@@ -380,6 +380,22 @@ static int parse(const unsigned char *buf, size_t avail,
 	((rec)->hdr_len >= offsetof(struct clusnotify_record, f) +	\
 			   sizeof((rec)->f) ? (rec)->f : 0)
 
+/* The previous state and owner, the fifth string after the type name. */
+static int event_prev(const struct clusnotify_record *rec,
+		      const struct clusnotify_event *ev,
+		      struct clusnotify_event_info *info)
+{
+	const char *s = ev->type_name + ev->type_len + 1;
+
+	info->prev_state = rec->prev_state;
+	if ((const unsigned char *)s + rec->prev_owner_len >=
+	    (const unsigned char *)rec + rec->len || s[rec->prev_owner_len])
+		return -EPROTO;
+	info->prev_owner_len = rec->prev_owner_len;
+	info->prev_owner = s;
+	return 0;
+}
+
 /*
  * The buffer starts with a record at 0 and holds whole records up to
  * @tail; an event's strings stay there until the next peek or read, so no
@@ -409,6 +425,10 @@ __cn_public int clusnotify_event_info(struct clusnotify_port *port,
 			info->epoch = HDR_FIELD(rec, epoch);
 			info->range_first = HDR_FIELD(rec, range_first);
 			info->range_last = HDR_FIELD(rec, range_last);
+			info->prev_state = CLUSNOTIFY_STATE_UNKNOWN;
+			info->prev_owner = "";
+			if (rec->hdr_len >= offsetof(struct clusnotify_record, reserved))
+				return event_prev(rec, ev, info);
 			return 0;
 		}
 		off += rec->len;

@@ -433,7 +433,9 @@ enum sizekind { S_EXACT, S_GROWN, S_DIRTY, S_SMALL, S_HUGE };
  * followed by room up to 8192) claims, and sets the bytes past the struct:
  * zero for a grown size, non-zero somewhere for a dirty one.
  */
-static uint32_t gen_size(unsigned char *buf, size_t ksize, enum sizekind *k)
+/* @ver0: the struct's first published size; below it is S_SMALL. */
+static uint32_t gen_size(unsigned char *buf, size_t ksize, size_t ver0,
+			 enum sizekind *k)
 {
 	unsigned int r = rn(1000);
 	uint32_t sz;
@@ -458,7 +460,7 @@ static uint32_t gen_size(unsigned char *buf, size_t ksize, enum sizekind *k)
 	}
 	if (r < 975) {
 		*k = S_SMALL;
-		return rn(ksize);
+		return rn(ver0);
 	}
 	*k = S_HUGE;
 	return pm(300) ? 0xffffffffU : 4097 + rn(1 << 20);
@@ -917,7 +919,7 @@ static void op_add_filters(void)
 	a->filters = (uintptr_t)mut_ptr(f, sizeof(f[0]) * (n < 300 ? n : 1), &fk);
 	if (fk == P_BAD && n)
 		BAD(&bad);
-	usize = gen_size(argbuf, sizeof(*a), &sk);
+	usize = gen_size(argbuf, sizeof(*a), CLUSNOTIFY_ADD_FILTERS_SIZE_VER0, &sk);
 	opdesc("ADD_FILTERS(port %d, size %u, cluster %u, count %u, key %#llx, filters %s%s)",
 	       p->fd, usize, a->cluster_id, n, (unsigned long long)a->key,
 	       fk == P_GOOD ? "ok" : "bad-ptr", bad ? ", invalid" : "");
@@ -957,7 +959,7 @@ static void op_register(void)
 		memset(r->object_id, 'n', sizeof(r->object_id));	/* no NUL */
 		BAD(&bad);
 	}
-	usize = gen_size(argbuf, sizeof(*r), &sk);
+	usize = gen_size(argbuf, sizeof(*r), CLUSNOTIFY_REGISTER_SIZE_VER0, &sk);
 	opdesc("REGISTER(port %d, size %u, cluster %u, type %#x, mask %#llx, id \"%.16s\"%s)",
 	       p->fd, usize, r->cluster_id, r->object_type,
 	       (unsigned long long)r->filter_flags, r->object_id, bad ? ", invalid" : "");
@@ -996,7 +998,7 @@ static void op_unregister(void)
 		u->flags = 1U << rn(32);
 		BAD(&bad);
 	}
-	usize = gen_size(argbuf, sizeof(*u), &sk);
+	usize = gen_size(argbuf, sizeof(*u), CLUSNOTIFY_UNREGISTER_SIZE_VER0, &sk);
 	opdesc("UNREGISTER(port %d, size %u, reg_id %llu%s)", p->fd, usize,
 	       (unsigned long long)u->reg_id, bad ? ", invalid" : "");
 	err = do_ioctl(p, CLUSNOTIFY_IOC_UNREGISTER, sizeof(*u), usize, sk, bad,
@@ -1038,7 +1040,7 @@ static void op_get_cluster(void)
 		ci->reserved = 1 + rn(100);
 		BAD(&bad);
 	}
-	usize = gen_size(argbuf, sizeof(*ci), &sk);
+	usize = gen_size(argbuf, sizeof(*ci), CLUSNOTIFY_CLUSTER_INFO_SIZE_VER0, &sk);
 	opdesc("GET_CLUSTER(port %d, size %u, name \"%.20s\"%s)", p->fd, usize,
 	       ci->name, bad ? ", invalid" : "");
 	err = do_ioctl(p, CLUSNOTIFY_IOC_GET_CLUSTER, sizeof(*ci), usize, sk, bad,
@@ -1090,7 +1092,7 @@ static void op_get_object(void)
 		oi->reserved = 1;
 		BAD(&bad);
 	}
-	usize = gen_size(argbuf, sizeof(*oi), &sk);
+	usize = gen_size(argbuf, sizeof(*oi), CLUSNOTIFY_OBJECT_INFO_SIZE_VER0, &sk);
 	opdesc("GET_OBJECT(port %d, size %u, cluster %u, type %#x, %s \"%.16s\"%s)",
 	       p->fd, usize, oi->cluster_id, oi->object_type, by_id ? "id" : "name",
 	       by_id ? oi->id : oi->name, bad ? ", invalid" : "");
@@ -1434,7 +1436,7 @@ static void op_list(bool objects)
 			else
 				lc->cursor = cursor;
 		}
-		usize = walk ? ksz : gen_size(argbuf, ksz, &sk);
+		usize = walk ? ksz : gen_size(argbuf, ksz, ksz, &sk);
 		if (walk)
 			sk = S_EXACT, memset(argbuf + ksz, 0, 64);
 		opdesc("%s(port %d, size %u, cluster %u, type %#x, count %u, entry_size %u, cursor %#llx%s%s)",

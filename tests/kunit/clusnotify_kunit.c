@@ -665,7 +665,7 @@ struct kt_post_case {
  * CLUSNOTIFY_RECORD_MAX (the first header's bound, kept as the header grows).
  */
 #define KT_PAYLOAD_FITS	(CLUSNOTIFY_RECORD_MAX - \
-			 ALIGN(sizeof(struct clusnotify_record) + 63 * 3 + 255 + 4, 8))
+			 ALIGN(sizeof(struct clusnotify_record) + 63 * 3 + 255 + 5, 8))
 
 static const struct kt_post_case kt_post_cases[] = {
 	{ "minimal", { KT_GS, .object_id = "g1" }, 0 },
@@ -1495,7 +1495,10 @@ static void build_layout(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ev->parent_len, (u16)pl);
 	KUNIT_EXPECT_EQ(test, ev->name_len, (u16)nl);
 	KUNIT_EXPECT_EQ(test, ev->type_len, (u16)tl);
-	strs_end = KT_HDR + il + 1 + pl + 1 + nl + 1 + tl + 1;
+	/* and the fifth, the previous owner, empty here */
+	KUNIT_EXPECT_EQ(test, ev->prev_owner_len, (u16)0);
+	KUNIT_EXPECT_EQ(test, ev->prev_state, CLUSNOTIFY_STATE_UNKNOWN);
+	strs_end = KT_HDR + il + 1 + pl + 1 + nl + 1 + tl + 1 + 1;
 
 	KUNIT_EXPECT_EQ(test, ev->payload_off % 8, 0U);
 	KUNIT_EXPECT_EQ(test, (size_t)ev->payload_off, ALIGN(strs_end, 8));
@@ -3813,7 +3816,7 @@ static struct cn_event *kt_jev(struct kunit *test, u64 seq, u32 len)
 	static const char payload[CLUSNOTIFY_PAYLOAD_MAX];
 	struct clusnotify_post_event d = {
 		KT_GS, .object_id = "g1", .payload = payload,
-		.payload_len = len - ALIGN(sizeof(struct clusnotify_record) + 2 + 4, 8),
+		.payload_len = len - ALIGN(sizeof(struct clusnotify_record) + 2 + 5, 8),
 	};
 	struct cn_event *ev = cn_event_build(&d, 0, GFP_KERNEL);
 

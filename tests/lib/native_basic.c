@@ -294,8 +294,13 @@ static void test_resume(void)
 	CHECK_EQ(clusnotify_event_info(a, &ev, &info), 0);
 	CHECK_EQ(info.epoch, ci.epoch);
 	CHECK_EQ(info.hdr_len, sizeof(struct clusnotify_record));
+	CHECK_EQ(info.prev_owner_len, 0);
+	CHECK_EQ(info.prev_owner[0], '\0');
 	CHECK_EQ(clusnotify_read_event(a, &ev, 5000), 0);
 	CHECK_EQ(ev.seq, from + 2);
+	/* 3 -> 4: the state before */
+	CHECK_EQ(clusnotify_event_info(a, &ev, &info), 0);
+	CHECK_EQ(info.prev_state, 3);
 
 	CHECK_EQ(clusnotify_peek_event(g, &ev, 5000), 0);
 	CHECK(ev.flags & CLUSNOTIFY_RECORD_GAP);

@@ -44,7 +44,7 @@ _Static_assert(sizeof(struct clusnotify_unregister) == 16, "unregister");
 _Static_assert(sizeof(struct clusnotify_cluster_info) == 104, "cluster_info");
 _Static_assert(sizeof(struct clusnotify_object_info) == 472, "object_info");
 _Static_assert(sizeof(struct clusnotify_port_stats) == 72, "port_stats");
-_Static_assert(sizeof(struct clusnotify_record) == 88, "record");
+_Static_assert(sizeof(struct clusnotify_record) == 96, "record");
 _Static_assert(CLUSNOTIFY_RECORD_HDR_VER0 == 64, "record VER0");
 _Static_assert(sizeof(struct clusnotify_list_clusters) == 40, "list_clusters");
 _Static_assert(sizeof(struct clusnotify_list_objects) == 48, "list_objects");
@@ -217,7 +217,7 @@ static inline int cn_wait(int fd, int timeout_ms)
 /* One record, parsed and checked. Strings point into the read buffer. */
 struct cn_rec {
 	struct clusnotify_record h;
-	const char *id, *parent, *name, *type_name;
+	const char *id, *parent, *name, *type_name, *prev_owner;
 	const unsigned char *payload;
 };
 
@@ -306,6 +306,14 @@ static inline int cn_parse(const void *buf, size_t len, struct cn_rec *out,
 			out[n].type_name = (const char *)s;
 		if (s[h.type_len])
 			return cn_bad("type name not NUL-terminated");
+		/* the fifth string, the previous owner, before the payload */
+		s += h.type_len + 1;
+		if (n < max)
+			out[n].prev_owner = (const char *)s;
+		end += h.prev_owner_len + 1;
+		if (end > h.len || end > h.payload_off || s[h.prev_owner_len])
+			return cn_bad("previous owner %u not NUL-terminated before %u",
+				      h.prev_owner_len, h.payload_off);
 		if (h.payload_off % 8 || h.payload_off < end ||
 		    h.payload_len > CLUSNOTIFY_PAYLOAD_MAX ||
 		    (size_t)h.payload_off + h.payload_len > h.len)

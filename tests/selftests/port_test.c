@@ -760,7 +760,7 @@ TEST_F(port, largest_record_fits_record_max)
 {
 	static unsigned char payload[CLUSNOTIFY_RECORD_MAX -
 				     CLUSNOTIFY_RECORD_ALIGN(sizeof(struct clusnotify_record) +
-							     63 * 3 + 255 + 4)];
+							     63 * 3 + 255 + 5)];
 	char id[CLUSNOTIFY_ID_MAX], parent[CLUSNOTIFY_ID_MAX];
 	char name[CLUSNOTIFY_NAME_MAX], type_name[CLUSNOTIFY_TYPE_NAME_MAX];
 	struct cn_event ev = {

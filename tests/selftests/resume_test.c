@@ -220,7 +220,7 @@ TEST_F(resume, reader_of_the_first_layout_reads_the_grown_records)
 				   CLUSNOTIFY_RESOURCE_PRIVATE_PROPERTY));
 	/* Longest strings: the largest payload that keeps the record in bound. */
 	room = RECORD_MAX_V0 - ((sizeof(struct clusnotify_record) +
-				 63 + 63 + 255 + 63 + 4 + 7) & ~7);
+				 63 + 63 + 255 + 63 + 5 + 7) & ~7);
 	ev.payload_len = room + 1;
 	EXPECT_EQ(-EINVAL, cn_nl_post(self->nl, self->cid, &ev, 1, NULL));
 	ev.payload_len = room;
@@ -729,6 +729,96 @@ TEST_F_TIMEOUT(resume, resume_exactly_once_across_a_killed_consumer, 300)
 		ASSERT_EQ(s0 + 1 + i, seqs[i]) TH_LOG("event %d", i);
 	close(out);
 	unlink(path);
+}
+
+/* ------------------------------------------------------ previous values */
+
+static void post_str(struct __test_metadata *_metadata, struct cn_nl *nl,
+		     uint32_t cid, uint32_t type, uint64_t flag, const char *id,
+		     const char *payload)
+{
+	struct cn_event ev = { .type = type, .flag = flag, .id = id,
+			       .payload = payload,
+			       .payload_len = strlen(payload) + 1 };
+
+	ASSERT_EQ(0, cn_nl_post(nl, cid, &ev, 1, NULL));
+}
+
+/*
+ * A STATE event carries the state before it, an ownership event the owner
+ * before it, from the registry, whether the producer sets the object first
+ * (as the daemon does) or only posts; a snapshot changes nothing of that.
+ */
+TEST_F(resume, previous_state_and_owner)
+{
+	struct cn_object g = { CLUSNOTIFY_OBJ_GROUP, "g1", "G1", "n1", NULL, true, 1 };
+	const struct cn_object n[] = {
+		{ CLUSNOTIFY_OBJ_NODE, "n1", "N1", NULL, NULL, true, 1 },
+		{ CLUSNOTIFY_OBJ_NODE, "n2", "N2", NULL, NULL, true, 1 },
+	};
+	static const int32_t want[] = { 1, 2, 3 };
+	int i, k;
+
+	ASSERT_EQ(0, cn_nl_object_set(self->nl, self->cid, n, 2));
+	ASSERT_EQ(0, cn_nl_object_set(self->nl, self->cid, &g, 1));
+	ASSERT_EQ(0, cn_add_filter(self->fd, self->cid, K1, CLUSNOTIFY_OBJ_GROUP,
+				   CLUSNOTIFY_GROUP_ALL));
+	ASSERT_EQ(0, cn_add_filter(self->fd, self->cid, K2, CLUSNOTIFY_OBJ_NODE,
+				   CLUSNOTIFY_NODE_ALL));
+	/* posted only: 1 -> 2 -> 3 */
+	ASSERT_EQ(0, cn_nl_post_state(self->nl, self->cid, CLUSNOTIFY_OBJ_GROUP,
+				      CLUSNOTIFY_GROUP_STATE, "g1", 2));
+	ASSERT_EQ(0, cn_nl_post_state(self->nl, self->cid, CLUSNOTIFY_OBJ_GROUP,
+				      CLUSNOTIFY_GROUP_STATE, "g1", 3));
+	/* set first, then posted: 3 -> 4 */
+	g.state = 4;
+	ASSERT_EQ(0, cn_nl_object_set(self->nl, self->cid, &g, 1));
+	ASSERT_EQ(0, cn_nl_post_state(self->nl, self->cid, CLUSNOTIFY_OBJ_GROUP,
+				      CLUSNOTIFY_GROUP_STATE, "g1", 4));
+	/* after a snapshot: 4 -> 5 */
+	ASSERT_EQ(0, cn_snapshot(self->fd));
+	ASSERT_EQ(0, cn_nl_post_state(self->nl, self->cid, CLUSNOTIFY_OBJ_GROUP,
+				      CLUSNOTIFY_GROUP_STATE, "g1", 5));
+	/* an object the cluster does not keep: no previous state */
+	ASSERT_EQ(0, cn_nl_post_state(self->nl, self->cid, CLUSNOTIFY_OBJ_GROUP,
+				      CLUSNOTIFY_GROUP_STATE, "g9", 1));
+	/* the group moves n1 -> n2, as the daemon tells it */
+	g.parent = "n2";
+	ASSERT_EQ(0, cn_nl_object_set(self->nl, self->cid, &g, 1));
+	post_str(_metadata, self->nl, self->cid, CLUSNOTIFY_OBJ_GROUP,
+		 CLUSNOTIFY_GROUP_OWNER_NODE, "g1", "n2");
+	post_str(_metadata, self->nl, self->cid, CLUSNOTIFY_OBJ_NODE,
+		 CLUSNOTIFY_NODE_GROUP_LOST, "n1", "g1");
+	post_str(_metadata, self->nl, self->cid, CLUSNOTIFY_OBJ_NODE,
+		 CLUSNOTIFY_NODE_GROUP_GAINED, "n2", "g1");
+	/* a change that is no ownership: none */
+	post_str(_metadata, self->nl, self->cid, CLUSNOTIFY_OBJ_GROUP,
+		 CLUSNOTIFY_GROUP_COMMON_PROPERTY, "g1", "x");
+
+	/*
+	 * 3 STATE, the snapshot (g1, n1, n2, marker), STATE, STATE of g9,
+	 * 3 ownership events, a property
+	 */
+	ASSERT_EQ(13, READ_ALL(self));
+	for (i = 0, k = 0; i < 3; i++, k++) {
+		EXPECT_EQ(want[k], self->rec[i].h.prev_state) TH_LOG("record %d", i);
+		EXPECT_EQ(0, self->rec[i].h.prev_owner_len);
+	}
+	EXPECT_TRUE(!!(self->rec[3].h.flags & CLUSNOTIFY_RECORD_SNAPSHOT));
+	EXPECT_EQ(CLUSNOTIFY_STATE_UNKNOWN, self->rec[3].h.prev_state);
+	EXPECT_TRUE(!!(self->rec[6].h.flags & CLUSNOTIFY_RECORD_SNAPSHOT_END));
+	EXPECT_EQ(4, self->rec[7].h.prev_state);
+	EXPECT_STREQ("g9", self->rec[8].id);
+	EXPECT_EQ(CLUSNOTIFY_STATE_UNKNOWN, self->rec[8].h.prev_state);
+	for (i = 9; i < 12; i++) {
+		EXPECT_EQ(CLUSNOTIFY_STATE_UNKNOWN, self->rec[i].h.prev_state);
+		EXPECT_EQ(2, self->rec[i].h.prev_owner_len) TH_LOG("record %d", i);
+		EXPECT_STREQ("n1", self->rec[i].prev_owner) TH_LOG("record %d", i);
+	}
+	EXPECT_EQ(CLUSNOTIFY_GROUP_OWNER_NODE, self->rec[9].h.filter_flag);
+	EXPECT_EQ(CLUSNOTIFY_NODE_GROUP_GAINED, self->rec[11].h.filter_flag);
+	EXPECT_EQ(0, self->rec[12].h.prev_owner_len);
+	EXPECT_STREQ("", self->rec[12].prev_owner);
 }
 
 TEST_HARNESS_MAIN

@@ -214,6 +214,22 @@
  * writes down (epoch, seq) of the last record it handled resumes from it
  * with ADD_FILTERS' CLUSNOTIFY_FILTERS_SINCE on a new port.
  *
+ * PREVIOUS VALUES
+ *
+ * A posted STATE event (4-byte payload) of an object the cluster keeps
+ * carries in @prev_state the object's state before: the registry's state
+ * when the event changes it, or, when the producer set the new state with
+ * OBJECT_SET before posting (as the daemon does), the state before that
+ * change. An ownership event carries the owner before its last change as
+ * the record's fifth string (after the type name, @prev_owner_len bytes and
+ * a NUL, empty when unknown): a group's node for GROUP OWNER_NODE and for
+ * NODE GROUP_GAINED/LOST (whose payload names the group), a resource's
+ * group for RESOURCE OWNER_GROUP and GROUP RESOURCE_GAINED/LOST (payload:
+ * the resource), from the registry's record of the owned object's previous
+ * parent (OBJECT_SET keeps it when the parent changes). Other records have
+ * @prev_state CLUSNOTIFY_STATE_UNKNOWN and no previous owner. The netlink
+ * mirror does not carry them.
+ *
  * EPOCHS
  *
  * Every cluster has an epoch: a random 64-bit number, never 0, drawn when
@@ -820,12 +836,18 @@ struct clusnotify_list_objects {
  * @payload_off: offset of the payload from the record's start
  * @payload_len: payload length in bytes
  *
- * Since the second version (hdr_len 88; CLUSNOTIFY_RECORD_HDR_VER0 is the
+ * Since the second version (hdr_len 96; CLUSNOTIFY_RECORD_HDR_VER0 is the
  * first, 64), read only when @hdr_len covers them:
  * @epoch: the epoch of @cluster_id (see EPOCHS), in every record
  * @range_first: LOST: the first sequence number of @cluster_id lost; GAP:
  *	the first the port cannot have
  * @range_last: LOST, GAP: the last; both 0 in other records
+ * @prev_state: a STATE event of an object the cluster keeps: its state
+ *	before the change (see PREVIOUS VALUES); CLUSNOTIFY_STATE_UNKNOWN in
+ *	other records
+ * @prev_owner_len: length of the previous owner, the fifth string, after
+ *	the type name (0: none)
+ * @reserved: 0
  */
 struct clusnotify_record {
 	__u32 len;
@@ -846,6 +868,9 @@ struct clusnotify_record {
 	__u64 epoch;
 	__u64 range_first;
 	__u64 range_last;
+	__s32 prev_state;
+	__u16 prev_owner_len;
+	__u16 reserved;
 };
 #define CLUSNOTIFY_RECORD_HDR_VER0	64
 
