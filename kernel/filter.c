@@ -333,6 +333,15 @@ static int walk_yield(unsigned int *walked)
 	return fatal_signal_pending(current) ? -EINTR : 0;
 }
 
+/* The GAP record: what the plan reserves is what the queue builds. */
+static void gap_desc(struct clusnotify_post_event *d, struct cn_cluster *cl)
+{
+	*d = (struct clusnotify_post_event) {
+		.object_type = CLUSNOTIFY_OBJ_CLUSTER,
+		.name = cl->name,
+	};
+}
+
 /*
  * Decides, under post_lock, what a resume after @since queues: the
  * journal's events after @since->seq, or one GAP record when the epoch is
@@ -374,10 +383,12 @@ static int resume_plan(struct cn_port *port, struct cn_cluster *cl,
 		rs->gap_first = since->seq + 1;
 	}
 	if (rs->gap) {
+		struct clusnotify_post_event d;
+
+		gap_desc(&d, cl);
 		rs->gap_last = cl->seq;
 		rs->need = 1;
-		rs->bytes = ALIGN(sizeof(struct clusnotify_record) +
-				  strlen(cl->name) + 4, 8);
+		rs->bytes = cn_event_len(&d);
 		return rs->need > room ? -ENOBUFS : 0;
 	}
 	if (since->seq == cl->seq)
@@ -411,12 +422,10 @@ static int resume_queue(struct cn_port *port, struct cn_cluster *cl,
 
 	lockdep_assert_held(&cl->post_lock);
 	if (rs->gap) {
-		const struct clusnotify_post_event d = {
-			.object_type = CLUSNOTIFY_OBJ_CLUSTER,
-			.name = cl->name,
-		};
+		struct clusnotify_post_event d;
 		struct cn_event *ev;
 
+		gap_desc(&d, cl);
 		ev = cn_event_make(cl, &d, CLUSNOTIFY_RECORD_SYNTHETIC |
 				   CLUSNOTIFY_RECORD_GAP, cl->seq,
 				   GFP_KERNEL_ACCOUNT);

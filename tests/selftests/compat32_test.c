@@ -262,6 +262,16 @@ TEST_F(c32, unregister_handle_close_and_snapshot)
 	EXPECT_TRUE(!!(self->rec[1].h.flags & CLUSNOTIFY_RECORD_SNAPSHOT_END));
 	EXPECT_EQ(ci.seq, self->rec[1].h.seq);
 	EXPECT_EQ(ci.epoch, self->rec[1].h.epoch);
+	EXPECT_EQ(CLUSNOTIFY_STATE_UNKNOWN, self->rec[1].h.prev_state);
+
+	/* the grown add_filters: a resume in another epoch is one GAP */
+	ASSERT_EQ(0, cn_add_filter_since(self->fd, self->cid, K1, CLUSNOTIFY_OBJ_NODE,
+					 CLUSNOTIFY_NODE_STATE, ci.epoch + 1, 0));
+	ASSERT_EQ(1, READ_ALL(self));
+	EXPECT_EQ(CLUSNOTIFY_RECORD_GAP | CLUSNOTIFY_RECORD_SYNTHETIC,
+		  self->rec[0].h.flags);
+	EXPECT_EQ(ci.epoch, self->rec[0].h.epoch);
+	EXPECT_EQ(ci.seq, self->rec[0].h.range_last);
 
 	ASSERT_EQ(0, cn_unregister(self->fd, reg));
 	ASSERT_EQ(1, READ_ALL(self));

@@ -731,6 +731,39 @@ TEST_F_TIMEOUT(resume, resume_exactly_once_across_a_killed_consumer, 300)
 	unlink(path);
 }
 
+/*
+ * The GAP record's room is reserved before it is built: for every length of
+ * the cluster's name modulo 8, what was charged is what is queued (a
+ * mismatch leaves the user's queued bytes uneven: the kernel warns when the
+ * port goes, and the run fails on the splat).
+ */
+TEST_F(resume, gap_of_every_name_length_is_charged_what_it_takes)
+{
+	char name[CLUSNOTIFY_CLUSTER_NAME_MAX];
+	int k, fd, bytes;
+	uint32_t cid;
+
+	for (k = 0; k < 8; k++) {
+		snprintf(name, sizeof(name), "gap-%d-%.*s", (int)getpid(), k + 1,
+			 "xxxxxxxx");
+		ASSERT_EQ(0, cn_nl_cluster_register(self->nl, name, &cid));
+		fd = cn_open(0);
+		ASSERT_LE(0, fd);
+		ASSERT_EQ(0, cn_add_filter_since(fd, cid, K1, CLUSNOTIFY_OBJ_NODE,
+						 CLUSNOTIFY_NODE_STATE, 1, 0));
+		ASSERT_EQ(0, cn_fionread(fd, &bytes));
+		ASSERT_EQ(1, cn_read_all(fd, self->buf, CN_BUF * 4, self->rec,
+					 ARRAY_SIZE(self->rec), 0));
+		EXPECT_EQ((uint32_t)bytes, self->rec[0].h.len);
+		EXPECT_EQ(CLUSNOTIFY_RECORD_ALIGN(sizeof(struct clusnotify_record) +
+						  strlen(name) + 5),
+			  self->rec[0].h.len) TH_LOG("name %s", name);
+		EXPECT_STREQ(name, self->rec[0].name);
+		close(fd);
+		EXPECT_EQ(0, cn_nl_cluster_unregister(self->nl, cid));
+	}
+}
+
 /* ------------------------------------------------------ previous values */
 
 static void post_str(struct __test_metadata *_metadata, struct cn_nl *nl,
