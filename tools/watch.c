@@ -196,6 +196,22 @@ static int parse_filter(char *arg, struct clusnotify_filter *f)
 	return 0;
 }
 
+/* Decimal only: the resume file pads with zeros, which are not octal here. */
+static int parse_dec(const char *s, uint64_t *v)
+{
+	unsigned long long n;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	if (errno || *end)
+		return -EINVAL;
+	*v = n;
+	return 0;
+}
+
 /* EPOCH:SEQ, both decimal. */
 static int parse_since(const char *s, uint64_t since[2])
 {
@@ -208,7 +224,7 @@ static int parse_since(const char *s, uint64_t since[2])
 	if (!seq)
 		return -EINVAL;
 	*seq++ = '\0';
-	return parse_u64(buf, &since[0]) || parse_u64(seq, &since[1]) ?
+	return parse_dec(buf, &since[0]) || parse_dec(seq, &since[1]) ?
 	       -EINVAL : 0;
 }
 

@@ -72,6 +72,9 @@
  *	.. @range_last the events it cannot have: @since_seq + 1 .. @seq, or
  *	1 .. @seq for another epoch), then the live events: take a snapshot.
  *	@since_seq after the cluster's last event of @since_epoch is -EINVAL.
+ *	The journal is replayed as for a port that watched nothing of the
+ *	cluster (the resume of a restarted consumer, on a new port): on a port
+ *	that already watches it, events it had live may come again.
  *	The records are queued all or none, as a snapshot's: -ENOBUFS, and
  *	no filter added, when the port's queue cannot take them.
  *	Without the flag @since_epoch and @since_seq must be 0.
