@@ -196,20 +196,17 @@ static int parse_filter(char *arg, struct clusnotify_filter *f)
 	return 0;
 }
 
-/* Decimal only: the resume file pads with zeros, which are not octal here. */
+/*
+ * Decimal only: the resume file pads with zeros, which parse_u64() would
+ * take for octal; with them gone, digits alone are decimal to it.
+ */
 static int parse_dec(const char *s, uint64_t *v)
 {
-	unsigned long long n;
-	char *end;
-
-	if (*s < '0' || *s > '9')
+	if (*s < '0' || *s > '9' || s[strspn(s, "0123456789")])
 		return -EINVAL;
-	errno = 0;
-	n = strtoull(s, &end, 10);
-	if (errno || *end)
-		return -EINVAL;
-	*v = n;
-	return 0;
+	while (s[0] == '0' && s[1])
+		s++;
+	return parse_u64(s, v);
 }
 
 /* EPOCH:SEQ, both decimal. */
