@@ -77,19 +77,24 @@ static int cn_port_add_filters(struct cn_port *port, void __user *uarg)
 {
 	struct clusnotify_add_filters a;
 	struct clusnotify_filter *f;
+	struct cn_since since;
 	int ret;
 
 	ret = COPY_ARG(&a, CLUSNOTIFY_ADD_FILTERS_SIZE_VER0, uarg);
 	if (ret < 0)
 		return ret;
-	if (a.flags || !a.count)
+	if ((a.flags & ~CLUSNOTIFY_FILTERS_SINCE) || !a.count)
 		return -EINVAL;
+	if (!(a.flags & CLUSNOTIFY_FILTERS_SINCE) && (a.since_epoch || a.since_seq))
+		return -EINVAL;
+	since = (struct cn_since) { .epoch = a.since_epoch, .seq = a.since_seq };
 	if (a.count > CLUSNOTIFY_FILTERS_MAX)
 		return -E2BIG;
 	f = memdup_user(u64_to_user_ptr(a.filters), a.count * sizeof(*f));
 	if (IS_ERR(f))
 		return PTR_ERR(f);
-	ret = cn_filter_add(port, a.cluster_id, a.key, f, a.count);
+	ret = cn_filter_add(port, a.cluster_id, a.key, f, a.count,
+			    a.flags & CLUSNOTIFY_FILTERS_SINCE ? &since : NULL);
 	kfree(f);
 	return ret;
 }
@@ -157,6 +162,7 @@ static int cn_port_get_cluster(struct cn_port *port, void __user *uarg)
 	ci.state = READ_ONCE(cl->state);
 	ci.objects = READ_ONCE(cl->nobjects);
 	ci.seq = READ_ONCE(cl->seq);
+	ci.epoch = cl->epoch;
 	memset(ci.name, 0, sizeof(ci.name));
 	strscpy(ci.name, cl->name, sizeof(ci.name));
 	cn_cluster_put(cl);

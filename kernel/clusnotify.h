@@ -54,6 +54,9 @@ struct clusnotify_sub;
  * @flag: the one flag that fired
  * @key: the key of the filter or registration that matched
  * @seq: per-cluster sequence number
+ * @epoch: the cluster's epoch (0 in a LOST event of several clusters)
+ * @range_first: a LOST event: the first sequence number lost, else 0
+ * @range_last: a LOST event: the last sequence number lost, else 0
  * @timestamp_ns: CLOCK_REALTIME at post
  * @flags: CLUSNOTIFY_RECORD_*
  * @object_id: object id, never NULL
@@ -62,6 +65,8 @@ struct clusnotify_sub;
  * @type_name: type name, never NULL
  * @payload: payload bytes
  * @payload_len: their length
+ * @prev_state: a STATE event's previous state, else CLUSNOTIFY_STATE_UNKNOWN
+ * @prev_owner: an ownership event's previous owner, never NULL ("": none)
  *
  * Valid only during the callback.
  */
@@ -71,6 +76,9 @@ struct clusnotify_event {
 	u64 flag;
 	u64 key;
 	u64 seq;
+	u64 epoch;
+	u64 range_first;
+	u64 range_last;
 	u64 timestamp_ns;
 	u32 flags;
 	const char *object_id;
@@ -79,6 +87,8 @@ struct clusnotify_event {
 	const char *type_name;
 	const void *payload;
 	u32 payload_len;
+	s32 prev_state;
+	const char *prev_owner;
 };
 
 /**

@@ -8,6 +8,7 @@
  * restarted daemon registering the same name reconnects them.
  */
 
+#include <linux/random.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -50,6 +51,7 @@ static void cluster_free_work(struct work_struct *work)
 	}
 	if (cl->owner_sk)
 		sock_put(cl->owner_sk);
+	cn_journal_destroy(&cl->journal);
 	kvfree(cl);
 }
 
@@ -154,13 +156,11 @@ static void cluster_event(struct cn_cluster *cl, u64 flag, u32 state)
 	struct cn_event *ev;
 
 	lockdep_assert_held(&cl->post_lock);
-	ev = cn_event_build(&d, CLUSNOTIFY_RECORD_SYNTHETIC, GFP_KERNEL);
+	/* The number is taken whether or not the record could be built. */
+	ev = cn_event_make(cl, &d, CLUSNOTIFY_RECORD_SYNTHETIC, ++cl->seq,
+			   GFP_KERNEL);
+	cn_journal_append(&cl->journal, ev);
 	rcu_read_lock();
-	if (ev) {
-		ev->cluster_id = cl->id;
-		ev->seq = ++cl->seq;
-		ev->timestamp_ns = ktime_get_real_ns();
-	}
 	if (ev) {
 		cn_filter_match(cl, ev, &wl, &c);
 	} else {
@@ -168,7 +168,8 @@ static void cluster_event(struct cn_cluster *cl, u64 flag, u32 state)
 				&cl->by_bit[CLUSNOTIFY_OBJ_CLUSTER][__ffs64(flag)],
 				node)
 			cn_counts_add(&c, cn_port_lost(bn->sub->watch->port,
-						       cl->id, bn->sub->key));
+						       cl->id, bn->sub->key,
+						       cl->epoch, cl->seq));
 	}
 	cn_wake_list_flush(&wl);
 	rcu_read_unlock();
@@ -224,7 +225,15 @@ static struct cn_cluster *cluster_alloc(const char *name, u32 portid,
 	cl = kvzalloc(sizeof(*cl), GFP_KERNEL_ACCOUNT);
 	if (!cl)
 		return NULL;
+	if (cn_journal_init(&cl->journal)) {
+		kvfree(cl);
+		return NULL;
+	}
 	kref_init(&cl->ref);
+	/* 0 stands for "no epoch" (a resume from nothing, a shared LOST). */
+	do {
+		cl->epoch = get_random_u64();
+	} while (!cl->epoch);
 	strscpy(cl->name, name, sizeof(cl->name));
 	cl->state = CLUSNOTIFY_CLUSTER_CONNECTED;
 	set_owner(cl, portid, sk);
@@ -538,10 +547,18 @@ int cn_cluster_objects_set(struct cn_cluster *cl, const struct cn_object *src,
 		obj = find_object(cl, src[i].type, src[i].id, true);
 		if (obj) {
 			rb_erase(&obj->name_node, &cl->objs_by_name);
+			/* What the next STATE or OWNER event says it was. */
+			if (obj->state != src[i].state)
+				obj->prev_state = obj->state;
+			if (strcmp(obj->parent, src[i].parent))
+				memcpy(obj->prev_parent, obj->parent,
+				       sizeof(obj->prev_parent));
 		} else {
 			obj = spare[used++];
 			obj->type = src[i].type;
 			memcpy(obj->id, src[i].id, sizeof(obj->id));
+			obj->prev_state = CLUSNOTIFY_STATE_UNKNOWN;
+			obj->prev_parent[0] = '\0';
 			insert_object(cl, obj, true);
 			cn_enum_add(cl, obj);
 			cl->nobjects++;
@@ -640,26 +657,94 @@ int cn_cluster_object_del(struct cn_cluster *cl, u32 type, const char *id)
 }
 EXPORT_SYMBOL_IF_KUNIT(cn_cluster_object_del);
 
-/* A STATE event with a 4-byte payload is the object's new state. */
-static void update_state(struct cn_cluster *cl,
+/* The registry's object a STATE event with a 4-byte payload sets. */
+static struct cn_object *state_object(struct cn_cluster *cl,
+				      const struct clusnotify_post_event *d,
+				      s32 *state)
+{
+	if (!d->object_id || d->flag != cn_type_info(d->object_type)->state ||
+	    d->payload_len != sizeof(s32))
+		return NULL;
+	memcpy(state, d->payload, sizeof(s32));
+	return find_object(cl, d->object_type, d->object_id, true);
+}
+
+/*
+ * A STATE event with a 4-byte payload is the object's new state; the event
+ * carries the one before. A producer may have set the new state already
+ * (OBJECT_SET before the event, as the daemon does): the one before is then
+ * the one before that change.
+ */
+static void update_state(struct cn_cluster *cl, struct cn_event *ev,
 			 const struct clusnotify_post_event *d)
 {
 	struct cn_object *obj;
+	s32 state;
 
-	if (!d->object_id || d->flag != cn_type_info(d->object_type)->state ||
-	    d->payload_len != sizeof(s32))
+	obj = state_object(cl, d, &state);
+	if (!obj)
 		return;
-	obj = find_object(cl, d->object_type, d->object_id, true);
-	if (obj)
-		memcpy(&obj->state, d->payload, sizeof(s32));
+	if (obj->state != state) {
+		obj->prev_state = obj->state;
+		obj->state = state;
+	}
+	ev->prev_state = obj->prev_state;
 }
 
-/* Strings a producer left out come from the registry's entry. */
+/*
+ * The owner before the change an ownership event tells: a group's node, a
+ * resource's group, from the registry's record of the owned object's
+ * previous parent. The owned object is the event's own (OWNER_NODE,
+ * OWNER_GROUP) or the one its payload names (GROUP_GAINED/LOST of a node,
+ * RESOURCE_GAINED/LOST of a group).
+ */
+static const char *prev_owner(struct cn_cluster *cl,
+			      const struct clusnotify_post_event *d)
+{
+	char id[CLUSNOTIFY_ID_MAX];
+	struct cn_object *obj = NULL;
+	u32 owned;
+	size_t len;
+
+	if (!d->object_id)
+		return NULL;
+	if ((d->object_type == CLUSNOTIFY_OBJ_GROUP &&
+	     d->flag == CLUSNOTIFY_GROUP_OWNER_NODE) ||
+	    (d->object_type == CLUSNOTIFY_OBJ_RESOURCE &&
+	     d->flag == CLUSNOTIFY_RESOURCE_OWNER_GROUP)) {
+		obj = find_object(cl, d->object_type, d->object_id, true);
+	} else {
+		if (d->object_type == CLUSNOTIFY_OBJ_NODE &&
+		    (d->flag & (CLUSNOTIFY_NODE_GROUP_GAINED |
+				CLUSNOTIFY_NODE_GROUP_LOST)))
+			owned = CLUSNOTIFY_OBJ_GROUP;
+		else if (d->object_type == CLUSNOTIFY_OBJ_GROUP &&
+			 (d->flag & (CLUSNOTIFY_GROUP_RESOURCE_GAINED |
+				     CLUSNOTIFY_GROUP_RESOURCE_LOST)))
+			owned = CLUSNOTIFY_OBJ_RESOURCE;
+		else
+			return NULL;
+		/* The payload names it: an id, NUL-terminated or not. */
+		len = d->payload ? strnlen(d->payload, d->payload_len) : 0;
+		if (!len || len >= sizeof(id))
+			return NULL;
+		memcpy(id, d->payload, len);
+		id[len] = '\0';
+		obj = find_object(cl, owned, id, true);
+	}
+	return obj && obj->prev_parent[0] ? obj->prev_parent : NULL;
+}
+
+/*
+ * Strings a producer left out come from the registry's entry; the record
+ * they make must still be within CLUSNOTIFY_RECORD_MAX (-EINVAL).
+ */
 static struct cn_event *build_posted(struct cn_cluster *cl,
 				     const struct clusnotify_post_event *src)
 {
 	struct clusnotify_post_event d = *src;
 	struct cn_object *obj = NULL;
+	const char *owner;
 	struct cn_event *ev;
 
 	if (d.object_id && d.object_id[0])
@@ -672,9 +757,14 @@ static struct cn_event *build_posted(struct cn_cluster *cl,
 		if (!d.type_name)
 			d.type_name = obj->type_name;
 	}
-	ev = cn_event_build(&d, 0, GFP_KERNEL_ACCOUNT);
-	if (ev)
-		ev->cluster_id = cl->id;
+	owner = prev_owner(cl, src);
+	if (cn_event_len_prev(&d, owner) > CLUSNOTIFY_RECORD_MAX)
+		return ERR_PTR(-EINVAL);
+	ev = cn_event_build_prev(&d, owner, 0, GFP_KERNEL_ACCOUNT);
+	if (!ev)
+		return ERR_PTR(-ENOMEM);
+	ev->cluster_id = cl->id;
+	ev->epoch = cl->epoch;
 	return ev;
 }
 
@@ -703,7 +793,9 @@ static struct cn_event *build_posted(struct cn_cluster *cl,
  * those after it are not (neither queued nor applied to the registry), as
  * if the batch had been that prefix. The dying caller gets -EINTR.
  *
- * Return: 0, -ENOMEM, -ENOENT if the cluster was deleted, -EINTR.
+ * Return: 0, -ENOMEM, -ENOENT if the cluster was deleted, -EINTR, -EINVAL
+ * for an event whose record, with the strings the registry fills in, would
+ * pass CLUSNOTIFY_RECORD_MAX.
  */
 int cn_cluster_post(struct cn_cluster *cl, const struct clusnotify_post_event *descs,
 		    unsigned int n, u64 *last_seq)
@@ -726,8 +818,9 @@ int cn_cluster_post(struct cn_cluster *cl, const struct clusnotify_post_event *d
 	}
 	for (i = 0; i < n; i++) {
 		evs[i] = build_posted(cl, &descs[i]);
-		if (!evs[i]) {
-			ret = -ENOMEM;
+		if (IS_ERR(evs[i])) {
+			ret = PTR_ERR(evs[i]);
+			evs[i] = NULL;
 			goto out;
 		}
 	}
@@ -735,9 +828,10 @@ int cn_cluster_post(struct cn_cluster *cl, const struct clusnotify_post_event *d
 	rcu_read_lock();
 	for (done = 0; done < n;) {
 		/* Only an event that is posted changes the registry. */
-		update_state(cl, &descs[done]);
+		update_state(cl, evs[done], &descs[done]);
 		evs[done]->seq = ++cl->seq;
 		evs[done]->timestamp_ns = ktime_get_real_ns();
+		cn_journal_append(&cl->journal, evs[done]);
 		cn_filter_match(cl, evs[done], &wl, &c);
 		if (++done == n ||
 		    (c.walked - mark < CN_POST_SECTION_WORK && !need_resched()))

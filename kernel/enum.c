@@ -128,6 +128,12 @@ static void cluster_entry(struct clusnotify_cluster_entry *e,
 	e->delivered = atomic64_read(&cl->delivered);
 	e->lost = atomic64_read(&cl->lost);
 	strscpy(e->name, cl->name, sizeof(e->name));
+	e->epoch = cl->epoch;
+	mutex_lock(&cl->post_lock);
+	e->journal_events = cl->journal.n;
+	e->journal_bytes = cl->journal.bytes;
+	e->journal_first = cn_journal_first(&cl->journal);
+	mutex_unlock(&cl->post_lock);
 }
 
 /*

@@ -7,6 +7,7 @@
 #include <linux/align.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/timekeeping.h>
 
 #include <kunit/visibility.h>
 
@@ -22,28 +23,43 @@ static char *put_str(char *p, const char *s, u16 *len)
 	return p + n + 1;
 }
 
-static size_t payload_off(const struct clusnotify_post_event *d)
+static size_t payload_off(const struct clusnotify_post_event *d,
+			  const char *prev_owner)
 {
 	size_t strs;
 
 	strs = (d->object_id ? strlen(d->object_id) : 0) +
 	       (d->parent_id ? strlen(d->parent_id) : 0) +
 	       (d->name ? strlen(d->name) : 0) +
-	       (d->type_name ? strlen(d->type_name) : 0) + 4;
+	       (d->type_name ? strlen(d->type_name) : 0) +
+	       (prev_owner ? strlen(prev_owner) : 0) + 5;
 	return ALIGN(sizeof(struct clusnotify_record) + strs, 8);
+}
+
+/**
+ * cn_event_len_prev() - the record length cn_event_build_prev() lays out
+ * @d: the event, as for cn_event_build()
+ * @prev_owner: the previous owner, or NULL
+ *
+ * Lets a caller reserve queue room before it allocates the record.
+ *
+ * Return: the padded record length.
+ */
+size_t cn_event_len_prev(const struct clusnotify_post_event *d,
+			 const char *prev_owner)
+{
+	return ALIGN(payload_off(d, prev_owner) + d->payload_len, 8);
 }
 
 /**
  * cn_event_len() - the record length cn_event_build() would lay out
  * @d: the event, as for cn_event_build()
  *
- * Lets a caller reserve queue room before it allocates the record.
- *
  * Return: the padded record length.
  */
 size_t cn_event_len(const struct clusnotify_post_event *d)
 {
-	return ALIGN(payload_off(d) + d->payload_len, 8);
+	return cn_event_len_prev(d, NULL);
 }
 
 /**
@@ -59,8 +75,29 @@ size_t cn_event_len(const struct clusnotify_post_event *d)
 struct cn_event *cn_event_build(const struct clusnotify_post_event *d, u16 rec_flags,
 				gfp_t gfp)
 {
+	return cn_event_build_prev(d, NULL, rec_flags, gfp);
+}
+EXPORT_SYMBOL_IF_KUNIT(cn_event_build);
+
+/**
+ * cn_event_build_prev() - lay out one event record with a previous owner
+ * @d: the event, as for cn_event_build()
+ * @prev_owner: the owner before the change the event tells, or NULL; a
+ *	valid, bounded id, laid out as a fifth string after the type name
+ * @rec_flags: CLUSNOTIFY_RECORD_*
+ * @gfp: allocation flags
+ *
+ * The previous state is CLUSNOTIFY_STATE_UNKNOWN until the caller sets it.
+ *
+ * Return: the event with one reference, or NULL without memory.
+ */
+struct cn_event *cn_event_build_prev(const struct clusnotify_post_event *d,
+				     const char *prev_owner, u16 rec_flags,
+				     gfp_t gfp)
+{
 	const size_t hdr = sizeof(struct clusnotify_record);
-	size_t poff = payload_off(d), len = cn_event_len(d);
+	size_t poff = payload_off(d, prev_owner);
+	size_t len = cn_event_len_prev(d, prev_owner);
 	struct cn_event *ev;
 	char *p;
 
@@ -80,14 +117,45 @@ struct cn_event *cn_event_build(const struct clusnotify_post_event *d, u16 rec_f
 	p = put_str(p, d->object_id, &ev->id_len);
 	p = put_str(p, d->parent_id, &ev->parent_len);
 	p = put_str(p, d->name, &ev->name_len);
-	put_str(p, d->type_name, &ev->type_len);
+	p = put_str(p, d->type_name, &ev->type_len);
+	put_str(p, prev_owner, &ev->prev_owner_len);
+	ev->prev_state = CLUSNOTIFY_STATE_UNKNOWN;
 	ev->payload_off = poff;
 	ev->payload_len = d->payload_len;
 	if (d->payload_len)
 		memcpy(ev->data + poff - hdr, d->payload, d->payload_len);
 	return ev;
 }
-EXPORT_SYMBOL_IF_KUNIT(cn_event_build);
+
+/**
+ * cn_event_make() - build a record the module makes itself for a cluster
+ * @cl: the cluster it belongs to
+ * @d: the event, as for cn_event_build()
+ * @rec_flags: CLUSNOTIFY_RECORD_*
+ * @seq: its sequence number: the next one for an event every watcher gets,
+ *	the cluster's last for a snapshot's, 0 for one made for one port
+ * @gfp: allocation flags
+ *
+ * The one place the module's own records (HANDLE_CLOSE, snapshot records
+ * and their end marker, the cluster's STATE and RECONNECT) get their
+ * cluster, epoch, sequence number and time.
+ *
+ * Return: the event with one reference, or NULL without memory.
+ */
+struct cn_event *cn_event_make(struct cn_cluster *cl,
+			       const struct clusnotify_post_event *d,
+			       u16 rec_flags, u64 seq, gfp_t gfp)
+{
+	struct cn_event *ev = cn_event_build(d, rec_flags, gfp);
+
+	if (!ev)
+		return NULL;
+	ev->cluster_id = cl->id;
+	ev->epoch = cl->epoch;
+	ev->seq = seq;
+	ev->timestamp_ns = ktime_get_real_ns();
+	return ev;
+}
 
 /**
  * cn_post_event_validate() - check an event a producer posts
@@ -95,8 +163,9 @@ EXPORT_SYMBOL_IF_KUNIT(cn_event_build);
  *
  * Return: 0, or -EINVAL for an event of an object other than the cluster
  * without an object id, a flag that is not exactly one postable flag of its
- * type, a string over its bound or not UTF-8, or a payload over
- * CLUSNOTIFY_PAYLOAD_MAX.
+ * type, a string over its bound or not UTF-8, a payload over
+ * CLUSNOTIFY_PAYLOAD_MAX, or strings and payload that together would make
+ * a record over CLUSNOTIFY_RECORD_MAX.
  */
 int cn_post_event_validate(const struct clusnotify_post_event *e)
 {
@@ -112,6 +181,8 @@ int cn_post_event_validate(const struct clusnotify_post_event *e)
 	    (e->name && !cn_string_valid(e->name, CLUSNOTIFY_NAME_MAX)) ||
 	    (e->type_name &&
 	     !cn_string_valid(e->type_name, CLUSNOTIFY_TYPE_NAME_MAX)))
+		return -EINVAL;
+	if (cn_event_len(e) > CLUSNOTIFY_RECORD_MAX)
 		return -EINVAL;
 	return 0;
 }

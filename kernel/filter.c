@@ -199,7 +199,9 @@ static struct cn_watch *watch_find(struct cn_port *port, struct cn_cluster *cl)
 	return NULL;
 }
 
-static struct cn_watch *watch_get(struct cn_port *port, struct cn_cluster *cl)
+/* @key: the port's first key on the cluster, if the watch is new. */
+static struct cn_watch *watch_get(struct cn_port *port, struct cn_cluster *cl,
+				  u64 key)
 {
 	struct cn_watch *w = watch_find(port, cl);
 
@@ -212,6 +214,7 @@ static struct cn_watch *watch_get(struct cn_port *port, struct cn_cluster *cl)
 	kref_get(&cl->ref);
 	w->port = port;
 	w->cluster = cl;
+	w->key = key;
 	INIT_LIST_HEAD(&w->subs);
 	list_add_tail(&w->port_node, &port->watches);
 
@@ -285,6 +288,180 @@ static void sub_unlink(struct cn_cluster *cl, struct cn_sub *sub)
 		hlist_del_rcu(&sub->bits[i].node);
 }
 
+/*
+ * A resume (filters added "since (epoch, seq)"): what the journal gives the
+ * call's filters, or the GAP record. Filters of one call share one key;
+ * @hits counts, per (type, flag bit), the distinct filters of the call that
+ * hold it: the records live matching gives an event. The module's own
+ * cluster events (RECONNECT, STATE) go to every watcher, as live, with
+ * @wkey (the key of the port's first filter on the cluster).
+ */
+struct cn_resume {
+	u16 hits[CLUSNOTIFY_OBJ_MAX + 1][CN_FLAG_BITS];
+	u64 key;
+	u64 wkey;
+	bool gap;
+	u64 gap_first;
+	u64 gap_last;
+	u32 from;
+	u32 need;
+	u64 bytes;
+	unsigned int walked;
+	struct cn_wake_list wl;
+};
+
+static unsigned int resume_hits(const struct cn_resume *rs,
+				const struct cn_event *ev)
+{
+	unsigned int bit = __ffs64(ev->flag);
+
+	if (ev->rec_flags & CLUSNOTIFY_RECORD_SYNTHETIC)
+		return 1;
+	if (ev->object_type > CLUSNOTIFY_OBJ_MAX || bit >= CN_FLAG_BITS)
+		return 0;
+	return rs->hits[ev->object_type][bit];
+}
+
+/*
+ * Long walks under post_lock (a snapshot's, a resume's) reschedule and end
+ * for a dying caller.
+ */
+static int walk_yield(unsigned int *walked)
+{
+	if (++*walked % 32)
+		return 0;
+	cond_resched();
+	return fatal_signal_pending(current) ? -EINTR : 0;
+}
+
+/* The GAP record: what the plan reserves is what the queue builds. */
+static void gap_desc(struct clusnotify_post_event *d, struct cn_cluster *cl)
+{
+	*d = (struct clusnotify_post_event) {
+		.object_type = CLUSNOTIFY_OBJ_CLUSTER,
+		.name = cl->name,
+	};
+}
+
+/*
+ * Decides, under post_lock, what a resume after @since queues: the
+ * journal's events after @since->seq, or one GAP record when the epoch is
+ * another or the journal does not reach back to @since->seq + 1. Counts the
+ * records and their bytes for cn_port_reserve(), and fails with -ENOBUFS,
+ * as a snapshot does, when the port's queue cannot take them.
+ */
+static int resume_plan(struct cn_port *port, struct cn_cluster *cl,
+		       const struct cn_since *since,
+		       const struct clusnotify_filter *f, unsigned int n,
+		       struct cn_resume *rs)
+{
+	struct cn_journal *j = &cl->journal;
+	u32 room = cn_port_room(port);
+	unsigned int i, k, bit;
+	u64 first;
+	int ret;
+
+	lockdep_assert_held(&cl->post_lock);
+	if (since->epoch == cl->epoch && since->seq > cl->seq)
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < i; k++)
+			if (same_filter(&f[i], &f[k]))
+				break;
+		if (k < i)
+			continue;
+		for (bit = 0; bit < CN_FLAG_BITS; bit++)
+			if (f[i].flags & BIT_ULL(bit))
+				rs->hits[f[i].object_type][bit]++;
+	}
+	first = cn_journal_first(j);
+	if (since->epoch != cl->epoch) {
+		rs->gap = true;
+		rs->gap_first = 1;
+	} else if (since->seq < cl->seq &&
+		   (!first || first > since->seq + 1)) {
+		rs->gap = true;
+		rs->gap_first = since->seq + 1;
+	}
+	if (rs->gap) {
+		struct clusnotify_post_event d;
+
+		gap_desc(&d, cl);
+		rs->gap_last = cl->seq;
+		rs->need = 1;
+		rs->bytes = cn_event_len(&d);
+		return rs->need > room ? -ENOBUFS : 0;
+	}
+	if (since->seq == cl->seq)
+		return 0;
+	rs->from = since->seq + 1 - first;
+	for (i = rs->from; i < j->n; i++) {
+		struct cn_event *ev = cn_journal_event(j, i);
+
+		ret = walk_yield(&rs->walked);
+		if (ret)
+			return ret;
+		k = resume_hits(rs, ev);
+		rs->need += k;
+		rs->bytes += (u64)k * ev->rec_len;
+		if (rs->need > room)
+			return -ENOBUFS;
+	}
+	return 0;
+}
+
+/*
+ * Queues what resume_plan() counted into the entries it reserved. On an
+ * error what is not queued is given back.
+ */
+static int resume_queue(struct cn_port *port, struct cn_cluster *cl,
+			struct cn_resume *rs)
+{
+	struct cn_journal *j = &cl->journal;
+	unsigned int i, k;
+	int ret = 0;
+
+	lockdep_assert_held(&cl->post_lock);
+	if (rs->gap) {
+		struct clusnotify_post_event d;
+		struct cn_event *ev;
+
+		gap_desc(&d, cl);
+		ev = cn_event_make(cl, &d, CLUSNOTIFY_RECORD_SYNTHETIC |
+				   CLUSNOTIFY_RECORD_GAP, cl->seq,
+				   GFP_KERNEL_ACCOUNT);
+		if (!ev) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		ev->range_first = rs->gap_first;
+		ev->range_last = rs->gap_last;
+		cn_port_enqueue_reserved(port, ev, rs->key, &rs->wl);
+		rs->need--;
+		rs->bytes -= ev->rec_len;
+		cn_event_put(ev);
+		goto out;
+	}
+	for (i = rs->from; rs->need && i < j->n; i++) {
+		struct cn_event *ev = cn_journal_event(j, i);
+		bool own = ev->rec_flags & CLUSNOTIFY_RECORD_SYNTHETIC;
+
+		ret = walk_yield(&rs->walked);
+		if (ret)
+			break;
+		for (k = resume_hits(rs, ev); k; k--) {
+			cn_port_enqueue_reserved(port, ev, own ? rs->wkey : rs->key,
+						 &rs->wl);
+			rs->need--;
+			rs->bytes -= ev->rec_len;
+		}
+	}
+out:
+	if (rs->need)
+		cn_port_unreserve(port, rs->need, rs->bytes);
+	return ret;
+}
+
 /* Subscriptions count per user too: a user's ports all share one bound. */
 static bool charge_subs(struct cn_port *port, unsigned int n)
 {
@@ -300,6 +477,13 @@ static bool charge_subs(struct cn_port *port, unsigned int n)
  * @key: user key for every filter
  * @f: the filters, already copied in
  * @n: how many
+ * @since: NULL, or resume after this event: the cluster's journal's events
+ *	after it that the filters take are queued first, in order, then live
+ *	events follow, with no gap and no duplicate (post_lock is held from
+ *	the journal walk to the filters' linking); or, when the epoch is
+ *	another or the journal does not reach back, one GAP record naming
+ *	what cannot be had. All or none, as a snapshot: -ENOBUFS when the
+ *	port's queue cannot take them, and nothing is added.
  *
  * The array is validated as a whole and allocated before any filter is
  * linked, so a failure registers nothing. A filter identical in (type, mask,
@@ -309,14 +493,17 @@ static bool charge_subs(struct cn_port *port, unsigned int n)
  * only ever removed all together (cn_filter_detach_port()), so a merged one
  * needs no count.
  *
- * Return: 0; -EINVAL for a bad filter, -ENOENT for an unknown cluster,
- * -ENOSPC past max_port_subs or the user's max_user_subs, -ENOMEM,
- * -ESHUTDOWN.
+ * Return: 0; -EINVAL for a bad filter or a @since after the cluster's
+ * last event of its epoch, -ENOENT for an unknown cluster, -ENOSPC past
+ * max_port_subs or the user's max_user_subs, -ENOBUFS (@since), -ENOMEM,
+ * -ESHUTDOWN, -EINTR (@since, a fatal signal: part of the journal queued).
  */
 int cn_filter_add(struct cn_port *port, u32 cluster_id, u64 key,
-		  const struct clusnotify_filter *f, unsigned int n)
+		  const struct clusnotify_filter *f, unsigned int n,
+		  const struct cn_since *since)
 {
 	unsigned int i, j, fresh = 0;
+	struct cn_resume *rs = NULL;
 	struct cn_sub **subs;
 	struct cn_cluster *cl;
 	struct cn_watch *w;
@@ -335,9 +522,11 @@ int cn_filter_add(struct cn_port *port, u32 cluster_id, u64 key,
 		return -ENOENT;
 
 	subs = kcalloc(n, sizeof(*subs), GFP_KERNEL);
-	if (!subs) {
+	if (since)
+		rs = kzalloc(sizeof(*rs), GFP_KERNEL);
+	if (!subs || (since && !rs)) {
 		ret = -ENOMEM;
-		goto out_put;
+		goto out_free;
 	}
 	for (i = 0; i < n; i++) {
 		/* Duplicates inside the array: n is at most FILTERS_MAX. */
@@ -366,19 +555,29 @@ int cn_filter_add(struct cn_port *port, u32 cluster_id, u64 key,
 		}
 		fresh += !!subs[i];
 	}
+	if (since) {
+		rs->key = key;
+		rs->wkey = w ? w->key : key;
+		mutex_lock(&cl->post_lock);
+		ret = resume_plan(port, cl, since, f, n, rs);
+		if (!ret && rs->need)
+			ret = cn_port_reserve(port, rs->need, rs->bytes);
+		if (ret)
+			goto out_unlock_post;
+	}
 	ret = 0;
 	if (!fresh)
-		goto out_unlock;
+		goto resume;
 	if (port->nsubs + fresh > READ_ONCE(cn_max_port_subs) ||
 	    !charge_subs(port, fresh)) {
 		ret = -ENOSPC;
-		goto out_unlock;
+		goto out_unreserve;
 	}
-	w = watch_get(port, cl);
+	w = watch_get(port, cl, key);
 	if (!w) {
 		cn_user_uncharge(port->user, CN_USER_SUBS, fresh);
 		ret = -ENOMEM;
-		goto out_unlock;
+		goto out_unreserve;
 	}
 	mutex_lock(&cl->index_lock);
 	for (i = 0; i < n; i++) {
@@ -392,13 +591,26 @@ int cn_filter_add(struct cn_port *port, u32 cluster_id, u64 key,
 	mutex_unlock(&cl->index_lock);
 	port->nsubs += fresh;
 	port->nfilters += fresh;
+resume:
+	/* The filters are in and post_lock still held: no event between. */
+	if (since)
+		ret = resume_queue(port, cl, rs);
+	goto out_unlock_post;
+out_unreserve:
+	if (since && rs->need)
+		cn_port_unreserve(port, rs->need, rs->bytes);
+out_unlock_post:
+	if (since) {
+		mutex_unlock(&cl->post_lock);
+		cn_wake_list_flush(&rs->wl);
+	}
 out_unlock:
 	mutex_unlock(&port->cfg_lock);
 out_free:
-	for (i = 0; i < n; i++)
+	for (i = 0; subs && i < n; i++)
 		kfree(subs[i]);
 	kfree(subs);
-out_put:
+	kfree(rs);
 	cn_cluster_put(cl);
 	return ret;
 }
@@ -531,7 +743,7 @@ int cn_filter_register_at(struct cn_port *port, u32 reg_id, u32 cluster_id,
 	ret = xa_err(xa_store(&port->regs, reg_id, sub, GFP_KERNEL_ACCOUNT));
 	if (ret)
 		goto out_uncharge;
-	w = watch_get(port, cl);
+	w = watch_get(port, cl, key);
 	if (!w) {
 		/* NULL in an allocating xarray: reserved again. */
 		xa_store(&port->regs, reg_id, NULL, 0);
@@ -587,15 +799,14 @@ static void handle_close(struct cn_port *port, struct cn_sub *sub, u64 flag)
 		d.parent_id = obj->parent;
 		d.type_name = obj->type_name;
 	}
-	ev = cn_event_build(&d, CLUSNOTIFY_RECORD_SYNTHETIC, GFP_KERNEL_ACCOUNT);
+	ev = cn_event_make(cl, &d, CLUSNOTIFY_RECORD_SYNTHETIC, 0,
+			   GFP_KERNEL_ACCOUNT);
 	mutex_unlock(&cl->post_lock);
 	if (!ev) {
 		/* Count it as lost rather than drop it unseen. */
-		cn_port_lost(port, cl->id, sub->key);
+		cn_port_lost(port, cl->id, sub->key, cl->epoch, 0);
 		return;
 	}
-	ev->cluster_id = cl->id;
-	ev->timestamp_ns = ktime_get_real_ns();
 	cn_port_enqueue(port, ev, sub->key, NULL);
 	cn_event_put(ev);
 }
@@ -784,6 +995,8 @@ struct cn_snap {
 	/* keys[first[t]] .. keys[first[t] + nall[t] - 1]: type t, NULL id */
 	unsigned int first[CLUSNOTIFY_OBJ_MAX + 1];
 	unsigned int nall[CLUSNOTIFY_OBJ_MAX + 1];
+	/* the key of the cluster's end-of-snapshot marker */
+	struct cn_snap_key end;
 	struct cn_wake_list wl;
 };
 
@@ -897,20 +1110,16 @@ struct cn_snap_walk {
 	unsigned int walked;
 };
 
-/* Long walks under post_lock reschedule and end for a dying caller. */
 static int snap_yield(struct cn_snap_walk *sw)
 {
-	if (++sw->walked % 32)
-		return 0;
-	cond_resched();
-	return fatal_signal_pending(current) ? -EINTR : 0;
+	return walk_yield(&sw->walked);
 }
 
-/* One object's record for @nk keys: counted, or built once and queued. */
-static int snap_record(struct cn_port *port, struct cn_cluster *cl,
-		       struct cn_snap *sn, struct cn_snap_walk *sw,
-		       const struct clusnotify_post_event *d,
-		       const struct cn_snap_key *k, unsigned int nk)
+/* One record for @nk keys: counted, or built once and queued. */
+static int snap_queue(struct cn_port *port, struct cn_cluster *cl,
+		      struct cn_snap *sn, struct cn_snap_walk *sw,
+		      const struct clusnotify_post_event *d, u16 rec_flags,
+		      const struct cn_snap_key *k, unsigned int nk)
 {
 	struct cn_event *ev;
 	unsigned int i;
@@ -920,12 +1129,9 @@ static int snap_record(struct cn_port *port, struct cn_cluster *cl,
 		sw->bytes += (u64)nk * cn_event_len(d);
 		return sw->need > sw->room ? -ENOBUFS : 0;
 	}
-	ev = cn_event_build(d, CLUSNOTIFY_RECORD_SNAPSHOT, GFP_KERNEL_ACCOUNT);
+	ev = cn_event_make(cl, d, rec_flags, cl->seq, GFP_KERNEL_ACCOUNT);
 	if (!ev)
 		return -ENOMEM;
-	ev->cluster_id = cl->id;
-	ev->seq = cl->seq;
-	ev->timestamp_ns = ktime_get_real_ns();
 	for (i = 0; i < nk; i++) {
 		cn_port_enqueue_reserved(port, ev, k[i].key, &sn->wl);
 		sw->need--;
@@ -933,6 +1139,33 @@ static int snap_record(struct cn_port *port, struct cn_cluster *cl,
 	}
 	cn_event_put(ev);
 	return 0;
+}
+
+static int snap_record(struct cn_port *port, struct cn_cluster *cl,
+		       struct cn_snap *sn, struct cn_snap_walk *sw,
+		       const struct clusnotify_post_event *d,
+		       const struct cn_snap_key *k, unsigned int nk)
+{
+	return snap_queue(port, cl, sn, sw, d, CLUSNOTIFY_RECORD_SNAPSHOT, k,
+			  nk);
+}
+
+/*
+ * The cluster's snapshot is complete: its @seq is the cluster's last, so
+ * every record before it reflects at most that event and every live event
+ * after it is newer (post_lock is held from the first record to this one).
+ */
+static int snap_end(struct cn_port *port, struct cn_cluster *cl,
+		    struct cn_snap *sn, struct cn_snap_walk *sw)
+{
+	const struct clusnotify_post_event d = {
+		.object_type = CLUSNOTIFY_OBJ_CLUSTER,
+		.name = cl->name,
+	};
+
+	return snap_queue(port, cl, sn, sw, &d, CLUSNOTIFY_RECORD_SNAPSHOT |
+			  CLUSNOTIFY_RECORD_SYNTHETIC |
+			  CLUSNOTIFY_RECORD_SNAPSHOT_END, &sn->end, 1);
 }
 
 static struct cn_object *next_object(struct cn_object *obj)
@@ -998,7 +1231,7 @@ static int snap_walk(struct cn_port *port, struct cn_cluster *cl,
 		if (ret)
 			return ret;
 	}
-	return 0;
+	return snap_end(port, cl, sn, sw);
 }
 
 /*
@@ -1014,13 +1247,12 @@ static int snapshot_cluster(struct cn_port *port, struct cn_watch *w,
 	int ret;
 
 	snap_keys(sn, w);
-	if (!sn->nkeys)
-		return 0;
+	sn->end.key = w->key;
 
 	mutex_lock(&cl->post_lock);
 	count.room = cn_port_room(port);
 	ret = snap_walk(port, cl, sn, &count);
-	if (ret || !count.need)
+	if (ret)
 		goto out;
 	ret = cn_port_reserve(port, count.need, count.bytes);
 	if (ret)

@@ -58,6 +58,8 @@ extern unsigned int cn_max_user_subs;
 extern unsigned int cn_max_cluster_objects;
 extern unsigned int cn_max_net_clusters;
 extern unsigned int cn_max_net_monitors;
+extern unsigned int cn_max_journal_events;
+extern unsigned long cn_max_journal_bytes;
 
 /* Highest flag bit any type defines (CLUSTER_UPGRADED is bit 12). */
 #define CN_FLAG_BITS 13
@@ -88,8 +90,13 @@ bool cn_string_valid(const char *s, size_t max);
  * @cluster_id: the cluster's id
  * @flag: the one flag that fired
  * @seq: per-cluster sequence number, 0 for records made for one port
+ * @epoch: the cluster's epoch
+ * @range_first, @range_last: a GAP record's range, else 0
  * @timestamp_ns: CLOCK_REALTIME at post
  * @id_len, @parent_len, @name_len, @type_len: string lengths, without NUL
+ * @prev_owner_len: length of the fifth string, the previous owner
+ * @prev_state: the object's state before the change a STATE event tells,
+ *	CLUSNOTIFY_STATE_UNKNOWN otherwise
  * @payload_off: offset of the payload in the record
  * @payload_len: payload length
  * @data: the record after its header: strings, padding, payload, padding
@@ -102,25 +109,39 @@ struct cn_event {
 	u32 cluster_id;
 	u64 flag;
 	u64 seq;
+	u64 epoch;
+	u64 range_first;
+	u64 range_last;
 	u64 timestamp_ns;
 	u16 id_len;
 	u16 parent_len;
 	u16 name_len;
 	u16 type_len;
+	u16 prev_owner_len;
+	s32 prev_state;
 	u32 payload_off;
 	u32 payload_len;
 	char data[];
 };
 
 size_t cn_event_len(const struct clusnotify_post_event *d);
+size_t cn_event_len_prev(const struct clusnotify_post_event *d,
+			 const char *prev_owner);
 struct cn_event *cn_event_build(const struct clusnotify_post_event *d, u16 rec_flags,
 				gfp_t gfp);
+struct cn_event *cn_event_build_prev(const struct clusnotify_post_event *d,
+				     const char *prev_owner, u16 rec_flags,
+				     gfp_t gfp);
 static inline struct cn_event *cn_event_get(struct cn_event *ev)
 {
 	refcount_inc(&ev->ref);
 	return ev;
 }
 void cn_event_put(struct cn_event *ev);
+struct cn_cluster;
+struct cn_event *cn_event_make(struct cn_cluster *cl,
+			       const struct clusnotify_post_event *d,
+			       u16 rec_flags, u64 seq, gfp_t gfp);
 int cn_post_event_validate(const struct clusnotify_post_event *e);
 static inline const char *cn_event_id(const struct cn_event *ev)
 {
@@ -164,6 +185,22 @@ bool cn_user_charge(struct cn_user *user, enum cn_user_count what, long n,
 void cn_user_uncharge(struct cn_user *user, enum cn_user_count what, long n);
 void cn_users_exit(void);
 
+/*
+ * Events of one cluster a port lost since its last LOST record: one LOST
+ * record each, in the order their first losses happened.
+ */
+struct cn_lost {
+	u32 cluster_id;
+	u64 key;
+	u64 epoch;
+	u64 count;
+	u64 first;
+	u64 last;
+};
+
+/* Clusters whose losses a port tells apart; more share one record. */
+#define CN_LOST_SLOTS 4
+
 /* One entry of a port's ring: the shared body and the key that matched. */
 struct cn_qent {
 	struct cn_event *ev;
@@ -187,12 +224,20 @@ struct cn_qent {
  * @lost: events dropped
  * @nread: records read
  * @lost_pending: events lost since the last LOST record was read
- * @lost_pos: ring position at which the pending LOST record goes
- * @lost_cluster: cluster of the first event lost
- * @lost_key: key of the first event lost
- * @lost_fast: events lost without @lock on a port already full and owing a
- *	LOST record; whoever takes @lock next adds them to @matched, @lost and
- *	@lost_pending (cn_port_fold()), so matched = delivered + lost holds
+ * @lost_pos: ring position at which the pending LOST records go
+ * @lost_by: the pending losses per cluster, @nlost of them, in order of
+ *	their first loss; losses of more clusters go to @lost_by[CN_LOST_SLOTS - 1]
+ *	with cluster_id 0 (no epoch, no range)
+ * @lost_fast: events of cluster @fast_cluster lost without @lock on a port
+ *	already full and owing a LOST record; whoever takes @lock next adds
+ *	them to @matched, @lost and @lost_pending (fold()), so matched =
+ *	delivered + lost holds
+ * @fast_first: sequence number of the first of @lost_fast (0: the one
+ *	lost while the previous fold ran, at @fast_last)
+ * @fast_last: sequence number of the last of @lost_fast
+ * @fast_cluster, @fast_key, @fast_epoch: the cluster of the port's first
+ *	loss, the only one @lost_fast counts (set once: a poster in flight
+ *	cannot count for the wrong cluster), its key and epoch
  * @shutdown: no more queueing or reading
  * @privileged: exempt from per-user limits (CAP_SYS_RESOURCE at open)
  * @kernel: an in-kernel subscriber's port, which does not pin @net
@@ -225,9 +270,14 @@ struct cn_port {
 	u64 nread;
 	u64 lost_pending;
 	u32 lost_pos;
-	u32 lost_cluster;
-	u64 lost_key;
+	u32 nlost;
+	struct cn_lost lost_by[CN_LOST_SLOTS];
 	atomic_long_t lost_fast;
+	atomic64_t fast_first;
+	atomic64_t fast_last;
+	u32 fast_cluster;
+	u64 fast_key;
+	u64 fast_epoch;
 	bool shutdown;
 	bool privileged;
 	bool kernel;
@@ -262,6 +312,9 @@ struct cn_popped {
 	u64 key;
 	u64 lost;
 	u32 lost_cluster;
+	u64 lost_epoch;
+	u64 lost_first;
+	u64 lost_last;
 };
 
 #define CN_WAKE_BATCH 16
@@ -306,7 +359,8 @@ int cn_port_reserve(struct cn_port *port, u32 n, u64 bytes);
 void cn_port_unreserve(struct cn_port *port, u32 n, u64 bytes);
 void cn_port_enqueue_reserved(struct cn_port *port, struct cn_event *ev,
 			      u64 key, struct cn_wake_list *wl);
-enum cn_enqueued cn_port_lost(struct cn_port *port, u32 cluster_id, u64 key);
+enum cn_enqueued cn_port_lost(struct cn_port *port, u32 cluster_id, u64 key,
+			      u64 epoch, u64 seq);
 void cn_wake_list_flush(struct cn_wake_list *wl);
 ssize_t cn_port_read(struct cn_port *port, char __user *buf, size_t count,
 		     bool nonblock);
@@ -322,6 +376,10 @@ void cn_port_stats(struct cn_port *port, struct clusnotify_port_stats *st);
  * @seq_node: in cluster->objs_by_seq[@type], ordered by @seq
  * @seq: when the cluster first kept it (cluster->obj_seq); the enumeration
  *	cursor, so it stays when the object is replaced
+ * @prev_state: @state before its last change (CLUSNOTIFY_STATE_UNKNOWN at
+ *	first), for the STATE events' previous state
+ * @prev_parent: @parent (the owner: a group's node, a resource's group)
+ *	before its last change, empty at first
  *
  * Search trees, not hashes: their cost is logarithmic whatever ids a
  * producer picks, and the (type, id) order gives dumps a cursor that stays
@@ -334,13 +392,38 @@ struct cn_object {
 	u64 seq;
 	u32 type;
 	s32 state;
+	s32 prev_state;
 	char id[CLUSNOTIFY_ID_MAX];
 	char name[CLUSNOTIFY_NAME_MAX];
 	char parent[CLUSNOTIFY_ID_MAX];
 	char type_name[CLUSNOTIFY_TYPE_NAME_MAX];
+	char prev_parent[CLUSNOTIFY_ID_MAX];
 };
 
 struct cn_net;
+
+/**
+ * struct cn_journal - a cluster's most recent events (journal.c)
+ * @ring: @cap references, @n of them from @head (oldest) on
+ * @cap: entries (max_journal_events when the cluster was made; 0: none)
+ * @head: the oldest's index
+ * @n: events kept, numbered contiguously up to the cluster's last
+ * @bytes: their rec_len, within max_journal_bytes
+ */
+struct cn_journal {
+	struct cn_event **ring;
+	u32 cap;
+	u32 head;
+	u32 n;
+	u64 bytes;
+};
+
+int cn_journal_init(struct cn_journal *j);
+void cn_journal_clear(struct cn_journal *j);
+void cn_journal_destroy(struct cn_journal *j);
+void cn_journal_append(struct cn_journal *j, struct cn_event *ev);
+u64 cn_journal_first(struct cn_journal *j);
+struct cn_event *cn_journal_event(struct cn_journal *j, u32 i);
 
 /**
  * struct cn_cluster - a registered cluster
@@ -349,6 +432,9 @@ struct cn_net;
  * @cnet: the namespace's clusnotify state
  * @node: in cnet->clusters, under cnet->lock
  * @id: id, unique in the namespace
+ * @epoch: random, never 0, set when the cluster is made and kept for its
+ *	life (through disconnects and reconnects): sequence numbers compare
+ *	only within one epoch
  * @state: CLUSNOTIFY_CLUSTER_*; written under cnet->lock and post_lock
  * @owner_portid: netlink port id of the owning socket, 0 when disconnected
  * @owner_sk: the owning socket (referenced), NULL when disconnected or owned
@@ -362,6 +448,7 @@ struct cn_net;
  * @objs_by_seq: the registry again, per type, ordered by cn_object.seq, for
  *	enumeration (enum.c), under post_lock
  * @obj_seq: last cn_object.seq given, under post_lock
+ * @journal: the most recent events, under post_lock
  * @index_lock: serialises writers of the index and of @watches
  * @by_bit: cluster-wide filters by [type][flag bit] (RCU readers)
  * @watches: struct cn_watch of every port watching (RCU readers)
@@ -374,6 +461,7 @@ struct cn_cluster {
 	struct cn_net *cnet;
 	struct list_head node;
 	u32 id;
+	u64 epoch;
 	u32 state;
 	u32 owner_portid;
 	struct sock *owner_sk;
@@ -387,6 +475,7 @@ struct cn_cluster {
 	u32 nobjects;
 	struct rb_root objs_by_seq[CLUSNOTIFY_OBJ_MAX + 1];
 	u64 obj_seq;
+	struct cn_journal journal;
 
 	struct mutex index_lock;
 	struct hlist_head by_bit[CLUSNOTIFY_OBJ_MAX + 1][CN_FLAG_BITS];
@@ -458,6 +547,12 @@ struct cn_object *cn_cluster_object_next(struct cn_cluster *cl, u32 type,
 struct cn_watch {
 	struct cn_port *port;
 	struct cn_cluster *cluster;
+	/*
+	 * The port's first key on the cluster: the end-of-snapshot marker and
+	 * a GAP record, which answer no one filter, carry it. The cluster's
+	 * own events take the key of each filter that asks for them.
+	 */
+	u64 key;
 	struct list_head port_node;
 	struct list_head cluster_node;
 	struct list_head subs;
@@ -508,8 +603,15 @@ struct cn_sub {
 	struct cn_bitnode bits[];
 };
 
+/* Where a port resumes: after event @seq of epoch @epoch. */
+struct cn_since {
+	u64 epoch;
+	u64 seq;
+};
+
 int cn_filter_add(struct cn_port *port, u32 cluster_id, u64 key,
-		  const struct clusnotify_filter *f, unsigned int n);
+		  const struct clusnotify_filter *f, unsigned int n,
+		  const struct cn_since *since);
 int cn_filter_register(struct cn_port *port, u32 cluster_id, u32 type,
 		       u64 mask, u64 key, const char *object_id, u32 *reg_id);
 int cn_filter_reserve(struct cn_port *port, u32 *reg_id);

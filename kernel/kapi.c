@@ -107,6 +107,8 @@ static void deliver(struct clusnotify_sub *sub, struct cn_popped *p)
 		.parent_id = "",
 		.name = "",
 		.type_name = "",
+		.prev_state = CLUSNOTIFY_STATE_UNKNOWN,
+		.prev_owner = "",
 	};
 
 	if (e) {
@@ -114,17 +116,23 @@ static void deliver(struct clusnotify_sub *sub, struct cn_popped *p)
 		ev.object_type = e->object_type;
 		ev.flag = e->flag;
 		ev.seq = e->seq;
+		ev.epoch = e->epoch;
 		ev.timestamp_ns = e->timestamp_ns;
 		ev.flags = e->rec_flags;
 		ev.object_id = e->data;
 		ev.parent_id = ev.object_id + e->id_len + 1;
 		ev.name = ev.parent_id + e->parent_len + 1;
 		ev.type_name = ev.name + e->name_len + 1;
+		ev.prev_owner = ev.type_name + e->type_len + 1;
+		ev.prev_state = e->prev_state;
 		ev.payload = e->data + e->payload_off -
 			     sizeof(struct clusnotify_record);
 		ev.payload_len = e->payload_len;
 	} else {
 		ev.cluster_id = p->lost_cluster;
+		ev.epoch = p->lost_epoch;
+		ev.range_first = p->lost_first;
+		ev.range_last = p->lost_last;
 		ev.object_type = CLUSNOTIFY_OBJ_CLUSTER;
 		ev.flag = CLUSNOTIFY_CLUSTER_LOST_NOTIFICATIONS;
 		ev.timestamp_ns = ktime_get_real_ns();
@@ -236,7 +244,7 @@ clusnotify_subscribe(struct clusnotify_cluster *cl,
 	}
 	sub->port->ksub = sub;
 	if (n) {
-		ret = cn_filter_add(sub->port, c->id, key, filters, n);
+		ret = cn_filter_add(sub->port, c->id, key, filters, n, NULL);
 		if (ret)
 			goto err_port;
 	}
@@ -385,13 +393,11 @@ static void tell_deleted(struct clusnotify_sub *sub)
 	};
 	struct cn_event *ev;
 
-	ev = cn_event_build(&d, CLUSNOTIFY_RECORD_SYNTHETIC, GFP_KERNEL);
+	ev = cn_event_make(cl, &d, CLUSNOTIFY_RECORD_SYNTHETIC, 0, GFP_KERNEL);
 	if (!ev) {
-		cn_port_lost(sub->port, cl->id, sub->key);
+		cn_port_lost(sub->port, cl->id, sub->key, cl->epoch, 0);
 		return;
 	}
-	ev->cluster_id = cl->id;
-	ev->timestamp_ns = ktime_get_real_ns();
 	cn_port_enqueue(sub->port, ev, sub->key, NULL);
 	cn_event_put(ev);
 }

@@ -45,6 +45,7 @@ static const struct nla_policy cn_ev_policy[CLUSNOTIFY_EV_A_MAX + 1] = {
 	[CLUSNOTIFY_EV_A_SEQ] = { .type = NLA_REJECT },
 	[CLUSNOTIFY_EV_A_TIMESTAMP] = { .type = NLA_REJECT },
 	[CLUSNOTIFY_EV_A_PAD] = { .type = NLA_REJECT },
+	[CLUSNOTIFY_EV_A_EPOCH] = { .type = NLA_REJECT },
 };
 
 static const struct nla_policy cn_policy[CLUSNOTIFY_A_MAX + 1] = {
@@ -110,6 +111,23 @@ static const char *nla_str(const struct nlattr *a)
 	return a ? nla_data(a) : NULL;
 }
 
+static int put_journal(struct sk_buff *skb, struct cn_cluster *cl)
+{
+	u64 bytes, first;
+	u32 n;
+
+	mutex_lock(&cl->post_lock);
+	n = cl->journal.n;
+	bytes = cl->journal.bytes;
+	first = cn_journal_first(&cl->journal);
+	mutex_unlock(&cl->post_lock);
+	return nla_put_u32(skb, CLUSNOTIFY_STAT_JOURNAL_EVENTS, n) ||
+	       nla_put_u64_64bit(skb, CLUSNOTIFY_STAT_JOURNAL_BYTES, bytes,
+				 CLUSNOTIFY_STAT_PAD) ||
+	       nla_put_u64_64bit(skb, CLUSNOTIFY_STAT_JOURNAL_FIRST, first,
+				 CLUSNOTIFY_STAT_PAD);
+}
+
 static int put_stats(struct sk_buff *skb, struct cn_cluster *cl)
 {
 	struct nlattr *nest = nla_nest_start(skb, CLUSNOTIFY_A_CLUSTER_STATS);
@@ -128,7 +146,10 @@ static int put_stats(struct sk_buff *skb, struct cn_cluster *cl)
 	    nla_put_u32(skb, CLUSNOTIFY_STAT_OBJECTS, READ_ONCE(cl->nobjects)) ||
 	    nla_put_u32(skb, CLUSNOTIFY_STAT_PORTS, READ_ONCE(cl->nports)) ||
 	    nla_put_u32(skb, CLUSNOTIFY_STAT_RECONNECTS,
-			READ_ONCE(cl->reconnects)))
+			READ_ONCE(cl->reconnects)) ||
+	    nla_put_u64_64bit(skb, CLUSNOTIFY_STAT_EPOCH, cl->epoch,
+			      CLUSNOTIFY_STAT_PAD) ||
+	    put_journal(skb, cl))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -655,6 +676,8 @@ void cn_netlink_mirror(struct cn_cluster *cl, struct cn_event *ev)
 	    nla_put_u64_64bit(skb, CLUSNOTIFY_EV_A_SEQ, ev->seq,
 			      CLUSNOTIFY_EV_A_PAD) ||
 	    nla_put_u64_64bit(skb, CLUSNOTIFY_EV_A_TIMESTAMP, ev->timestamp_ns,
+			      CLUSNOTIFY_EV_A_PAD) ||
+	    nla_put_u64_64bit(skb, CLUSNOTIFY_EV_A_EPOCH, ev->epoch,
 			      CLUSNOTIFY_EV_A_PAD))
 		goto err;
 	nla_nest_end(skb, nest);

@@ -119,23 +119,88 @@ err_free:
 EXPORT_SYMBOL_IF_KUNIT(cn_port_create);
 
 /*
+ * Adds @n losses of a cluster, sequence numbers @first to @last (0: not
+ * known, as for a record made for one port), to the pending ones: to the
+ * cluster's slot, a new slot, or, once CN_LOST_SLOTS - 1 clusters have
+ * one, the last slot, which then names no cluster.
+ */
+static void lost_add(struct cn_port *port, u32 cluster_id, u64 key, u64 epoch,
+		     u64 n, u64 first, u64 last)
+{
+	struct cn_lost *l;
+	unsigned int i;
+
+	lockdep_assert_held(&port->lock);
+	if (!port->lost_pending)
+		port->lost_pos = port->tail;
+	port->lost_pending += n;
+	for (i = 0; i < port->nlost; i++)
+		if (port->lost_by[i].cluster_id == cluster_id)
+			break;
+	if (i == port->nlost) {
+		if (port->nlost == CN_LOST_SLOTS) {
+			i = CN_LOST_SLOTS - 1;
+			cluster_id = 0;
+			first = last = 0;
+			epoch = 0;
+		} else {
+			port->nlost++;
+			port->lost_by[i] = (struct cn_lost) {
+				.cluster_id = cluster_id, .key = key,
+				.epoch = epoch, .first = first, .last = last,
+			};
+		}
+	}
+	l = &port->lost_by[i];
+	if (l->cluster_id != cluster_id) {
+		/* The shared slot: no cluster, no range. */
+		l->cluster_id = 0;
+		l->epoch = 0;
+		l->first = l->last = 0;
+	} else if (first) {
+		if (!l->first || first < l->first)
+			l->first = first;
+		l->last = max(l->last, last);
+	}
+	l->count += n;
+}
+
+/* Takes the first pending slot off; @port->lost_pending follows. */
+static void lost_take(struct cn_port *port, struct cn_lost *out)
+{
+	lockdep_assert_held(&port->lock);
+	*out = port->lost_by[0];
+	port->nlost--;
+	memmove(&port->lost_by[0], &port->lost_by[1],
+		port->nlost * sizeof(port->lost_by[0]));
+	port->lost_pending -= out->count;
+}
+
+/*
  * Losses counted without the lock join the counters. Normally a LOST record
- * is pending then and they only add to its count; if its reader took it in
- * between, they start a new one here, attributed to the same cluster and key.
+ * is pending then and they only add to its cluster's count; if its reader
+ * took it in between, they start a new one here, with the cluster's key.
+ * Each cluster's posts are serialised by its post_lock, so at most one
+ * poster of @fast_cluster is between setting the range and counting: its
+ * sequence number may already be in the range folded now (the range then
+ * covers one event more than the count) and is counted at the next fold,
+ * with @fast_first 0 and @fast_last its own.
  */
 static void fold(struct cn_port *port)
 {
+	u64 first, last;
 	long n;
 
 	lockdep_assert_held(&port->lock);
 	if (!atomic_long_read(&port->lost_fast))
 		return;
 	n = atomic_long_xchg(&port->lost_fast, 0);
+	first = atomic64_xchg(&port->fast_first, 0);
+	last = atomic64_read(&port->fast_last);
 	port->matched += n;
 	port->lost += n;
-	if (!port->lost_pending)
-		port->lost_pos = port->tail;
-	port->lost_pending += n;
+	lost_add(port, port->fast_cluster, port->fast_key, port->fast_epoch, n,
+		 first ?: last, last);
 }
 
 static void drain(struct cn_port *port)
@@ -151,6 +216,7 @@ static void drain(struct cn_port *port)
 	}
 	port->queued_bytes = 0;
 	port->lost_pending = 0;
+	port->nlost = 0;
 }
 
 /**
@@ -228,14 +294,17 @@ static void wake_later(struct cn_port *port, struct cn_wake_list *wl)
 	wl->ports[wl->n++] = port;
 }
 
-static void count_lost(struct cn_port *port, u32 cluster_id, u64 key)
+static void count_lost(struct cn_port *port, u32 cluster_id, u64 key,
+		       u64 epoch, u64 seq)
 {
 	lockdep_assert_held(&port->lock);
 	port->lost++;
-	if (!port->lost_pending++) {
-		port->lost_pos = port->tail;
-		port->lost_cluster = cluster_id;
-		port->lost_key = key;
+	lost_add(port, cluster_id, key, epoch, 1, seq, seq);
+	/* The first cluster to lose a numbered event has the fast path. */
+	if (seq && !port->fast_cluster) {
+		port->fast_cluster = cluster_id;
+		port->fast_key = key;
+		port->fast_epoch = epoch;
 	}
 }
 
@@ -248,9 +317,10 @@ static void count_lost(struct cn_port *port, u32 cluster_id, u64 key)
  *
  * Counts the match as delivered or, when the port or its user is full, as
  * lost. A port that is shut down counts nothing. A port that is full and
- * already owes its reader a LOST record is not locked: the loss is counted
- * in @port->lost_fast, so a flood on a port nobody reads costs one atomic
- * add per match.
+ * already owes its reader a LOST record is not locked for an event of the
+ * cluster it first lost events of: the loss is counted in @port->lost_fast,
+ * so a flood on a port nobody reads costs a few atomic operations per
+ * match.
  *
  * Return: what became of the match.
  *
@@ -263,8 +333,13 @@ enum cn_enqueued cn_port_enqueue(struct cn_port *port, struct cn_event *ev,
 
 	if (READ_ONCE(port->shutdown))
 		return CN_SKIPPED;
-	if (READ_ONCE(port->lost_pending) &&
+	if (READ_ONCE(port->lost_pending) && ev->seq &&
+	    ev->cluster_id == READ_ONCE(port->fast_cluster) &&
 	    READ_ONCE(port->tail) - READ_ONCE(port->head) >= port->limit) {
+		/* The range before the count: fold() reads them after it. */
+		atomic64_cmpxchg(&port->fast_first, 0, ev->seq);
+		atomic64_set(&port->fast_last, ev->seq);
+		smp_mb__before_atomic();
 		atomic_long_inc(&port->lost_fast);
 		wake_later(port, wl);
 		return CN_LOST;
@@ -279,7 +354,7 @@ enum cn_enqueued cn_port_enqueue(struct cn_port *port, struct cn_event *ev,
 	port->matched++;
 	if (port->tail - port->head + port->reserved >= port->limit ||
 	    !user_charge(port, ev->rec_len)) {
-		count_lost(port, ev->cluster_id, key);
+		count_lost(port, ev->cluster_id, key, ev->epoch, ev->seq);
 		ret = CN_LOST;
 	} else {
 		struct cn_qent *qe = &port->ring[port->tail++ & port->mask];
@@ -405,12 +480,15 @@ void cn_counts_add(struct cn_counts *c, enum cn_enqueued e)
  * @port: the port
  * @cluster_id: the event's cluster
  * @key: the key that matched
+ * @epoch: the cluster's epoch
+ * @seq: the event's sequence number, 0 for one made for this port alone
  *
  * For an event the module failed to build for one port (no memory).
  *
  * Return: what became of the match: lost, or skipped on a port shut down.
  */
-enum cn_enqueued cn_port_lost(struct cn_port *port, u32 cluster_id, u64 key)
+enum cn_enqueued cn_port_lost(struct cn_port *port, u32 cluster_id, u64 key,
+			      u64 epoch, u64 seq)
 {
 	enum cn_enqueued ret = CN_SKIPPED;
 
@@ -418,7 +496,7 @@ enum cn_enqueued cn_port_lost(struct cn_port *port, u32 cluster_id, u64 key)
 	if (!port->shutdown) {
 		fold(port);
 		port->matched++;
-		count_lost(port, cluster_id, key);
+		count_lost(port, cluster_id, key, epoch, seq);
 		ret = CN_LOST;
 	}
 	spin_unlock(&port->lock);
@@ -466,6 +544,11 @@ static void fill_header(struct clusnotify_record *h, const struct cn_event *ev,
 		.key = key,
 		.seq = ev->seq,
 		.timestamp_ns = ev->timestamp_ns,
+		.epoch = ev->epoch,
+		.range_first = ev->range_first,
+		.range_last = ev->range_last,
+		.prev_state = ev->prev_state,
+		.prev_owner_len = ev->prev_owner_len,
 		.id_len = ev->id_len,
 		.parent_len = ev->parent_len,
 		.name_len = ev->name_len,
@@ -488,28 +571,34 @@ static ssize_t read_lost(struct cn_port *port, char __user *buf, size_t room)
 			.timestamp_ns = ktime_get_real_ns(),
 			.payload_off = offsetof(struct cn_lost_record, count),
 			.payload_len = sizeof(rec.count),
+			.prev_state = CLUSNOTIFY_STATE_UNKNOWN,
 		},
 	};
+
+	struct cn_lost l;
+	bool none;
 
 	BUILD_BUG_ON(sizeof(rec) % 8);
 	lockdep_assert_held(&port->lock);
 	if (room < sizeof(rec))
 		return -EINVAL;
-	rec.hdr.cluster_id = port->lost_cluster;
-	rec.hdr.key = port->lost_key;
-	rec.count = port->lost_pending;
-	port->lost_pending = 0;
+	lost_take(port, &l);
+	rec.hdr.cluster_id = l.cluster_id;
+	rec.hdr.key = l.key;
+	rec.hdr.epoch = l.epoch;
+	rec.hdr.range_first = l.first;
+	rec.hdr.range_last = l.last;
+	rec.count = l.count;
 	spin_unlock(&port->lock);
 
 	if (copy_to_user(buf, &rec, sizeof(rec))) {
 		spin_lock(&port->lock);
 		/* Give the count back; it is reported with the next loss. */
-		if (!port->lost_pending) {
+		none = !port->lost_pending;
+		lost_add(port, l.cluster_id, l.key, l.epoch, l.count, l.first,
+			 l.last);
+		if (none)
 			port->lost_pos = port->head;
-			port->lost_cluster = rec.hdr.cluster_id;
-			port->lost_key = rec.hdr.key;
-		}
-		port->lost_pending += rec.count;
 		return -EFAULT;
 	}
 	spin_lock(&port->lock);
@@ -624,10 +713,15 @@ bool cn_port_pop(struct cn_port *port, struct cn_popped *p)
 	if (port->shutdown) {
 		ret = false;
 	} else if (port->lost_pending && port->lost_pos == port->head) {
-		p->lost = port->lost_pending;
-		p->lost_cluster = port->lost_cluster;
-		p->key = port->lost_key;
-		port->lost_pending = 0;
+		struct cn_lost l;
+
+		lost_take(port, &l);
+		p->lost = l.count;
+		p->lost_cluster = l.cluster_id;
+		p->key = l.key;
+		p->lost_epoch = l.epoch;
+		p->lost_first = l.first;
+		p->lost_last = l.last;
 		port->nread++;
 	} else if (port->head != port->tail) {
 		struct cn_qent *qe = &port->ring[port->head++ & port->mask];
@@ -685,7 +779,7 @@ u32 cn_port_bytes_ready(struct cn_port *port)
 	spin_lock(&port->lock);
 	fold(port);
 	n = port->queued_bytes +
-	    (port->lost_pending ? sizeof(struct cn_lost_record) : 0);
+	    (u64)port->nlost * sizeof(struct cn_lost_record);
 	spin_unlock(&port->lock);
 	/* FIONREAD's int: a privileged port may queue more than 2 GiB. */
 	return min_t(u64, n, INT_MAX);

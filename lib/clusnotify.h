@@ -30,7 +30,7 @@ extern "C" {
 #endif
 
 #define LIBCLUSNOTIFY_VERSION_MAJOR	1
-#define LIBCLUSNOTIFY_VERSION_MINOR	2
+#define LIBCLUSNOTIFY_VERSION_MINOR	4
 
 struct clusnotify_port;
 
@@ -115,6 +115,34 @@ void clusnotify_consume_event(struct clusnotify_port *port);
 void clusnotify_release_event(struct clusnotify_port *port);
 int clusnotify_read_event(struct clusnotify_port *port,
 			  struct clusnotify_event *ev, int64_t timeout_ms);
+
+/*
+ * Resume (since 1.4). clusnotify_add_filters_since() adds filters as
+ * clusnotify_add_filters() does and first queues what the cluster's journal
+ * holds after the event (@epoch, @seq), or one CLUSNOTIFY_RECORD_GAP record
+ * when it cannot (see <linux/clusnotify.h>, ADD_FILTERS). For an event
+ * read or peeked, clusnotify_event_info() gives what the record header
+ * carries beyond struct clusnotify_event: 0 (and zeroes) for what the
+ * kernel did not write. Set @info->size to sizeof(*info).
+ */
+struct clusnotify_event_info {
+	uint32_t size;		/* in: sizeof(struct clusnotify_event_info) */
+	uint32_t hdr_len;	/* the record header's length */
+	uint64_t epoch;		/* the cluster's epoch */
+	uint64_t range_first;	/* LOST, GAP: first sequence number */
+	uint64_t range_last;	/* LOST, GAP: last sequence number */
+	int32_t prev_state;	/* STATE: the state before, else -1 */
+	uint32_t prev_owner_len;
+	const char *prev_owner;	/* ownership events: the owner before, or "" */
+};
+int clusnotify_add_filters_since(struct clusnotify_port *port,
+				 uint32_t cluster_id,
+				 const struct clusnotify_filter *filters,
+				 unsigned int count, uint64_t key,
+				 uint64_t epoch, uint64_t seq);
+int clusnotify_event_info(struct clusnotify_port *port,
+			  const struct clusnotify_event *ev,
+			  struct clusnotify_event_info *info);
 
 /* Names of object types and flags, as in the uapi header without prefix */
 const char *clusnotify_type_name(uint32_t object_type);

@@ -351,6 +351,10 @@ static void parse_cluster(struct nlattr **tb, struct clusnotify_cluster_entry *e
 	e->objects = get_u32(st[CLUSNOTIFY_STAT_OBJECTS]);
 	e->ports = get_u32(st[CLUSNOTIFY_STAT_PORTS]);
 	e->reconnects = get_u32(st[CLUSNOTIFY_STAT_RECONNECTS]);
+	e->epoch = get_u64(st[CLUSNOTIFY_STAT_EPOCH]);
+	e->journal_events = get_u32(st[CLUSNOTIFY_STAT_JOURNAL_EVENTS]);
+	e->journal_bytes = get_u64(st[CLUSNOTIFY_STAT_JOURNAL_BYTES]);
+	e->journal_first = get_u64(st[CLUSNOTIFY_STAT_JOURNAL_FIRST]);
 }
 
 struct one_cluster {

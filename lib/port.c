@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -195,6 +196,28 @@ __cn_public int clusnotify_add_filters(struct clusnotify_port *port,
 	return xioctl(port, CLUSNOTIFY_IOC_ADD_FILTERS, &arg);
 }
 
+__cn_public int clusnotify_add_filters_since(struct clusnotify_port *port,
+					     uint32_t cluster_id,
+					     const struct clusnotify_filter *filters,
+					     unsigned int count, uint64_t key,
+					     uint64_t epoch, uint64_t seq)
+{
+	struct clusnotify_add_filters arg = {
+		.size = sizeof(arg),
+		.flags = CLUSNOTIFY_FILTERS_SINCE,
+		.cluster_id = cluster_id,
+		.count = count,
+		.key = key,
+		.filters = (uintptr_t)filters,
+		.since_epoch = epoch,
+		.since_seq = seq,
+	};
+
+	if (!filters && count)
+		return -EINVAL;
+	return xioctl(port, CLUSNOTIFY_IOC_ADD_FILTERS, &arg);
+}
+
 static int copy_string(char *dst, size_t size, const char *src)
 {
 	size_t len;
@@ -369,8 +392,13 @@ static bool record_valid(const struct clusnotify_record *rec, size_t avail)
 {
 	size_t strings;
 
-	if (avail < sizeof(*rec) || rec->len > avail || rec->len % 8 ||
-	    rec->hdr_len < sizeof(*rec) || rec->hdr_len > rec->len)
+	/*
+	 * A kernel older than this header writes a shorter header (at least
+	 * the first version): only the fields it covers are read.
+	 */
+	if (avail < CLUSNOTIFY_RECORD_HDR_VER0 || rec->len > avail ||
+	    rec->len % 8 || rec->hdr_len < CLUSNOTIFY_RECORD_HDR_VER0 ||
+	    rec->hdr_len > rec->len)
 		return false;
 	strings = (size_t)rec->hdr_len + rec->id_len + rec->parent_len +
 		  rec->name_len + rec->type_len + 4;
@@ -420,6 +448,67 @@ static int parse(const unsigned char *buf, size_t avail,
 	ev->payload_len = rec->payload_len;
 	ev->payload = rec->payload_len ? buf + rec->payload_off : NULL;
 	return 0;
+}
+
+/* A header field, when the kernel's header covers it; else 0. */
+#define HDR_FIELD(rec, f)						\
+	((rec)->hdr_len >= offsetof(struct clusnotify_record, f) +	\
+			   sizeof((rec)->f) ? (rec)->f : 0)
+
+/* The previous state and owner, the fifth string after the type name. */
+static int event_prev(const struct clusnotify_record *rec,
+		      const struct clusnotify_event *ev,
+		      struct clusnotify_event_info *info)
+{
+	const char *s = ev->type_name + ev->type_len + 1;
+
+	info->prev_state = rec->prev_state;
+	if ((const unsigned char *)s + rec->prev_owner_len >=
+	    (const unsigned char *)rec + rec->len || s[rec->prev_owner_len])
+		return -EPROTO;
+	info->prev_owner_len = rec->prev_owner_len;
+	info->prev_owner = s;
+	return 0;
+}
+
+/*
+ * The buffer starts with a record at 0 and holds whole records up to
+ * @tail; an event's strings stay there until the next peek or read, so no
+ * lock is needed (the caller may hold the peek's).
+ */
+__cn_public int clusnotify_event_info(struct clusnotify_port *port,
+				      const struct clusnotify_event *ev,
+				      struct clusnotify_event_info *info)
+{
+	const unsigned char *at;
+	size_t off = 0;
+
+	if (!port || !ev || !info || info->size < sizeof(*info))
+		return -EINVAL;
+	at = (const unsigned char *)ev->object_id;
+	if (at < port->buf || at >= port->buf + port->tail)
+		return -ENOENT;
+	while (off + CLUSNOTIFY_RECORD_HDR_VER0 <= port->tail) {
+		const struct clusnotify_record *rec = (const void *)(port->buf + off);
+
+		if (!rec->len || rec->len % 8)
+			break;
+		if (at < port->buf + off + rec->len) {
+			memset(info, 0, sizeof(*info));
+			info->size = sizeof(*info);
+			info->hdr_len = rec->hdr_len;
+			info->epoch = HDR_FIELD(rec, epoch);
+			info->range_first = HDR_FIELD(rec, range_first);
+			info->range_last = HDR_FIELD(rec, range_last);
+			info->prev_state = CLUSNOTIFY_STATE_UNKNOWN;
+			info->prev_owner = "";
+			if (rec->hdr_len >= offsetof(struct clusnotify_record, reserved))
+				return event_prev(rec, ev, info);
+			return 0;
+		}
+		off += rec->len;
+	}
+	return -ENOENT;
 }
 
 /*

@@ -3,6 +3,7 @@
  * clusnotify watch: subscribe through the native library and print.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <poll.h>
@@ -21,7 +22,7 @@
 static const char watch_usage[] =
 	"watch [--cluster NAME] [--object TYPE:ID[:FLAGS]]... [--key N]\n"
 	"        [--snapshot] [--json] [--count N] [--timeout MS] [--ready]\n"
-	"        [TYPE[:FLAGS]]...\n"
+	"        [--since EPOCH:SEQ] [--resume-file FILE] [TYPE[:FLAGS]]...\n"
 	"\n"
 	"Prints the events of a cluster (default: the local one) as they come,\n"
 	"one per line, until SIGINT or SIGTERM. TYPE[:FLAGS] filters by object\n"
@@ -36,12 +37,17 @@ static const char watch_usage[] =
 	"  -n, --count N             exit after N events\n"
 	"  -t, --timeout MS          exit after MS milliseconds\n"
 	"  -r, --ready               print a line (\"ready\") once subscribed\n"
+	"  -S, --since EPOCH:SEQ     first the events after SEQ of EPOCH that the\n"
+	"                            cluster's journal holds, or a GAP line\n"
+	"  -R, --resume-file FILE    write EPOCH:SEQ of each event handled to FILE,\n"
+	"                            and resume from it (as --since) on start\n"
 	"  -h, --help                this text\n";
 
 struct watch {
 	struct clusnotify_port *port;
 	struct clusnotify_cluster_info cluster;
 	bool json;
+	int resume_fd;
 };
 
 static void hex(const void *p, size_t len)
@@ -51,6 +57,21 @@ static void hex(const void *p, size_t len)
 
 	for (i = 0; i < len; i++)
 		printf("%02x", b[i]);
+}
+
+/* The epoch, and a GAP's or LOST's range, as JSON members. */
+static void print_json_info(const struct watch *w,
+			    const struct clusnotify_event *ev)
+{
+	struct clusnotify_event_info info = { .size = sizeof(info) };
+
+	if (clusnotify_event_info(w->port, ev, &info))
+		return;
+	printf(",\"epoch\":%" PRIu64 ",\"gap\":%s", info.epoch,
+	       ev->flags & CLUSNOTIFY_RECORD_GAP ? "true" : "false");
+	if (info.range_first || info.range_last)
+		printf(",\"range_first\":%" PRIu64 ",\"range_last\":%" PRIu64,
+		       info.range_first, info.range_last);
 }
 
 static void print_json(const struct watch *w, const struct clusnotify_event *ev)
@@ -91,10 +112,13 @@ static void print_json(const struct watch *w, const struct clusnotify_event *ev)
 		memcpy(&v, ev->payload, sizeof(v));
 		printf(",\"value\":%" PRIu64, v);
 	}
-	printf(",\"snapshot\":%s,\"lost\":%s,\"synthetic\":%s}\n",
+	printf(",\"snapshot\":%s,\"lost\":%s,\"synthetic\":%s,\"snapshot_end\":%s",
 	       ev->flags & CLUSNOTIFY_RECORD_SNAPSHOT ? "true" : "false",
 	       ev->flags & CLUSNOTIFY_RECORD_LOST ? "true" : "false",
-	       ev->flags & CLUSNOTIFY_RECORD_SYNTHETIC ? "true" : "false");
+	       ev->flags & CLUSNOTIFY_RECORD_SYNTHETIC ? "true" : "false",
+	       ev->flags & CLUSNOTIFY_RECORD_SNAPSHOT_END ? "true" : "false");
+	print_json_info(w, ev);
+	puts("}");
 }
 
 static void print_human(const struct watch *w, const struct clusnotify_event *ev)
@@ -137,7 +161,17 @@ static void print_human(const struct watch *w, const struct clusnotify_event *ev
 	}
 	if (ev->key)
 		printf(" key=%" PRIu64, ev->key);
-	if (ev->flags & CLUSNOTIFY_RECORD_SNAPSHOT)
+	if (ev->flags & CLUSNOTIFY_RECORD_GAP) {
+		struct clusnotify_event_info info = { .size = sizeof(info) };
+
+		if (!clusnotify_event_info(w->port, ev, &info))
+			printf(" [gap: events %" PRIu64 "..%" PRIu64
+			       " of epoch %" PRIu64 " cannot be had]",
+			       info.range_first, info.range_last, info.epoch);
+	}
+	if (ev->flags & CLUSNOTIFY_RECORD_SNAPSHOT_END)
+		fputs(" [end of snapshot]", stdout);
+	else if (ev->flags & CLUSNOTIFY_RECORD_SNAPSHOT)
 		fputs(" [snapshot]", stdout);
 	if (ev->flags & CLUSNOTIFY_RECORD_LOST)
 		fputs(" [lost]", stdout);
@@ -162,9 +196,83 @@ static int parse_filter(char *arg, struct clusnotify_filter *f)
 	return 0;
 }
 
+/*
+ * Decimal only: the resume file pads with zeros, which parse_u64() would
+ * take for octal; with them gone, digits alone are decimal to it.
+ */
+static int parse_dec(const char *s, uint64_t *v)
+{
+	if (*s < '0' || *s > '9' || s[strspn(s, "0123456789")])
+		return -EINVAL;
+	while (s[0] == '0' && s[1])
+		s++;
+	return parse_u64(s, v);
+}
+
+/* EPOCH:SEQ, both decimal. */
+static int parse_since(const char *s, uint64_t since[2])
+{
+	char buf[64], *seq;
+
+	if (strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, s);
+	seq = strchr(buf, ':');
+	if (!seq)
+		return -EINVAL;
+	*seq++ = '\0';
+	return parse_dec(buf, &since[0]) || parse_dec(seq, &since[1]) ?
+	       -EINVAL : 0;
+}
+
+/*
+ * The resume file holds one line, EPOCH:SEQ, of the last event handled,
+ * rewritten in place with one write: a kill leaves the previous or the new
+ * one. Returns the fd (since[] filled if it held one), or -errno.
+ */
+static int resume_open(const char *path, uint64_t since[2], bool *have)
+{
+	char buf[64];
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	if (n > 0) {
+		buf[n] = '\0';
+		buf[strcspn(buf, "\n")] = '\0';
+		if (parse_since(buf, since)) {
+			close(fd);
+			return -EBADMSG;
+		}
+		*have = true;
+	}
+	return fd;
+}
+
+/* Numbered records move the resume point: events, markers, GAPs. */
+static int resume_note(struct watch *w, const struct clusnotify_event *ev)
+{
+	struct clusnotify_event_info info = { .size = sizeof(info) };
+	char line[64];
+	int n;
+
+	if (w->resume_fd < 0 || !ev->seq ||
+	    (ev->flags & CLUSNOTIFY_RECORD_LOST) ||
+	    ((ev->flags & CLUSNOTIFY_RECORD_SNAPSHOT) &&
+	     !(ev->flags & CLUSNOTIFY_RECORD_SNAPSHOT_END)) ||
+	    clusnotify_event_info(w->port, ev, &info))
+		return 0;
+	n = snprintf(line, sizeof(line), "%020" PRIu64 ":%020" PRIu64 "\n",
+		     info.epoch, ev->seq);
+	return pwrite(w->resume_fd, line, n, 0) == n ? 0 : -errno;
+}
+
 static int subscribe(struct watch *w, struct clusnotify_filter *filters,
 		     unsigned int nfilters, char **objects, unsigned int nobjects,
-		     uint64_t key)
+		     uint64_t key, const uint64_t *since)
 {
 	unsigned int i;
 	uint32_t type;
@@ -173,7 +281,11 @@ static int subscribe(struct watch *w, struct clusnotify_filter *filters,
 	int ret;
 
 	if (nfilters) {
-		ret = clusnotify_add_filters(w->port, w->cluster.cluster_id,
+		ret = since ?
+		      clusnotify_add_filters_since(w->port, w->cluster.cluster_id,
+						   filters, nfilters, key,
+						   since[0], since[1]) :
+		      clusnotify_add_filters(w->port, w->cluster.cluster_id,
 					     filters, nfilters, key);
 		if (ret) {
 			errmsg("cannot add filters: %s", strerror(-ret));
@@ -242,6 +354,11 @@ static int loop(struct watch *w, int sfd, uint64_t count, int64_t timeout)
 			else
 				print_human(w, &ev);
 			fflush(stdout);
+			ret = resume_note(w, &ev);
+			if (ret) {
+				errmsg("resume file: %s", strerror(-ret));
+				return EXIT_RUNTIME;
+			}
 			if (count && ++seen == count)
 				return EXIT_OK;
 		}
@@ -278,6 +395,8 @@ int cmd_watch(int argc, char **argv)
 		{ "count", required_argument, NULL, 'n' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "ready", no_argument, NULL, 'r' },
+		{ "since", required_argument, NULL, 'S' },
+		{ "resume-file", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -285,7 +404,10 @@ int cmd_watch(int argc, char **argv)
 	uint64_t key = 0, count = 0, timeout_ms;
 	const char *cluster = "";
 	bool snapshot = false, ready = false;
-	struct watch w = { 0 };
+	struct watch w = { .resume_fd = -1 };
+	const char *resume_path = NULL;
+	bool have_since = false;
+	uint64_t since[2];
 	unsigned int nfilters = 0, nobjects = 0;
 	char **objects;
 	int64_t timeout = -1;
@@ -295,7 +417,7 @@ int cmd_watch(int argc, char **argv)
 	objects = calloc(argc, sizeof(*objects));
 	if (!objects)
 		return EXIT_RUNTIME;
-	while ((c = getopt_long(argc, argv, "c:o:k:sjn:t:rh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:o:k:sjn:t:rS:R:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			cluster = optarg;
@@ -325,6 +447,14 @@ int cmd_watch(int argc, char **argv)
 		case 'r':
 			ready = true;
 			break;
+		case 'S':
+			if (parse_since(optarg, since))
+				goto bad;
+			have_since = true;
+			break;
+		case 'R':
+			resume_path = optarg;
+			break;
 		case 'h':
 			free(objects);
 			return usage(watch_usage, true);
@@ -337,6 +467,11 @@ int cmd_watch(int argc, char **argv)
 		    parse_filter(argv[optind], &filters[nfilters]))
 			goto bad;
 		nfilters++;
+	}
+	/* The journal serves type filters: a resume cannot take --object. */
+	if ((have_since || resume_path) && nobjects) {
+		errmsg("--since and --resume-file take TYPE[:FLAGS] filters, not --object");
+		goto bad;
 	}
 	if (!nfilters && !nobjects)
 		for (t = 0; t <= CLUSNOTIFY_OBJ_MAX; t++)
@@ -366,7 +501,24 @@ int cmd_watch(int argc, char **argv)
 		errmsg("signalfd: %s", strerror(-sfd));
 		goto out;
 	}
-	if (subscribe(&w, filters, nfilters, objects, nobjects, key))
+	if (resume_path) {
+		bool have = false;
+		uint64_t from[2];
+
+		w.resume_fd = resume_open(resume_path, from, &have);
+		if (w.resume_fd < 0) {
+			errmsg("%s: %s", resume_path,
+			       w.resume_fd == -EBADMSG ? "not EPOCH:SEQ" :
+			       strerror(-w.resume_fd));
+			goto out_sfd;
+		}
+		if (have && !have_since) {
+			memcpy(since, from, sizeof(since));
+			have_since = true;
+		}
+	}
+	if (subscribe(&w, filters, nfilters, objects, nobjects, key,
+		      have_since ? since : NULL))
 		goto out_sfd;
 	if (snapshot) {
 		ret = clusnotify_snapshot(w.port);
@@ -381,6 +533,8 @@ int cmd_watch(int argc, char **argv)
 	}
 	status = loop(&w, sfd, count, timeout);
 out_sfd:
+	if (w.resume_fd >= 0)
+		close(w.resume_fd);
 	close(sfd);
 out:
 	clusnotify_port_close(w.port);

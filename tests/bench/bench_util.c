@@ -573,6 +573,11 @@ void reader_setup(struct reader *r, enum rkind kind, const int *fds, int nfds,
 	r->nfds = nfds;
 	r->bufsz = bufsz;
 	r->idle_ms = 1000;
+	if (kind == R_PIPE) {
+		r->carry = calloc(nfds, sizeof(*r->carry));
+		if (!r->carry)
+			die("out of memory");
+	}
 	r->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (r->epfd < 0)
 		die("epoll_create1: %s", strerror(errno));
@@ -586,6 +591,7 @@ void reader_setup(struct reader *r, enum rkind kind, const int *fds, int nfds,
 void reader_teardown(struct reader *r)
 {
 	close(r->epfd);
+	free(r->carry);
 }
 
 /* Drains one fd; returns false once the target is reached. */
@@ -629,12 +635,20 @@ static bool drain(struct reader *r, int i, unsigned char *buf)
 				r->got++;
 			}
 			break;
-		case R_PIPE:
-			/* Writes are whole records; reads of multiples of them. */
-			for (off = 0; off + REC_LEN <= n; off += REC_LEN)
+		case R_PIPE: {
+			/*
+			 * A write past PIPE_BUF is not atomic: a read may end
+			 * inside a record (REC_LEN need not divide a pipe's
+			 * page). Count bytes; consume the records it holds whole.
+			 */
+			size_t skip = (REC_LEN - r->carry[i]) % REC_LEN;
+
+			for (off = skip; off + REC_LEN <= n; off += REC_LEN)
 				r->sum += consume_record((const void *)(buf + off));
-			r->got += n / REC_LEN;
+			r->got += (r->carry[i] + n) / REC_LEN;
+			r->carry[i] = (r->carry[i] + n) % REC_LEN;
 			break;
+		}
 		case R_MCL:
 			r->got += mcl_parse(buf, n, r->cid,
 					    r->want ? r->want[i] : NULL,

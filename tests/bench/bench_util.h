@@ -18,8 +18,12 @@
 #include "bench_nl.h"
 
 #define MAXREPS		32
-/* Every event the benchmark posts reads back as a record of this length. */
-#define REC_LEN		128
+/*
+ * Every event the benchmark posts reads back as a record of this length
+ * (128 with the first record header, 160 since it carries the epoch,
+ * ranges and previous values).
+ */
+#define REC_LEN		160
 
 /* Options every measurement takes. */
 struct opts {
@@ -112,7 +116,7 @@ void port_register(int fd, uint32_t cid, uint32_t type, uint64_t mask,
 
 /*
  * The benchmark's events: RESOURCE / STATE with all four strings and an
- * 8-byte payload, 128 bytes as a record. Event i is about object
+ * 8-byte payload, REC_LEN bytes as a record. Event i is about object
  * first + i % nobj ("res-%05d").
  */
 struct evset {
@@ -154,6 +158,8 @@ struct reader {
 	/* R_MCL: only events of cid count; want[i] is listener i's object */
 	uint32_t cid;
 	char (*want)[16];
+	/* R_PIPE: per fd, the bytes of a record a read ended inside */
+	uint32_t *carry;
 	/* out */
 	uint64_t got;		/* events (records, messages) received */
 	uint64_t matched;	/* R_MCL: of those, what the listeners wanted */

@@ -95,7 +95,7 @@ static int bench_throughput(void)
 	struct series ours, pipe, mc, post, r1, r2;
 	uint32_t cid, cid_mc, cid_none;
 	struct evset ev;
-	int pfd, pp[2], mfd, rep;
+	int pfd, pp[2], mfd, rep, err;
 	unsigned int bi;
 	char *recs;
 	struct bnl b;
@@ -152,8 +152,9 @@ static int bench_throughput(void)
 			check_reader(&rpi, "throughput/pipe");
 			series_add(&pipe, per_sec(E, t0, rpi.t_end));
 
-			if (mcl_join(mfd, b.family))
-				die("MONITOR_START: %s", strerror(errno));
+			err = mcl_join(mfd, b.family);
+			if (err)
+				die("MONITOR_START: %s", strerror(-err));
 			reader_start(&rm, E);
 			t0 = now_ns();
 			post_all(&b, cid_mc, &ev, E, B);
@@ -277,8 +278,6 @@ static int bench_fanout(void)
 		die("generic netlink family %s not found", CLUSNOTIFY_GENL_NAME);
 	cid = new_cluster(&b, "fan");
 	raise_nofile(4L * opt.max_ports + 1024);
-	/* The baseline's listeners are monitors, one per port at most. */
-	set_max_monitors(opt.max_ports + 64);
 
 	for (ni = 0; ni < sizeof(ns_all) / sizeof(ns_all[0]); ni++) {
 		int N = ns_all[ni], k = N / 2;
@@ -422,16 +421,21 @@ static int bench_fanout(void)
 		evset_free(&ebc);
 		free(recs);
 
-		/* The multicast baseline, and the ports beside its listeners. */
+		/* The monitors' baseline, and the ports beside its listeners. */
 		t0 = now_ns();
 		if (setns(mcns, CLONE_NEWNET))
 			die("setns: %s", strerror(errno));
+		/* N monitors in that namespace (restore_params() puts it back). */
+		set_max_monitors(N + 64);
 		for (int i = 0; i < N; i++) {
+			int err;
+
 			mcl[i] = mcl_open(true, 8 << 20);
 			if (mcl[i] < 0)
 				die("netlink listener %d: %s", i, strerror(-mcl[i]));
-			if (mcl_join(mcl[i], bmc.family))
-				die("MONITOR_START: %s", strerror(errno));
+			err = mcl_join(mcl[i], bmc.family);
+			if (err)
+				die("MONITOR_START %d: %s", i, strerror(-err));
 		}
 		if (setns(home, CLONE_NEWNET))
 			die("setns: %s", strerror(errno));

@@ -203,7 +203,10 @@ static void print_record(const struct clusnotify_record *r)
 	const unsigned char *base = (const unsigned char *)r;
 	const char *s = (const char *)base + r->hdr_len;
 	const struct type_info *ti = type_by_value(r->object_type);
+	/* A snapshot's end marker and a GAP are no object's state: own kinds. */
 	const char *kind = r->flags & CLUSNOTIFY_RECORD_LOST ? "lost" :
+			   r->flags & CLUSNOTIFY_RECORD_SNAPSHOT_END ? "end" :
+			   r->flags & CLUSNOTIFY_RECORD_GAP ? "gap" :
 			   r->flags & CLUSNOTIFY_RECORD_SNAPSHOT ? "snap" :
 			   r->flags & CLUSNOTIFY_RECORD_SYNTHETIC ? "syn" : "live";
 

@@ -173,6 +173,7 @@ struct recs {
 	unsigned int records;
 	unsigned int events;	/* not LOST */
 	unsigned int snapshots;
+	unsigned int markers;	/* end-of-snapshot markers, not events */
 	unsigned int lost_records;
 	uint64_t lost;
 	uint64_t flags_seen;	/* filter_flag of each event, or-ed */
@@ -206,6 +207,8 @@ static int drain(int fd, struct recs *r)
 				if (h->payload_len == 8 && h->payload_off + 8 <= h->len)
 					memcpy(&c, buf + off + h->payload_off, 8);
 				r->lost += c;
+			} else if (h->flags & CLUSNOTIFY_RECORD_SNAPSHOT_END) {
+				r->markers++;
 			} else {
 				r->events++;
 				r->flags_seen |= h->filter_flag;
@@ -605,9 +608,12 @@ static void snap_check(struct sweep *s, int ret, bool injected)
 	if (ret) {
 		if (ret != -ENOMEM)
 			fail(s, "SNAPSHOT: %s, want ENOMEM", ename(ret));
-		if (r.events > NGROUPS || r.snapshots != r.events)
-			fail(s, "SNAPSHOT failed and queued %u records (%u snapshot)",
-			     r.events, r.snapshots);
+		/* the marker is the last record: a failure never reaches it */
+		if (r.events > NGROUPS || r.snapshots != r.events || r.markers)
+			fail(s, "SNAPSHOT failed and queued %u records (%u snapshot, %u end)",
+			     r.events, r.snapshots, r.markers);
+	} else if (r.markers != 1) {
+		fail(s, "SNAPSHOT succeeded with %u end-of-snapshot markers", r.markers);
 	} else if (r.snapshots != NGROUPS || r.events != NGROUPS) {
 		if (!(injected && r.snapshots + r.lost == NGROUPS))
 			fail(s, "SNAPSHOT succeeded with %u of %d records, %llu lost",

@@ -209,7 +209,8 @@ static int bad_line;
 
 /* Every ioctl: a bad pointer, a bad size or flag, a shut port, no memory. */
 #define IOC_COMMON EFAULT, EINVAL, E2BIG, ESHUTDOWN, ENOMEM, ENOTTY
-static const int E_ADD[] = { IOC_COMMON, ENOENT, ENOSPC, 0 };
+/* ENOBUFS: a resume (FILTERS_SINCE) the port's queue cannot take */
+static const int E_ADD[] = { IOC_COMMON, ENOENT, ENOSPC, ENOBUFS, 0 };
 static const int E_REG[] = { IOC_COMMON, ENOENT, ENOSPC, 0 };
 static const int E_UNREG[] = { IOC_COMMON, ENOENT, 0 };
 static const int E_GETCL[] = { IOC_COMMON, ENOENT, 0 };
@@ -432,7 +433,9 @@ enum sizekind { S_EXACT, S_GROWN, S_DIRTY, S_SMALL, S_HUGE };
  * followed by room up to 8192) claims, and sets the bytes past the struct:
  * zero for a grown size, non-zero somewhere for a dirty one.
  */
-static uint32_t gen_size(unsigned char *buf, size_t ksize, enum sizekind *k)
+/* @ver0: the struct's first published size; below it is S_SMALL. */
+static uint32_t gen_size(unsigned char *buf, size_t ksize, size_t ver0,
+			 enum sizekind *k)
 {
 	unsigned int r = rn(1000);
 	uint32_t sz;
@@ -457,7 +460,7 @@ static uint32_t gen_size(unsigned char *buf, size_t ksize, enum sizekind *k)
 	}
 	if (r < 975) {
 		*k = S_SMALL;
-		return rn(ksize);
+		return rn(ver0);
 	}
 	*k = S_HUGE;
 	return pm(300) ? 0xffffffffU : 4097 + rn(1 << 20);
@@ -630,26 +633,60 @@ static void check_records(struct port *p, const void *buf, size_t n,
 		uint64_t all = type_all(h->object_type);
 		int k;
 
+		bool end = h->flags & CLUSNOTIFY_RECORD_SNAPSHOT_END;
+		bool gap = h->flags & CLUSNOTIFY_RECORD_GAP;
+		bool shared_lost = (h->flags & CLUSNOTIFY_RECORD_LOST) && !h->cluster_id;
+
 		if (h->flags & ~(CLUSNOTIFY_RECORD_SNAPSHOT | CLUSNOTIFY_RECORD_LOST |
-				 CLUSNOTIFY_RECORD_SYNTHETIC))
+				 CLUSNOTIFY_RECORD_SYNTHETIC |
+				 CLUSNOTIFY_RECORD_SNAPSHOT_END | CLUSNOTIFY_RECORD_GAP))
 			violation("%s: record %d has unknown flags %#x", who, i, h->flags);
+		if (gap && (h->flags != (CLUSNOTIFY_RECORD_SYNTHETIC | CLUSNOTIFY_RECORD_GAP) ||
+			    h->object_type != CLUSNOTIFY_OBJ_CLUSTER ||
+			    h->filter_flag || h->payload_len || !h->range_first ||
+			    h->range_last != h->seq || h->range_first > h->seq + 1))
+			violation("%s: record %d: a malformed GAP record", who, i);
+		if (h->hdr_len < sizeof(*h))
+			violation("%s: record %d: header of %u bytes, no epoch", who, i,
+				  h->hdr_len);
+		/* Every record has its cluster's epoch but a LOST of many clusters. */
+		if (!h->epoch != shared_lost)
+			violation("%s: record %d: cluster %u epoch %#llx", who, i,
+				  h->cluster_id, (unsigned long long)h->epoch);
+		if (end && (h->flags != (CLUSNOTIFY_RECORD_SNAPSHOT |
+					 CLUSNOTIFY_RECORD_SYNTHETIC |
+					 CLUSNOTIFY_RECORD_SNAPSHOT_END) ||
+			    h->object_type != CLUSNOTIFY_OBJ_CLUSTER ||
+			    h->filter_flag || h->payload_len))
+			violation("%s: record %d: a malformed end-of-snapshot marker",
+				  who, i);
+		if (end || gap)
+			goto strings;
 		if (!all || !h->filter_flag || (h->filter_flag & (h->filter_flag - 1)) ||
 		    (h->filter_flag & ~all))
 			violation("%s: record %d: type %u flag %#llx is not one flag of the type",
 				  who, i, h->object_type, (unsigned long long)h->filter_flag);
+strings:
 		if (!utf8_ok((const unsigned char *)r->id, h->id_len) ||
 		    !utf8_ok((const unsigned char *)r->parent, h->parent_len) ||
 		    !utf8_ok((const unsigned char *)r->name, h->name_len) ||
 		    !utf8_ok((const unsigned char *)r->type_name, h->type_len))
 			violation("%s: record %d has a string that is not UTF-8", who, i);
-		if (!h->cluster_id)
+		if (!h->cluster_id && !shared_lost)
 			violation("%s: record %d has cluster id 0", who, i);
 		if (h->flags & CLUSNOTIFY_RECORD_LOST) {
 			if (h->object_type != CLUSNOTIFY_OBJ_CLUSTER ||
 			    h->filter_flag != CLUSNOTIFY_CLUSTER_LOST_NOTIFICATIONS ||
-			    h->payload_len != 8 || !cn_rec_u64(r))
+			    h->payload_len != 8 || !cn_rec_u64(r) ||
+			    h->range_first > h->range_last ||
+			    (!h->range_first != !h->range_last) ||
+			    (shared_lost && h->range_last))
 				violation("%s: record %d: a malformed LOST record", who, i);
+		} else if (!gap && (h->range_first || h->range_last)) {
+			violation("%s: record %d: a range outside a LOST record", who, i);
 		}
+		if (shared_lost)
+			continue;
 		if (!p)
 			continue;
 		if (!p->ovf) {
@@ -852,8 +889,18 @@ static void op_add_filters(void)
 	a->count = n;
 	a->key = (p->nlog && chance(20)) ? p->log[rn(p->nlog)].key : gen_key();
 	if (pm(30)) {
-		a->flags = 1U << rn(32);
+		a->flags = 2U << rn(31);
 		BAD(&bad);
+	}
+	if (pm(100)) {
+		/* since without the flag */
+		a->since_seq = 1 + rn(100);
+		BAD(&bad);
+	} else if (pm(200)) {
+		/* a resume: a made-up epoch is a GAP, never an error */
+		a->flags |= CLUSNOTIFY_FILTERS_SINCE;
+		a->since_epoch = gen_key() | 1;
+		a->since_seq = rn(1000);
 	}
 	if (n == 0 || n > CLUSNOTIFY_FILTERS_MAX)
 		BAD(&bad);
@@ -871,7 +918,7 @@ static void op_add_filters(void)
 	a->filters = (uintptr_t)mut_ptr(f, sizeof(f[0]) * (n < 300 ? n : 1), &fk);
 	if (fk == P_BAD && n)
 		BAD(&bad);
-	usize = gen_size(argbuf, sizeof(*a), &sk);
+	usize = gen_size(argbuf, sizeof(*a), CLUSNOTIFY_ADD_FILTERS_SIZE_VER0, &sk);
 	opdesc("ADD_FILTERS(port %d, size %u, cluster %u, count %u, key %#llx, filters %s%s)",
 	       p->fd, usize, a->cluster_id, n, (unsigned long long)a->key,
 	       fk == P_GOOD ? "ok" : "bad-ptr", bad ? ", invalid" : "");
@@ -911,7 +958,7 @@ static void op_register(void)
 		memset(r->object_id, 'n', sizeof(r->object_id));	/* no NUL */
 		BAD(&bad);
 	}
-	usize = gen_size(argbuf, sizeof(*r), &sk);
+	usize = gen_size(argbuf, sizeof(*r), CLUSNOTIFY_REGISTER_SIZE_VER0, &sk);
 	opdesc("REGISTER(port %d, size %u, cluster %u, type %#x, mask %#llx, id \"%.16s\"%s)",
 	       p->fd, usize, r->cluster_id, r->object_type,
 	       (unsigned long long)r->filter_flags, r->object_id, bad ? ", invalid" : "");
@@ -950,7 +997,7 @@ static void op_unregister(void)
 		u->flags = 1U << rn(32);
 		BAD(&bad);
 	}
-	usize = gen_size(argbuf, sizeof(*u), &sk);
+	usize = gen_size(argbuf, sizeof(*u), CLUSNOTIFY_UNREGISTER_SIZE_VER0, &sk);
 	opdesc("UNREGISTER(port %d, size %u, reg_id %llu%s)", p->fd, usize,
 	       (unsigned long long)u->reg_id, bad ? ", invalid" : "");
 	err = do_ioctl(p, CLUSNOTIFY_IOC_UNREGISTER, sizeof(*u), usize, sk, bad,
@@ -992,7 +1039,7 @@ static void op_get_cluster(void)
 		ci->reserved = 1 + rn(100);
 		BAD(&bad);
 	}
-	usize = gen_size(argbuf, sizeof(*ci), &sk);
+	usize = gen_size(argbuf, sizeof(*ci), CLUSNOTIFY_CLUSTER_INFO_SIZE_VER0, &sk);
 	opdesc("GET_CLUSTER(port %d, size %u, name \"%.20s\"%s)", p->fd, usize,
 	       ci->name, bad ? ", invalid" : "");
 	err = do_ioctl(p, CLUSNOTIFY_IOC_GET_CLUSTER, sizeof(*ci), usize, sk, bad,
@@ -1000,6 +1047,7 @@ static void op_get_cluster(void)
 	if (err || pk != P_GOOD)
 		return;
 	if (!ci->cluster_id ||
+	    (usize >= sizeof(*ci) && (!ci->epoch || ci->epoch == CN_POISON64)) ||
 	    (ci->state != CLUSNOTIFY_CLUSTER_CONNECTED &&
 	     ci->state != CLUSNOTIFY_CLUSTER_DISCONNECTED) ||
 	    !memchr(ci->name, 0, sizeof(ci->name)))
@@ -1043,7 +1091,7 @@ static void op_get_object(void)
 		oi->reserved = 1;
 		BAD(&bad);
 	}
-	usize = gen_size(argbuf, sizeof(*oi), &sk);
+	usize = gen_size(argbuf, sizeof(*oi), CLUSNOTIFY_OBJECT_INFO_SIZE_VER0, &sk);
 	opdesc("GET_OBJECT(port %d, size %u, cluster %u, type %#x, %s \"%.16s\"%s)",
 	       p->fd, usize, oi->cluster_id, oi->object_type, by_id ? "id" : "name",
 	       by_id ? oi->id : oi->name, bad ? ", invalid" : "");
@@ -1387,7 +1435,7 @@ static void op_list(bool objects)
 			else
 				lc->cursor = cursor;
 		}
-		usize = walk ? ksz : gen_size(argbuf, ksz, &sk);
+		usize = walk ? ksz : gen_size(argbuf, ksz, ksz, &sk);
 		if (walk)
 			sk = S_EXACT, memset(argbuf + ksz, 0, 64);
 		opdesc("%s(port %d, size %u, cluster %u, type %#x, count %u, entry_size %u, cursor %#llx%s%s)",

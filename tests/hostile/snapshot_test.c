@@ -175,7 +175,8 @@ static void attacker(int ready, uint32_t cid, uint32_t limit, uint32_t subs)
 	f.object_type = CLUSNOTIFY_OBJ_RESOURCE;
 	f.flags = CLUSNOTIFY_RESOURCE_STATE;
 	CHILD_CHECK(cn_add_filters(fd2, cid, 0x2000, &f, 1) == 0);
-	fits = limit / RESOURCES;
+	/* each snapshot: RESOURCES records and the end-of-snapshot marker */
+	fits = limit / (RESOURCES + 1);
 	for (i = 0; i < fits; i++) {
 		ret = cn_snapshot(fd2);
 		if (ret) {
@@ -189,7 +190,7 @@ static void attacker(int ready, uint32_t cid, uint32_t limit, uint32_t subs)
 		fits, ret, (unsigned long long)st.queued, limit,
 		(unsigned long long)st.lost);
 	CHILD_CHECK(ret == -ENOBUFS);
-	CHILD_CHECK(st.queued == (uint64_t)fits * RESOURCES);
+	CHILD_CHECK(st.queued == (uint64_t)fits * (RESOURCES + 1));
 	CHILD_CHECK(st.queued <= limit);
 	CHILD_CHECK(st.lost == 0);
 	CHILD_CHECK(st.matched == st.delivered);

@@ -164,12 +164,14 @@ TEST_F(kapi, sees_what_a_port_sees)
 			MAX_LINES, 500);
 	/*
 	 * Four snapshot records (three nodes, the cluster's state; no quorum
-	 * object is kept), then the four live events the filters take.
+	 * object is kept), the end-of-snapshot marker, then the four live
+	 * events the filters take: the kernel subscriber sees the same.
 	 */
-	ASSERT_EQ(8, n);
+	ASSERT_EQ(9, n);
 	for (i = 0; i < n; i++)
 		snap += !!(self->recs[i].h.flags & CLUSNOTIFY_RECORD_SNAPSHOT);
-	EXPECT_EQ(4, snap);
+	EXPECT_EQ(5, snap);
+	EXPECT_TRUE(!!(self->recs[4].h.flags & CLUSNOTIFY_RECORD_SNAPSHOT_END));
 	compare(_metadata, self->recs, n, self->lines);
 
 	/* The owner socket goes: both get CLUSTER STATE, disconnected. */

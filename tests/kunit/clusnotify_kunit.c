@@ -38,6 +38,8 @@ CLUSNOTIFY_IMPORT_NS();
 /* A LOST record as read() returns it: header, four NULs and padding, count. */
 #define KT_LOST_RECORD_LEN	(sizeof(struct clusnotify_record) + 16)
 #define KT_HDR			sizeof(struct clusnotify_record)
+#define KT_SNAP_END	(CLUSNOTIFY_RECORD_SNAPSHOT | CLUSNOTIFY_RECORD_SYNTHETIC | \
+			 CLUSNOTIFY_RECORD_SNAPSHOT_END)
 #define KT_KEY			0x6b65790000000001ULL
 
 /* ------------------------------------------------------------------------ */
@@ -173,7 +175,7 @@ static void kt_filter(struct kunit *test, struct cn_port *port, u32 cid,
 {
 	struct clusnotify_filter f = { .object_type = type, .flags = mask };
 
-	KUNIT_ASSERT_EQ(test, cn_filter_add(port, cid, key, &f, 1), 0);
+	KUNIT_ASSERT_EQ(test, cn_filter_add(port, cid, key, &f, 1, NULL), 0);
 }
 
 static u64 kt_post(struct kunit *test, struct kt_cluster *c, u32 type,
@@ -220,6 +222,9 @@ struct kt_rec {
 	u64 key;
 	u64 lost;
 	u32 lost_cluster;
+	u64 lost_epoch;
+	u64 lost_first;
+	u64 lost_last;
 };
 
 /* The event's reference is dropped when the case ends. */
@@ -234,6 +239,9 @@ static bool kt_pop(struct kunit *test, struct cn_port *port, struct kt_rec *r)
 	r->key = p.key;
 	r->lost = p.lost;
 	r->lost_cluster = p.lost_cluster;
+	r->lost_epoch = p.lost_epoch;
+	r->lost_first = p.lost_first;
+	r->lost_last = p.lost_last;
 	if (p.ev)
 		kt_defer(test, kt_event_release, p.ev);
 	return true;
@@ -652,14 +660,28 @@ struct kt_post_case {
 };
 
 #define KT_GS	.object_type = CLUSNOTIFY_OBJ_GROUP, .flag = CLUSNOTIFY_GROUP_STATE
+/*
+ * The payload that, after the longest strings, ends the record exactly at
+ * CLUSNOTIFY_RECORD_MAX (the first header's bound, kept as the header grows).
+ */
+#define KT_PAYLOAD_FITS	(CLUSNOTIFY_RECORD_MAX - \
+			 ALIGN(sizeof(struct clusnotify_record) + 63 * 3 + 255 + 5, 8))
 
 static const struct kt_post_case kt_post_cases[] = {
 	{ "minimal", { KT_GS, .object_id = "g1" }, 0 },
 	{ "empty_strings_but_the_object_id", { KT_GS, .object_id = "g1",
 		.parent_id = "", .name = "", .type_name = "" }, 0 },
-	{ "everything_at_its_bound",
+	{ "everything_at_its_bound_within_record_max",
 	  { KT_GS, .object_id = kt_id_63, .parent_id = kt_id_63,
 	    .name = kt_name_255, .type_name = kt_id_63,
+	    .payload = kt_payload_max, .payload_len = KT_PAYLOAD_FITS }, 0 },
+	{ "record_one_byte_over_record_max",
+	  { KT_GS, .object_id = kt_id_63, .parent_id = kt_id_63,
+	    .name = kt_name_255, .type_name = kt_id_63,
+	    .payload = kt_payload_max, .payload_len = KT_PAYLOAD_FITS + 1 },
+	  -EINVAL },
+	{ "payload_max_with_short_strings",
+	  { KT_GS, .object_id = "g1",
 	    .payload = kt_payload_max, .payload_len = CLUSNOTIFY_PAYLOAD_MAX }, 0 },
 	{ "cluster_event_needs_no_object_id", { .object_type = CLUSNOTIFY_OBJ_CLUSTER,
 		.flag = CLUSNOTIFY_CLUSTER_NODE_ADDED }, 0 },
@@ -1132,7 +1154,7 @@ static void add_filters_rejects_the_whole_array(struct kunit *test)
 	struct clusnotify_port_stats st;
 
 	KUNIT_EXPECT_EQ(test, cn_filter_add(port, p->unknown_cluster ? 0 : c->id,
-					    KT_KEY, p->f, p->n), p->want);
+					    KT_KEY, p->f, p->n, NULL), p->want);
 	kt_stats(port, &st);
 	KUNIT_EXPECT_EQ(test, st.filters, 0U);
 	KUNIT_EXPECT_EQ(test, st.clusters, 0U);
@@ -1152,7 +1174,7 @@ static void shut_down_port_refuses_configuration(struct kunit *test)
 						 CLUSNOTIFY_GROUP_STATE, 1, "g1", &reg), 0);
 	cn_port_shutdown(port);
 
-	KUNIT_EXPECT_EQ(test, cn_filter_add(port, c->id, 1, &f, 1), -ESHUTDOWN);
+	KUNIT_EXPECT_EQ(test, cn_filter_add(port, c->id, 1, &f, 1, NULL), -ESHUTDOWN);
 	KUNIT_EXPECT_EQ(test, cn_filter_register(port, c->id, CLUSNOTIFY_OBJ_GROUP,
 						 CLUSNOTIFY_GROUP_STATE, 1, "g2", &reg),
 			-ESHUTDOWN);
@@ -1218,9 +1240,9 @@ static void identical_filters_take_one_entry(struct kunit *test)
 	unsigned int i;
 	struct kt_rec r;
 
-	KUNIT_ASSERT_EQ(test, cn_filter_add(port, c->id, KT_KEY, f, 3), 0);
+	KUNIT_ASSERT_EQ(test, cn_filter_add(port, c->id, KT_KEY, f, 3, NULL), 0);
 	for (i = 0; i < 3; i++)
-		KUNIT_ASSERT_EQ(test, cn_filter_add(port, c->id, KT_KEY, f, 1), 0);
+		KUNIT_ASSERT_EQ(test, cn_filter_add(port, c->id, KT_KEY, f, 1, NULL), 0);
 	kt_stats(port, &st);
 	KUNIT_EXPECT_EQ(test, st.filters, 1U);
 	KUNIT_EXPECT_EQ(test, port->nsubs, 1U);
@@ -1277,8 +1299,8 @@ static void many_ports_each_get_one_copy(struct kunit *test)
 		KUNIT_EXPECT_PTR_EQ(test, r.ev, body);
 		KT_EXPECT_EMPTY(test, ports[i]);
 	}
-	/* All references are ours now: one per queue it was on. */
-	KUNIT_EXPECT_EQ(test, refcount_read(&body->ref), KT_MANY_PORTS);
+	/* All references are ours now, one per queue it was on, and the journal's. */
+	KUNIT_EXPECT_EQ(test, refcount_read(&body->ref), KT_MANY_PORTS + 1);
 }
 
 /* A port watching several clusters tells them apart by id and key. */
@@ -1359,7 +1381,7 @@ static void deleted_cluster_tells_watchers(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, READ_ONCE(c->cl->state), (u32)CLUSNOTIFY_CLUSTER_DELETED);
 	KUNIT_EXPECT_NULL(test, cn_cluster_get_by_id(&init_net, c->id));
-	KUNIT_EXPECT_EQ(test, cn_filter_add(port, c->id, 9, &f, 1), -ENOENT);
+	KUNIT_EXPECT_EQ(test, cn_filter_add(port, c->id, 9, &f, 1, NULL), -ENOENT);
 	KUNIT_EXPECT_EQ(test, cn_cluster_post(c->cl, &d, 1, &seq), -ENOENT);
 	KT_EXPECT_EMPTY(test, port);
 	kt_stats(port, &st);
@@ -1411,7 +1433,7 @@ static const struct kt_layout_case kt_layout_cases[] = {
 	{ "utf8_lengths_are_in_bytes", "caf\xc3\xa9", "\xe2\x82\xac",
 	  "\xf0\x9f\x98\x80", "", 4 },
 	{ "largest_record", kt_id_63, kt_id_63, kt_name_255, kt_id_63,
-	  CLUSNOTIFY_PAYLOAD_MAX },
+	  KT_PAYLOAD_FITS },
 };
 
 static void kt_layout_case_desc(const struct kt_layout_case *c, char *desc)
@@ -1478,7 +1500,10 @@ static void build_layout(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ev->parent_len, (u16)pl);
 	KUNIT_EXPECT_EQ(test, ev->name_len, (u16)nl);
 	KUNIT_EXPECT_EQ(test, ev->type_len, (u16)tl);
-	strs_end = KT_HDR + il + 1 + pl + 1 + nl + 1 + tl + 1;
+	/* and the fifth, the previous owner, empty here */
+	KUNIT_EXPECT_EQ(test, ev->prev_owner_len, (u16)0);
+	KUNIT_EXPECT_EQ(test, ev->prev_state, CLUSNOTIFY_STATE_UNKNOWN);
+	strs_end = KT_HDR + il + 1 + pl + 1 + nl + 1 + tl + 1 + 1;
 
 	KUNIT_EXPECT_EQ(test, ev->payload_off % 8, 0U);
 	KUNIT_EXPECT_EQ(test, (size_t)ev->payload_off, ALIGN(strs_end, 8));
@@ -1734,10 +1759,97 @@ static void lost_record_names_the_first_dropped_key_and_cluster(struct kunit *te
 
 	KT_ASSERT_POP_EVENT(test, port, &r);
 	KUNIT_EXPECT_EQ(test, r.key, 0xaULL);
+	/* One LOST record per cluster, in the order of their first loss. */
 	KT_ASSERT_POP_LOST(test, port, &r);
-	KUNIT_EXPECT_EQ(test, r.lost, 3ULL);
+	KUNIT_EXPECT_EQ(test, r.lost, 2ULL);
 	KUNIT_EXPECT_EQ(test, r.key, 0xbULL);
 	KUNIT_EXPECT_EQ(test, r.lost_cluster, c2->id);
+	KT_ASSERT_POP_LOST(test, port, &r);
+	KUNIT_EXPECT_EQ(test, r.lost, 1ULL);
+	KUNIT_EXPECT_EQ(test, r.key, 0xaULL);
+	KUNIT_EXPECT_EQ(test, r.lost_cluster, c1->id);
+	KT_EXPECT_EMPTY(test, port);
+}
+
+/*
+ * The LOST record's range is the first and last sequence number lost, the
+ * first counted under the port's lock, the others on the lock-free path of
+ * a full port that owes a LOST record.
+ */
+static void lost_range_spans_the_lock_free_losses(struct kunit *test)
+{
+	struct kt_cluster *c = kt_cluster_new(test);
+	struct cn_port *port = kt_port_new(test);
+	struct clusnotify_port_stats st;
+	struct kt_rec r;
+	u64 last;
+
+	kt_port_set_limit(port, 1);
+	kt_filter(test, port, c->id, KT_KEY, CLUSNOTIFY_OBJ_GROUP, CLUSNOTIFY_GROUP_STATE);
+	last = kt_post_n(test, c, 5);		/* 1 queued, 4 lost */
+	KUNIT_EXPECT_EQ(test, port->fast_cluster, c->id);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&port->lost_fast), 3L);
+	KT_ASSERT_POP_EVENT(test, port, &r);
+	KUNIT_EXPECT_EQ(test, r.ev->seq, last - 4);
+	KUNIT_EXPECT_EQ(test, r.ev->epoch, c->cl->epoch);
+	KT_ASSERT_POP_LOST(test, port, &r);
+	KUNIT_EXPECT_EQ(test, r.lost, 4ULL);
+	KUNIT_EXPECT_EQ(test, r.lost_cluster, c->id);
+	KUNIT_EXPECT_EQ(test, r.lost_epoch, c->cl->epoch);
+	KUNIT_EXPECT_EQ(test, r.lost_first, last - 3);
+	KUNIT_EXPECT_EQ(test, r.lost_last, last);
+	KT_EXPECT_EMPTY(test, port);
+
+	/* Again: a new record, a new range. */
+	kt_post_n(test, c, 1);
+	last = kt_post_n(test, c, 3);
+	KT_ASSERT_POP_EVENT(test, port, &r);
+	KT_ASSERT_POP_LOST(test, port, &r);
+	KUNIT_EXPECT_EQ(test, r.lost, 3ULL);
+	KUNIT_EXPECT_EQ(test, r.lost_first, last - 2);
+	KUNIT_EXPECT_EQ(test, r.lost_last, last);
+	kt_stats(port, &st);
+	KUNIT_EXPECT_EQ(test, st.lost, 7ULL);
+	KT_EXPECT_BALANCED(test, st);
+}
+
+/*
+ * Past CN_LOST_SLOTS clusters losing at once, the last record counts the
+ * rest and names no cluster, epoch or range: nothing is attributed wrongly.
+ */
+static void lost_of_many_clusters_share_the_last_record(struct kunit *test)
+{
+	struct kt_cluster *c[CN_LOST_SLOTS + 2];
+	struct cn_port *port = kt_port_new(test);
+	struct kt_rec r;
+	unsigned int i;
+	u64 s[ARRAY_SIZE(c)];
+
+	kt_port_set_limit(port, 1);
+	for (i = 0; i < ARRAY_SIZE(c); i++) {
+		c[i] = kt_cluster_new(test);
+		kt_filter(test, port, c[i]->id, KT_KEY + i, CLUSNOTIFY_OBJ_GROUP,
+			  CLUSNOTIFY_GROUP_STATE);
+	}
+	kt_post_n(test, c[0], 1);		/* queued */
+	for (i = 0; i < ARRAY_SIZE(c); i++)
+		s[i] = kt_post_n(test, c[i], 1);
+	KT_ASSERT_POP_EVENT(test, port, &r);
+	for (i = 0; i < CN_LOST_SLOTS - 1; i++) {
+		KT_ASSERT_POP_LOST(test, port, &r);
+		KUNIT_EXPECT_EQ(test, r.lost_cluster, c[i]->id);
+		KUNIT_EXPECT_EQ(test, r.key, KT_KEY + i);
+		KUNIT_EXPECT_EQ(test, r.lost, 1ULL);
+		KUNIT_EXPECT_EQ(test, r.lost_first, s[i]);
+		KUNIT_EXPECT_EQ(test, r.lost_last, s[i]);
+		KUNIT_EXPECT_EQ(test, r.lost_epoch, c[i]->cl->epoch);
+	}
+	KT_ASSERT_POP_LOST(test, port, &r);
+	KUNIT_EXPECT_EQ(test, r.lost_cluster, 0U);
+	KUNIT_EXPECT_EQ(test, r.lost, (u64)(ARRAY_SIZE(c) - CN_LOST_SLOTS + 1));
+	KUNIT_EXPECT_EQ(test, r.lost_first, 0ULL);
+	KUNIT_EXPECT_EQ(test, r.lost_last, 0ULL);
+	KUNIT_EXPECT_EQ(test, r.lost_epoch, 0ULL);
 	KT_EXPECT_EMPTY(test, port);
 }
 
@@ -1786,14 +1898,14 @@ static void queues_share_one_body(struct kunit *test)
 	kt_post(test, c, CLUSNOTIFY_OBJ_GROUP, CLUSNOTIFY_GROUP_STATE, "g1");
 
 	KT_ASSERT_POP_EVENT(test, p[0], &r[0]);
-	/* Ours now, plus the two still queued; the poster kept none. */
-	KUNIT_EXPECT_EQ(test, refcount_read(&r[0].ev->ref), 3);
+	/* Ours, the two still queued, the journal's; the poster kept none. */
+	KUNIT_EXPECT_EQ(test, refcount_read(&r[0].ev->ref), 4);
 	/* Closing a port drops its queue's reference. */
 	kt_release_now(test, p[1]);
-	KUNIT_EXPECT_EQ(test, refcount_read(&r[0].ev->ref), 2);
+	KUNIT_EXPECT_EQ(test, refcount_read(&r[0].ev->ref), 3);
 	KT_ASSERT_POP_EVENT(test, p[2], &r[2]);
 	KUNIT_EXPECT_PTR_EQ(test, r[2].ev, r[0].ev);
-	KUNIT_EXPECT_EQ(test, refcount_read(&r[0].ev->ref), 2);
+	KUNIT_EXPECT_EQ(test, refcount_read(&r[0].ev->ref), 3);
 }
 
 struct kt_waiter {
@@ -1907,6 +2019,8 @@ static struct kunit_case kt_queue_cases[] = {
 	KUNIT_CASE(lost_record_sits_where_the_first_loss_happened),
 	KUNIT_CASE(each_loss_after_a_report_gets_a_new_record),
 	KUNIT_CASE(lost_record_names_the_first_dropped_key_and_cluster),
+	KUNIT_CASE(lost_range_spans_the_lock_free_losses),
+	KUNIT_CASE(lost_of_many_clusters_share_the_last_record),
 	KUNIT_CASE(shutdown_drains_and_stops_counting),
 	KUNIT_CASE(queues_share_one_body),
 	KUNIT_CASE(wake_does_not_wait_for_another_posters_batch),
@@ -2517,9 +2631,17 @@ static void snapshot_comes_before_later_events(struct kunit *test)
 		seen |= BIT(cn_event_id(r.ev)[1] - '0');
 	}
 	KUNIT_EXPECT_EQ(test, seen, 0xeU);
+	/* The marker: live events of the cluster follow from seq + 1. */
+	KT_ASSERT_POP_EVENT(test, port, &r);
+	KUNIT_EXPECT_EQ(test, r.ev->rec_flags, KT_SNAP_END);
+	KUNIT_EXPECT_EQ(test, r.ev->seq, seq);
+	KUNIT_EXPECT_EQ(test, r.ev->epoch, c->cl->epoch);
+	KUNIT_EXPECT_EQ(test, r.ev->flag, 0ULL);
+	KUNIT_EXPECT_EQ(test, r.key, KT_KEY);
 	KT_ASSERT_POP_EVENT(test, port, &r);
 	KUNIT_EXPECT_EQ(test, r.ev->rec_flags, 0);
 	KUNIT_EXPECT_EQ(test, r.ev->seq, live);
+	KUNIT_EXPECT_EQ(test, live, seq + 1);
 	KT_EXPECT_EMPTY(test, port);
 }
 
@@ -2566,7 +2688,7 @@ static void snapshot_covers(struct kunit *test)
 	struct kt_cluster *c = kt_cluster_new(test);
 	struct cn_port *port = kt_port_new(test);
 	struct clusnotify_port_stats st;
-	unsigned int n = 0;
+	unsigned int n = 0, markers = 0;
 	struct kt_rec r;
 	u32 reg;
 
@@ -2584,6 +2706,13 @@ static void snapshot_covers(struct kunit *test)
 
 	while (kt_pop(test, port, &r)) {
 		KUNIT_ASSERT_NOT_NULL(test, r.ev);
+		if (r.ev->rec_flags & CLUSNOTIFY_RECORD_SNAPSHOT_END) {
+			/* last, one per cluster, whatever it covered */
+			KUNIT_EXPECT_EQ(test, r.ev->rec_flags, KT_SNAP_END);
+			KT_EXPECT_EMPTY(test, port);
+			markers++;
+			continue;
+		}
 		n++;
 		KUNIT_EXPECT_EQ(test, r.ev->rec_flags, CLUSNOTIFY_RECORD_SNAPSHOT);
 		KUNIT_EXPECT_EQ(test, r.ev->object_type, p->type);
@@ -2598,6 +2727,7 @@ static void snapshot_covers(struct kunit *test)
 			KUNIT_EXPECT_STREQ(test, cn_event_id(r.ev), p->id);
 	}
 	KUNIT_EXPECT_EQ(test, n, p->want);
+	KUNIT_EXPECT_EQ(test, markers, 1U);
 	kt_stats(port, &st);
 	KT_EXPECT_BALANCED(test, st);
 }
@@ -2622,7 +2752,8 @@ static void snapshot_that_does_not_fit_queues_nothing(struct kunit *test)
 	}
 	kt_filter(test, port, c->id, KT_KEY, CLUSNOTIFY_OBJ_NODE,
 		  CLUSNOTIFY_NODE_STATE);
-	kt_port_set_limit(port, 9);
+	/* ten records and the end-of-snapshot marker: 11 entries */
+	kt_port_set_limit(port, 10);
 
 	KUNIT_EXPECT_EQ(test, cn_filter_snapshot(port), -ENOBUFS);
 	kt_stats(port, &st);
@@ -2632,13 +2763,13 @@ static void snapshot_that_does_not_fit_queues_nothing(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, READ_ONCE(port->reserved), 0U);
 	KT_EXPECT_EMPTY(test, port);
 
-	kt_port_set_limit(port, 10);
+	kt_port_set_limit(port, 11);
 	KUNIT_ASSERT_EQ(test, cn_filter_snapshot(port), 0);
 	while (kt_pop(test, port, &r)) {
 		KUNIT_ASSERT_NOT_NULL(test, r.ev);
 		n++;
 	}
-	KUNIT_EXPECT_EQ(test, n, 10U);
+	KUNIT_EXPECT_EQ(test, n, 11U);
 	kt_stats(port, &st);
 	KUNIT_EXPECT_EQ(test, st.lost, 0ULL);
 	KUNIT_EXPECT_EQ(test, READ_ONCE(port->reserved), 0U);
@@ -2678,6 +2809,8 @@ static void snapshot_one_record_per_object_and_key(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, cn_filter_snapshot(port), 0);
 	while (kt_pop(test, port, &r)) {
 		KUNIT_ASSERT_NOT_NULL(test, r.ev);
+		if (r.ev->rec_flags & CLUSNOTIFY_RECORD_SNAPSHOT_END)
+			continue;
 		if (r.key == KT_KEY)
 			n1++;
 		else if (r.key == k2 && !strcmp(cn_event_id(r.ev), "n2"))
@@ -3262,7 +3395,7 @@ static void sub_snapshot_comes_first(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, clusnotify_sub_snapshot(sub), 0);
 	KUNIT_ASSERT_EQ(test, clusnotify_post(cl, &e, 1, &seq), 0);
 
-	KUNIT_ASSERT_TRUE(test, kt_ctx_wait_records(x, 4));
+	KUNIT_ASSERT_TRUE(test, kt_ctx_wait_records(x, 5));
 	for (i = 0; i < 3; i++) {
 		KUNIT_EXPECT_EQ(test, x->seen[i].flags, (u32)CLUSNOTIFY_RECORD_SNAPSHOT);
 		KUNIT_EXPECT_EQ(test, x->seen[i].flag, CLUSNOTIFY_GROUP_STATE);
@@ -3270,9 +3403,11 @@ static void sub_snapshot_comes_first(struct kunit *test)
 		seen |= BIT(x->seen[i].id[1] - '0');
 	}
 	KUNIT_EXPECT_EQ(test, seen, 0xeU);
-	KUNIT_EXPECT_EQ(test, x->seen[3].flags, 0U);
-	KUNIT_EXPECT_EQ(test, x->seen[3].seq, seq);
-	KUNIT_EXPECT_STREQ(test, x->seen[3].id, "g1");
+	KUNIT_EXPECT_EQ(test, x->seen[3].flags, (u32)KT_SNAP_END);
+	KUNIT_EXPECT_EQ(test, x->seen[3].seq + 1, seq);
+	KUNIT_EXPECT_EQ(test, x->seen[4].flags, 0U);
+	KUNIT_EXPECT_EQ(test, x->seen[4].seq, seq);
+	KUNIT_EXPECT_STREQ(test, x->seen[4].id, "g1");
 }
 
 /* Per-object registrations, and HANDLE_CLOSE when one is removed. */
@@ -3684,9 +3819,184 @@ static struct kunit_suite kt_kapi_suite = {
 	.test_cases = kt_kapi_cases,
 };
 
+/* ======================================================================== */
+/* Suite: the journal's bounds and eviction                                  */
+
+/* An event numbered @seq whose record is @len bytes (a multiple of 8). */
+static struct cn_event *kt_jev(struct kunit *test, u64 seq, u32 len)
+{
+	static const char payload[CLUSNOTIFY_PAYLOAD_MAX];
+	struct clusnotify_post_event d = {
+		KT_GS, .object_id = "g1", .payload = payload,
+		.payload_len = len - ALIGN(sizeof(struct clusnotify_record) + 2 + 5, 8),
+	};
+	struct cn_event *ev = cn_event_build(&d, 0, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, ev);
+	KUNIT_ASSERT_EQ(test, ev->rec_len, len);
+	ev->seq = seq;
+	return ev;
+}
+
+/* Sizes a journal of @cap events, @bytes bytes, and takes it down after. */
+static void kt_journal_init(struct kunit *test, struct cn_journal *j, u32 cap,
+			    unsigned long bytes)
+{
+	unsigned int saved_n = cn_max_journal_events;
+
+	memset(j, 0, sizeof(*j));
+	cn_max_journal_events = cap;
+	KUNIT_ASSERT_EQ(test, cn_journal_init(j), 0);
+	cn_max_journal_events = saved_n;
+	KUNIT_ASSERT_EQ(test, j->cap, cap);
+	WRITE_ONCE(cn_max_journal_bytes, bytes);
+}
+
+static void kt_journal_done(struct cn_journal *j)
+{
+	cn_journal_destroy(j);
+	WRITE_ONCE(cn_max_journal_bytes, 4UL << 20);
+}
+
+/* Appends seq 1..n (records of @len); the journal holds its own refs. */
+static void kt_journal_fill(struct kunit *test, struct cn_journal *j,
+			    u64 from, unsigned int n, u32 len)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		struct cn_event *ev = kt_jev(test, from + i, len);
+
+		cn_journal_append(j, ev);
+		cn_event_put(ev);
+	}
+}
+
+static void kt_expect_run(struct kunit *test, struct cn_journal *j, u64 first,
+			  u32 n)
+{
+	u32 i;
+
+	KUNIT_ASSERT_EQ(test, j->n, n);
+	KUNIT_EXPECT_EQ(test, cn_journal_first(j), n ? first : 0);
+	for (i = 0; i < n; i++)
+		KUNIT_EXPECT_EQ(test, cn_journal_event(j, i)->seq, first + i);
+}
+
+/* Past its event bound the oldest go, the run stays contiguous. */
+static void journal_keeps_the_newest_events(struct kunit *test)
+{
+	struct cn_journal j;
+
+	kt_journal_init(test, &j, 4, 1UL << 20);
+	kt_journal_fill(test, &j, 1, 3, 128);
+	kt_expect_run(test, &j, 1, 3);
+	kt_journal_fill(test, &j, 4, 7, 128);	/* wraps the ring twice */
+	kt_expect_run(test, &j, 7, 4);
+	KUNIT_EXPECT_EQ(test, j.bytes, 4ULL * 128);
+	kt_journal_done(&j);
+}
+
+/* Past its byte bound too; a larger event takes the room of several. */
+static void journal_keeps_within_its_bytes(struct kunit *test)
+{
+	struct cn_journal j;
+
+	kt_journal_init(test, &j, 16, 3 * 256);
+	kt_journal_fill(test, &j, 1, 5, 256);
+	kt_expect_run(test, &j, 3, 3);
+	kt_journal_fill(test, &j, 6, 1, 512);	/* 4 and 5 go */
+	kt_expect_run(test, &j, 5, 2);
+	KUNIT_EXPECT_LE(test, j.bytes, 3ULL * 256);
+	kt_journal_done(&j);
+}
+
+/*
+ * An event it cannot keep (over the byte bound alone, or a number taken
+ * without an event) empties it: it never has a hole.
+ */
+static void journal_never_has_a_hole(struct kunit *test)
+{
+	struct cn_journal j;
+
+	kt_journal_init(test, &j, 16, 1024);
+	kt_journal_fill(test, &j, 1, 3, 128);
+	kt_journal_fill(test, &j, 4, 1, 2048);
+	kt_expect_run(test, &j, 0, 0);
+	KUNIT_EXPECT_EQ(test, j.bytes, 0ULL);
+	kt_journal_fill(test, &j, 5, 2, 128);
+	kt_expect_run(test, &j, 5, 2);
+	cn_journal_append(&j, NULL);		/* seq 7 taken, not built */
+	kt_expect_run(test, &j, 0, 0);
+	kt_journal_fill(test, &j, 8, 1, 128);
+	kt_expect_run(test, &j, 8, 1);
+	kt_journal_done(&j);
+}
+
+/* The journal holds one reference per event and gives it back. */
+static void journal_references_the_shared_bodies(struct kunit *test)
+{
+	struct cn_event *ev = kt_jev(test, 1, 128);
+	struct cn_journal j;
+
+	kt_journal_init(test, &j, 2, 1UL << 20);
+	cn_journal_append(&j, ev);
+	KUNIT_EXPECT_EQ(test, refcount_read(&ev->ref), 2U);
+	kt_journal_fill(test, &j, 2, 2, 128);	/* ev goes */
+	KUNIT_EXPECT_EQ(test, refcount_read(&ev->ref), 1U);
+	cn_event_put(ev);
+	kt_journal_done(&j);
+}
+
+/* max_journal_events 0: no journal, appending keeps nothing. */
+static void journal_of_zero_events_keeps_nothing(struct kunit *test)
+{
+	struct cn_journal j;
+	unsigned int saved = cn_max_journal_events;
+
+	memset(&j, 0, sizeof(j));
+	cn_max_journal_events = 0;
+	KUNIT_ASSERT_EQ(test, cn_journal_init(&j), 0);
+	cn_max_journal_events = saved;
+	KUNIT_EXPECT_NULL(test, j.ring);
+	kt_journal_fill(test, &j, 1, 3, 128);
+	kt_expect_run(test, &j, 0, 0);
+	cn_journal_destroy(&j);
+}
+
+/* A cluster journals every numbered event, its own STATE included. */
+static void cluster_journals_what_it_numbers(struct kunit *test)
+{
+	struct kt_cluster *c = kt_cluster_new(test);
+	u64 last;
+
+	kt_post(test, c, CLUSNOTIFY_OBJ_GROUP, CLUSNOTIFY_GROUP_STATE, "g1");
+	last = kt_post(test, c, CLUSNOTIFY_OBJ_GROUP, CLUSNOTIFY_GROUP_STATE, "g2");
+	mutex_lock(&c->cl->post_lock);
+	kt_expect_run(test, &c->cl->journal, last - 1, 2);
+	KUNIT_EXPECT_EQ(test, cn_journal_event(&c->cl->journal, 1)->epoch,
+			c->cl->epoch);
+	mutex_unlock(&c->cl->post_lock);
+}
+
+static struct kunit_case kt_journal_cases[] = {
+	KUNIT_CASE(journal_keeps_the_newest_events),
+	KUNIT_CASE(journal_keeps_within_its_bytes),
+	KUNIT_CASE(journal_never_has_a_hole),
+	KUNIT_CASE(journal_references_the_shared_bodies),
+	KUNIT_CASE(journal_of_zero_events_keeps_nothing),
+	KUNIT_CASE(cluster_journals_what_it_numbers),
+	{}
+};
+
+static struct kunit_suite kt_journal_suite = {
+	.name = "clusnotify_journal",
+	.test_cases = kt_journal_cases,
+};
+
 kunit_test_suites(&kt_validation_suite, &kt_index_suite, &kt_record_suite,
 		  &kt_queue_suite, &kt_read_suite, &kt_registry_suite,
-		  &kt_cluster_suite, &kt_kapi_suite);
+		  &kt_cluster_suite, &kt_kapi_suite, &kt_journal_suite);
 
 MODULE_DESCRIPTION("KUnit suites for clusnotify's internals");
 MODULE_LICENSE("GPL");

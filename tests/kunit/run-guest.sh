@@ -34,6 +34,7 @@ SUITES=(
 	clusnotify_registry
 	clusnotify_cluster
 	clusnotify_kapi
+	clusnotify_journal
 )
 
 ko=${CLUSNOTIFY_KO:-$PWD/kernel/clusnotify.ko}

@@ -255,7 +255,64 @@ static void test_events(struct clusnotify_port *port)
 			CHECK_EQ(v, 1);
 		}
 	}
+	/* Then the end-of-snapshot marker: live events follow from seq + 1. */
+	CHECK_EQ(clusnotify_read_event(port, &ev, 5000), 0);
+	CHECK(ev.flags & CLUSNOTIFY_RECORD_SNAPSHOT_END);
+	CHECK_EQ(ev.filter_flag, 0);
+	CHECK_EQ(ev.cluster_id, cid);
 	CHECK_EQ(clusnotify_read_event(port, &ev, 0), -ETIMEDOUT);
+}
+
+/*
+ * A resume through the library: what the journal holds after (epoch, seq)
+ * first, then live; a made-up epoch gives one GAP naming the real one.
+ */
+static void test_resume(void)
+{
+	struct clusnotify_filter f = { .object_type = CLUSNOTIFY_OBJ_NODE,
+				       .flags = CLUSNOTIFY_NODE_STATE };
+	struct clusnotify_event_info info = { .size = sizeof(info) };
+	struct clusnotify_port *a = open_port(), *g = open_port();
+	struct clusnotify_cluster_info ci;
+	struct clusnotify_event ev;
+	uint64_t from;
+
+	CHECK_EQ(clusnotify_get_cluster(a, NULL, &ci), 0);
+	CHECK(ci.epoch != 0);
+	from = ci.seq;
+	post_node_state(3);
+	post_node_state(4);
+	CHECK_EQ(clusnotify_add_filters_since(a, cid, &f, 1, 5, ci.epoch, from), 0);
+	CHECK_EQ(clusnotify_add_filters_since(g, cid, &f, 1, 6, ci.epoch ^ 1, from), 0);
+	CHECK_EQ(clusnotify_add_filters_since(a, cid, NULL, 1, 5, ci.epoch, from),
+		 -EINVAL);
+	CHECK_EQ(clusnotify_add_filters_since(a, cid, &f, 1, 5, ci.epoch, from + 99),
+		 -EINVAL);
+
+	CHECK_EQ(clusnotify_read_event(a, &ev, 5000), 0);
+	CHECK_EQ(ev.seq, from + 1);
+	CHECK_EQ(clusnotify_event_info(a, &ev, &info), 0);
+	CHECK_EQ(info.epoch, ci.epoch);
+	CHECK_EQ(info.hdr_len, sizeof(struct clusnotify_record));
+	CHECK_EQ(info.prev_owner_len, 0);
+	CHECK_EQ(info.prev_owner[0], '\0');
+	CHECK_EQ(clusnotify_read_event(a, &ev, 5000), 0);
+	CHECK_EQ(ev.seq, from + 2);
+	/* 3 -> 4: the state before */
+	CHECK_EQ(clusnotify_event_info(a, &ev, &info), 0);
+	CHECK_EQ(info.prev_state, 3);
+
+	CHECK_EQ(clusnotify_peek_event(g, &ev, 5000), 0);
+	CHECK(ev.flags & CLUSNOTIFY_RECORD_GAP);
+	CHECK_EQ(clusnotify_event_info(g, &ev, &info), 0);
+	CHECK_EQ(info.epoch, ci.epoch);
+	CHECK_EQ(info.range_first, 1);
+	CHECK_EQ(info.range_last, from + 2);
+	clusnotify_consume_event(g);
+	info.size = 4;
+	CHECK_EQ(clusnotify_event_info(g, &ev, &info), -EINVAL);
+	clusnotify_port_close(a);
+	clusnotify_port_close(g);
 }
 
 static void test_register(void)
@@ -382,6 +439,7 @@ int main(void)
 	test_filters(port);
 	test_events(port);
 	clusnotify_port_close(port);
+	test_resume();
 	test_register();
 	test_shutdown();
 	test_attach();

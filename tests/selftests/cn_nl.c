@@ -90,6 +90,10 @@ static void to_cluster(const struct clusnotify_cluster_entry *e,
 	c->objects = e->objects;
 	c->ports = e->ports;
 	c->reconnects = e->reconnects;
+	c->epoch = e->epoch;
+	c->journal_events = e->journal_events;
+	c->journal_bytes = e->journal_bytes;
+	c->journal_first = e->journal_first;
 }
 
 int cn_nl_cluster_get(struct cn_nl *nl, uint32_t id, const char *name,

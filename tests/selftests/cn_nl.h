@@ -26,6 +26,9 @@ struct cn_cluster {
 	char name[CLUSNOTIFY_CLUSTER_NAME_MAX];
 	uint64_t seq, posted, matched, delivered, lost;
 	uint32_t objects, ports, reconnects;
+	uint64_t epoch;
+	uint32_t journal_events;
+	uint64_t journal_bytes, journal_first;
 };
 
 /* An object to set or delete; NULL strings and !has_state are left out. */

@@ -38,27 +38,31 @@
 
 /* The layout is the ABI: the same on i386 and x86_64. */
 _Static_assert(sizeof(struct clusnotify_filter) == 16, "filter");
-_Static_assert(sizeof(struct clusnotify_add_filters) == 32, "add_filters");
+_Static_assert(sizeof(struct clusnotify_add_filters) == 48, "add_filters");
 _Static_assert(sizeof(struct clusnotify_register) == 104, "register");
 _Static_assert(sizeof(struct clusnotify_unregister) == 16, "unregister");
-_Static_assert(sizeof(struct clusnotify_cluster_info) == 96, "cluster_info");
+_Static_assert(sizeof(struct clusnotify_cluster_info) == 104, "cluster_info");
 _Static_assert(sizeof(struct clusnotify_object_info) == 472, "object_info");
 _Static_assert(sizeof(struct clusnotify_port_stats) == 72, "port_stats");
-_Static_assert(sizeof(struct clusnotify_record) == 64, "record");
+_Static_assert(sizeof(struct clusnotify_record) == 96, "record");
+_Static_assert(CLUSNOTIFY_RECORD_HDR_VER0 == 64, "record VER0");
 _Static_assert(sizeof(struct clusnotify_list_clusters) == 40, "list_clusters");
 _Static_assert(sizeof(struct clusnotify_list_objects) == 48, "list_objects");
-/* Every argument is still its first version: *_SIZE_VER0 is its size. */
-_Static_assert(CLUSNOTIFY_ADD_FILTERS_SIZE_VER0 == sizeof(struct clusnotify_add_filters) &&
+/*
+ * *_SIZE_VER0 is the size of each argument's first version; grown ones:
+ * cluster_info (+ epoch), add_filters (+ since_epoch, since_seq).
+ */
+_Static_assert(CLUSNOTIFY_ADD_FILTERS_SIZE_VER0 + 16 == sizeof(struct clusnotify_add_filters) &&
 	       CLUSNOTIFY_REGISTER_SIZE_VER0 == sizeof(struct clusnotify_register) &&
 	       CLUSNOTIFY_UNREGISTER_SIZE_VER0 == sizeof(struct clusnotify_unregister) &&
-	       CLUSNOTIFY_CLUSTER_INFO_SIZE_VER0 == sizeof(struct clusnotify_cluster_info) &&
+	       CLUSNOTIFY_CLUSTER_INFO_SIZE_VER0 + 8 == sizeof(struct clusnotify_cluster_info) &&
 	       CLUSNOTIFY_OBJECT_INFO_SIZE_VER0 == sizeof(struct clusnotify_object_info) &&
 	       CLUSNOTIFY_PORT_STATS_SIZE_VER0 == sizeof(struct clusnotify_port_stats) &&
 	       CLUSNOTIFY_LIST_CLUSTERS_SIZE_VER0 == sizeof(struct clusnotify_list_clusters) &&
 	       CLUSNOTIFY_LIST_OBJECTS_SIZE_VER0 == sizeof(struct clusnotify_list_objects),
 	       "*_SIZE_VER0");
 _Static_assert(sizeof(struct clusnotify_cluster_entry) ==
-	       CLUSNOTIFY_CLUSTER_ENTRY_SIZE_VER0, "cluster_entry");
+	       CLUSNOTIFY_CLUSTER_ENTRY_SIZE_VER0 + 32, "cluster_entry");
 _Static_assert(sizeof(struct clusnotify_object_entry) ==
 	       CLUSNOTIFY_OBJECT_ENTRY_SIZE_VER0, "object_entry");
 
@@ -81,6 +85,26 @@ static inline int cn_add_filters(int fd, uint32_t cid, uint64_t key,
 		.count = n,
 		.key = key,
 		.filters = (uint64_t)(uintptr_t)f,
+	};
+
+	return cn_ioctl(fd, CLUSNOTIFY_IOC_ADD_FILTERS, &a);
+}
+
+/* Filters that resume after (epoch, seq): CLUSNOTIFY_FILTERS_SINCE. */
+static inline int cn_add_filter_since(int fd, uint32_t cid, uint64_t key,
+				      uint32_t type, uint64_t mask,
+				      uint64_t epoch, uint64_t seq)
+{
+	struct clusnotify_filter f = { .object_type = type, .flags = mask };
+	struct clusnotify_add_filters a = {
+		.size = sizeof(a),
+		.flags = CLUSNOTIFY_FILTERS_SINCE,
+		.cluster_id = cid,
+		.count = 1,
+		.key = key,
+		.filters = (uint64_t)(uintptr_t)&f,
+		.since_epoch = epoch,
+		.since_seq = seq,
 	};
 
 	return cn_ioctl(fd, CLUSNOTIFY_IOC_ADD_FILTERS, &a);
@@ -193,7 +217,7 @@ static inline int cn_wait(int fd, int timeout_ms)
 /* One record, parsed and checked. Strings point into the read buffer. */
 struct cn_rec {
 	struct clusnotify_record h;
-	const char *id, *parent, *name, *type_name;
+	const char *id, *parent, *name, *type_name, *prev_owner;
 	const unsigned char *payload;
 };
 
@@ -282,6 +306,14 @@ static inline int cn_parse(const void *buf, size_t len, struct cn_rec *out,
 			out[n].type_name = (const char *)s;
 		if (s[h.type_len])
 			return cn_bad("type name not NUL-terminated");
+		/* the fifth string, the previous owner, before the payload */
+		s += h.type_len + 1;
+		if (n < max)
+			out[n].prev_owner = (const char *)s;
+		end += h.prev_owner_len + 1;
+		if (end > h.len || end > h.payload_off || s[h.prev_owner_len])
+			return cn_bad("previous owner %u not NUL-terminated before %u",
+				      h.prev_owner_len, h.payload_off);
 		if (h.payload_off % 8 || h.payload_off < end ||
 		    h.payload_len > CLUSNOTIFY_PAYLOAD_MAX ||
 		    (size_t)h.payload_off + h.payload_len > h.len)

@@ -245,13 +245,33 @@ TEST_F(c32, unregister_handle_close_and_snapshot)
 	ASSERT_EQ(0, cn_register(self->fd, self->cid, CLUSNOTIFY_OBJ_GROUP,
 				 CLUSNOTIFY_GROUP_STATE | CLUSNOTIFY_GROUP_HANDLE_CLOSE,
 				 K2, "g1", &reg));
+	struct clusnotify_cluster_info ci;
+
+	ASSERT_EQ(0, cn_get_cluster(self->fd, self->name, &ci));
+	EXPECT_NE(0ULL, ci.epoch);
 	ASSERT_EQ(0, cn_snapshot(self->fd));
-	ASSERT_EQ(1, READ_ALL(self));
+	/* the record and the end-of-snapshot marker, in the grown layout */
+	ASSERT_EQ(2, READ_ALL(self));
 	EXPECT_TRUE(!!(self->rec[0].h.flags & CLUSNOTIFY_RECORD_SNAPSHOT));
 	EXPECT_EQ(K2, self->rec[0].h.key);
 	EXPECT_STREQ("g1", self->rec[0].id);
 	ASSERT_EQ(4u, self->rec[0].h.payload_len);
 	EXPECT_EQ(0u, cn_rec_u32(&self->rec[0]));
+	EXPECT_EQ((uint16_t)sizeof(struct clusnotify_record), self->rec[0].h.hdr_len);
+	EXPECT_EQ(ci.epoch, self->rec[0].h.epoch);
+	EXPECT_TRUE(!!(self->rec[1].h.flags & CLUSNOTIFY_RECORD_SNAPSHOT_END));
+	EXPECT_EQ(ci.seq, self->rec[1].h.seq);
+	EXPECT_EQ(ci.epoch, self->rec[1].h.epoch);
+	EXPECT_EQ(CLUSNOTIFY_STATE_UNKNOWN, self->rec[1].h.prev_state);
+
+	/* the grown add_filters: a resume in another epoch is one GAP */
+	ASSERT_EQ(0, cn_add_filter_since(self->fd, self->cid, K1, CLUSNOTIFY_OBJ_NODE,
+					 CLUSNOTIFY_NODE_STATE, ci.epoch + 1, 0));
+	ASSERT_EQ(1, READ_ALL(self));
+	EXPECT_EQ(CLUSNOTIFY_RECORD_GAP | CLUSNOTIFY_RECORD_SYNTHETIC,
+		  self->rec[0].h.flags);
+	EXPECT_EQ(ci.epoch, self->rec[0].h.epoch);
+	EXPECT_EQ(ci.seq, self->rec[0].h.range_last);
 
 	ASSERT_EQ(0, cn_unregister(self->fd, reg));
 	ASSERT_EQ(1, READ_ALL(self));

@@ -710,8 +710,12 @@ TEST_F(en, bad_arguments)
 		c.count = 0;
 		EXPECT_EQ(-EINVAL, cn_ioctl(self->fd, CLUSNOTIFY_IOC_LIST_CLUSTERS, &c));
 		c = CBASE;
-		c.entry_size = CE_SIZE - 8;
+		c.entry_size = CLUSNOTIFY_CLUSTER_ENTRY_SIZE_VER0 - 8;
 		EXPECT_EQ(-EINVAL, cn_ioctl(self->fd, CLUSNOTIFY_IOC_LIST_CLUSTERS, &c));
+		/* the first version's entries (no epoch) are still served */
+		c = CBASE;
+		c.entry_size = CLUSNOTIFY_CLUSTER_ENTRY_SIZE_VER0;
+		EXPECT_EQ(0, cn_ioctl(self->fd, CLUSNOTIFY_IOC_LIST_CLUSTERS, &c));
 		c = CBASE;
 		c.cursor = 1ULL << 31;
 		EXPECT_EQ(-EINVAL, cn_ioctl(self->fd, CLUSNOTIFY_IOC_LIST_CLUSTERS, &c));

@@ -317,7 +317,9 @@ TEST_F(lc, snapshot_reports_the_disconnected_state)
 	close_owner(self);
 	ASSERT_EQ(1, READ_WAIT(self, self->fd));
 	ASSERT_EQ(0, cn_snapshot(self->fd));
-	ASSERT_EQ(1, READ_NOW(self, self->fd));
+	/* the state, then the end-of-snapshot marker */
+	ASSERT_EQ(2, READ_NOW(self, self->fd));
+	EXPECT_TRUE(!!(self->rec[1].h.flags & CLUSNOTIFY_RECORD_SNAPSHOT_END));
 	EXPECT_TRUE(!!(self->rec[0].h.flags & CLUSNOTIFY_RECORD_SNAPSHOT));
 	EXPECT_EQ(CLUSNOTIFY_CLUSTER_STATE, self->rec[0].h.filter_flag);
 	EXPECT_EQ(K1, self->rec[0].h.key);

@@ -284,10 +284,10 @@ TEST_F(port, add_filters_errors_register_nothing)
 	EXPECT_EQ(-EINVAL, cn_ioctl(self->fd, CLUSNOTIFY_IOC_ADD_FILTERS, &a));
 	a.size = 16;
 	EXPECT_EQ(-EINVAL, cn_ioctl(self->fd, CLUSNOTIFY_IOC_ADD_FILTERS, &a));
-	a.size = sizeof(a) - 1;
+	a.size = CLUSNOTIFY_ADD_FILTERS_SIZE_VER0 - 1;
 	EXPECT_EQ(-EINVAL, cn_ioctl(self->fd, CLUSNOTIFY_IOC_ADD_FILTERS, &a));
 	a.size = sizeof(a);
-	a.flags = 1;
+	a.flags = 2;	/* 1 is CLUSNOTIFY_FILTERS_SINCE (resume_test) */
 	EXPECT_EQ(-EINVAL, cn_ioctl(self->fd, CLUSNOTIFY_IOC_ADD_FILTERS, &a));
 	a.flags = 0x80000000;
 	EXPECT_EQ(-EINVAL, cn_ioctl(self->fd, CLUSNOTIFY_IOC_ADD_FILTERS, &a));
@@ -803,9 +803,16 @@ TEST_F(port, strings_left_out_come_from_the_object)
 	EXPECT_EQ(self->rec[0].h.seq + 1, self->rec[1].h.seq);
 }
 
+/*
+ * The longest strings and the largest payload that keep the record within
+ * CLUSNOTIFY_RECORD_MAX (a header grown since the first leaves less room
+ * for the payload: resume_test checks that one byte more is refused).
+ */
 TEST_F(port, largest_record_fits_record_max)
 {
-	static unsigned char payload[CLUSNOTIFY_PAYLOAD_MAX];
+	static unsigned char payload[CLUSNOTIFY_RECORD_MAX -
+				     CLUSNOTIFY_RECORD_ALIGN(sizeof(struct clusnotify_record) +
+							     63 * 3 + 255 + 5)];
 	char id[CLUSNOTIFY_ID_MAX], parent[CLUSNOTIFY_ID_MAX];
 	char name[CLUSNOTIFY_NAME_MAX], type_name[CLUSNOTIFY_TYPE_NAME_MAX];
 	struct cn_event ev = {
@@ -838,7 +845,8 @@ TEST_F(port, largest_record_fits_record_max)
 	EXPECT_EQ(63, self->rec[0].h.parent_len);
 	EXPECT_EQ(255, self->rec[0].h.name_len);
 	EXPECT_EQ(63, self->rec[0].h.type_len);
-	EXPECT_EQ((uint32_t)CLUSNOTIFY_PAYLOAD_MAX, self->rec[0].h.payload_len);
+	EXPECT_EQ((uint32_t)sizeof(payload), self->rec[0].h.payload_len);
+	EXPECT_EQ((uint32_t)CLUSNOTIFY_RECORD_MAX, self->rec[0].h.len);
 	EXPECT_STREQ(name, self->rec[0].name);
 	free(exact);
 }
@@ -1342,8 +1350,12 @@ TEST_F(port, snapshot_records_first_and_flagged)
 	ASSERT_EQ(0, cn_nl_post1(self->nl, self->cid, CLUSNOTIFY_OBJ_GROUP,
 				 CLUSNOTIFY_GROUP_OWNER_NODE, "g1"));
 
+	/* 4 records, the end-of-snapshot marker, the live event */
 	n = READ_ALL(self);
-	ASSERT_EQ(5, n);
+	ASSERT_EQ(6, n);
+	EXPECT_EQ(CLUSNOTIFY_RECORD_SNAPSHOT | CLUSNOTIFY_RECORD_SYNTHETIC |
+		  CLUSNOTIFY_RECORD_SNAPSHOT_END, self->rec[4].h.flags);
+	EXPECT_EQ(K1, self->rec[4].h.key);
 	for (i = 0; i < 4; i++) {
 		struct cn_rec *r = &self->rec[i];
 
@@ -1377,9 +1389,9 @@ TEST_F(port, snapshot_records_first_and_flagged)
 		}
 	}
 	EXPECT_TRUE(g1 && g2 && cl && r1);
-	EXPECT_FALSE(!!(self->rec[4].h.flags & CLUSNOTIFY_RECORD_SNAPSHOT));
-	EXPECT_EQ(CLUSNOTIFY_GROUP_OWNER_NODE, self->rec[4].h.filter_flag);
-	EXPECT_STREQ("g1", self->rec[4].id);
+	EXPECT_FALSE(!!(self->rec[5].h.flags & CLUSNOTIFY_RECORD_SNAPSHOT));
+	EXPECT_EQ(CLUSNOTIFY_GROUP_OWNER_NODE, self->rec[5].h.filter_flag);
+	EXPECT_STREQ("g1", self->rec[5].id);
 }
 
 struct poster {
@@ -1400,7 +1412,7 @@ static void *poster_thread(void *arg)
 		p->err = -errno;
 		return NULL;
 	}
-	for (i = 0; i < 300 && !atomic_load(&p->stop); i++) {
+	for (i = 0; i < 100000 && !atomic_load(&p->stop); i++) {
 		p->err = cn_nl_post_state(nl, p->cid, CLUSNOTIFY_OBJ_GROUP,
 					  CLUSNOTIFY_GROUP_STATE,
 					  i % 2 ? "g1" : "g2", i % 4);
@@ -1412,12 +1424,18 @@ static void *poster_thread(void *arg)
 	return NULL;
 }
 
-/* No live event of the cluster lands between its snapshot records. */
+/*
+ * No live event of the cluster lands between its snapshot records; the
+ * end-of-snapshot marker splits them: nothing before it is newer than its
+ * seq, nothing after it as old, and the live events on both sides are every
+ * event posted, once, in order.
+ */
 TEST_F_TIMEOUT(port, snapshot_while_events_flow, 120)
 {
 	struct poster p = { .cid = self->cid };
 	pthread_t t;
-	int i, n, first = -1, last = -1, snaps = 0;
+	int i, n, first = -1, last = -1, snaps = 0, before = 0, after = 0;
+	uint64_t mseq;
 
 	set_objects(_metadata, self->nl, self->cid);
 	ASSERT_EQ(0, cn_add_filter(self->fd, self->cid, K1, CLUSNOTIFY_OBJ_GROUP,
@@ -1428,6 +1446,11 @@ TEST_F_TIMEOUT(port, snapshot_while_events_flow, 120)
 	for (i = 0; i < 5000 && atomic_load(&p.posted) < 20 && !p.err; i++)
 		usleep(1000);
 	ASSERT_EQ(0, cn_snapshot(self->fd));
+	/* Posts on both sides of the snapshot, whatever the speeds. */
+	mseq = atomic_load(&p.posted);
+	for (i = 0; i < 5000 && atomic_load(&p.posted) < (int)mseq + 20 && !p.err; i++)
+		usleep(1000);
+	atomic_store(&p.stop, 1);
 	pthread_join(t, NULL);
 	ASSERT_EQ(0, p.err);
 
@@ -1441,7 +1464,9 @@ TEST_F_TIMEOUT(port, snapshot_while_events_flow, 120)
 		last = i;
 		snaps++;
 	}
-	EXPECT_EQ(3, snaps);
+	/* the cluster's state, g1, g2, the end-of-snapshot marker */
+	EXPECT_EQ(4, snaps);
+	EXPECT_TRUE(!!(self->rec[last].h.flags & CLUSNOTIFY_RECORD_SNAPSHOT_END));
 	EXPECT_EQ(last - first + 1, snaps) TH_LOG("snapshot records %d..%d", first, last);
 	EXPECT_EQ(atomic_load(&p.posted) + snaps, n);
 	for (i = 1; i < n; i++) {
@@ -1450,6 +1475,23 @@ TEST_F_TIMEOUT(port, snapshot_while_events_flow, 120)
 			continue;
 		EXPECT_EQ(self->rec[i - 1].h.seq + 1, self->rec[i].h.seq);
 	}
+	ASSERT_LE(0, last);
+	mseq = self->rec[last].h.seq;
+	for (i = 0; i < n; i++) {
+		if (i < last) {
+			EXPECT_GE(mseq, self->rec[i].h.seq) TH_LOG("record %d", i);
+			before += !(self->rec[i].h.flags & CLUSNOTIFY_RECORD_SNAPSHOT);
+		} else if (i > last) {
+			EXPECT_LT(mseq, self->rec[i].h.seq) TH_LOG("record %d", i);
+			after++;
+		}
+	}
+	/* the first live event after the marker is the next number */
+	if (after)
+		EXPECT_EQ(mseq + 1, self->rec[last + 1].h.seq);
+	/* and the posts ran on both sides of it */
+	EXPECT_LT(0, before);
+	EXPECT_LT(0, after);
 }
 
 TEST_F(port, ports_are_independent)

@@ -13,7 +13,7 @@ bin=build/selftests
 per=${SELFTEST_TIMEOUT:-120}
 # rmmod_test last: if the module wrongly lets itself be removed, nothing after
 # it depends on it.
-tests=(port_test netlink_test lifecycle_test limits_test netns_test stress_test enum_test monitor_test compat32_test rmmod_test)
+tests=(port_test netlink_test lifecycle_test limits_test netns_test stress_test enum_test monitor_test resume_test compat32_test rmmod_test)
 # SELFTESTS="NAME..." runs only those (the rig's own path test, say).
 [ -z "${SELFTESTS:-}" ] || read -ra tests <<<"$SELFTESTS"
 

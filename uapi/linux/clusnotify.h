@@ -58,6 +58,26 @@
  *	array, is merged with it: the call succeeds, the port holds and counts
  *	it once (@filters in the stats, max_port_subs, max_user_subs) and gets
  *	one record per matching event for it.
+ *	With CLUSNOTIFY_FILTERS_SINCE the caller resumes after the event
+ *	(@since_epoch, @since_seq) it last handled (see EPOCHS and JOURNAL):
+ *	the cluster's journal's events after it that the array's filters take
+ *	(one record per distinct filter that takes it, as live matching gives,
+ *	and the module's own RECONNECT and STATE of the cluster, as every
+ *	watcher gets them) are queued first, in order, and the live events
+ *	follow with no gap and no duplicate. If @since_epoch is not the
+ *	cluster's, or the journal no longer holds every event after
+ *	@since_seq, one GAP record is queued instead (flags
+ *	CLUSNOTIFY_RECORD_GAP | CLUSNOTIFY_RECORD_SYNTHETIC, type CLUSTER, flag
+ *	0, @key, the current @epoch, @seq the cluster's last and @range_first
+ *	.. @range_last the events it cannot have: @since_seq + 1 .. @seq, or
+ *	1 .. @seq for another epoch), then the live events: take a snapshot.
+ *	@since_seq after the cluster's last event of @since_epoch is -EINVAL.
+ *	The journal is replayed as for a port that watched nothing of the
+ *	cluster (the resume of a restarted consumer, on a new port): on a port
+ *	that already watches it, events it had live may come again.
+ *	The records are queued all or none, as a snapshot's: -ENOBUFS, and
+ *	no filter added, when the port's queue cannot take them.
+ *	Without the flag @since_epoch and @since_seq must be 0.
  *
  * CLUSNOTIFY_IOC_REGISTER (struct clusnotify_register)
  *	Watches one object (cluster, type, object id) with a mask and a key and
@@ -81,7 +101,8 @@
  *
  * CLUSNOTIFY_IOC_GET_CLUSTER (struct clusnotify_cluster_info)
  *	Resolves @name (empty: the first cluster registered in the namespace,
- *	that is the local one) to its id, state and counters; -ENOENT if none.
+ *	that is the local one) to its id, state, counters and epoch (see
+ *	EPOCHS); -ENOENT if none.
  *
  * CLUSNOTIFY_IOC_GET_OBJECT (struct clusnotify_object_info)
  *	Resolves (cluster, type, name) or, with CLUSNOTIFY_OBJECT_BY_ID,
@@ -116,6 +137,17 @@
  *	are taken in the order the port first watched them; records of the
  *	clusters before the one that failed stay queued. -ENOMEM, or -EINTR for
  *	a fatal signal, may leave part of a cluster's records queued.
+ *	Each cluster the port watches (whether or not a filter of it takes a
+ *	STATE flag) ends its records with one end-of-snapshot marker, counted
+ *	in the all-or-none room: flags CLUSNOTIFY_RECORD_SNAPSHOT |
+ *	CLUSNOTIFY_RECORD_SYNTHETIC | CLUSNOTIFY_RECORD_SNAPSHOT_END, object
+ *	type CLUSTER, @filter_flag 0 (no change: a reader that switches on the
+ *	flag ignores it), the cluster's name, no payload, the key of the port's
+ *	first filter on the cluster, and @seq the cluster's last sequence
+ *	number: every record of the cluster before the marker reflects at most
+ *	that event, every live event of the cluster after it has a larger
+ *	number, the first of them @seq + 1. Without a marker for a cluster
+ *	(an error), its snapshot is not complete.
  *
  * CLUSNOTIFY_IOC_SHUTDOWN (no argument)
  *	Shuts the port down: blocked readers return -ESHUTDOWN, poll reports
@@ -166,11 +198,55 @@
  * CLUSNOTIFY_RECORD_MAX always fits. read() blocks while the queue is empty,
  * or fails with -EAGAIN under O_NONBLOCK.
  *
- * After the record header (@hdr_len bytes, which newer kernels may grow) come
- * the four strings, each NUL-terminated, in the order object id, parent id,
+ * After the record header (@hdr_len bytes, which newer kernels may grow:
+ * read a field past CLUSNOTIFY_RECORD_HDR_VER0 only when @hdr_len covers it,
+ * and find the strings at @hdr_len, never at sizeof) come the four strings, each NUL-terminated, in the order object id, parent id,
  * name, type name, with lengths (excluding the NUL) in @id_len, @parent_len,
  * @name_len and @type_len. The payload starts at @payload_off from the
  * record's start (8-byte aligned) and is @payload_len bytes.
+ * CLUSNOTIFY_RECORD_MAX keeps the value of the first header, so a reader
+ * built against any version can size its buffer with it: an event whose
+ * record would be longer (its strings, those the registry fills in
+ * included, near their bounds and its payload near CLUSNOTIFY_PAYLOAD_MAX)
+ * cannot be posted (-EINVAL).
+ *
+ * JOURNAL
+ *
+ * Each cluster keeps its most recent events, at most max_journal_events
+ * (read when the cluster is made; 0 keeps none) and max_journal_bytes of
+ * records (module parameters). They are a run with no hole that ends at the
+ * cluster's last event: an event the module numbered but could not keep
+ * (no memory) empties the journal. What a journal holds is in the cluster
+ * entries of LIST_CLUSTERS and the netlink STAT_JOURNAL_*. A consumer that
+ * writes down (epoch, seq) of the last record it handled resumes from it
+ * with ADD_FILTERS' CLUSNOTIFY_FILTERS_SINCE on a new port.
+ *
+ * PREVIOUS VALUES
+ *
+ * A posted STATE event (4-byte payload) of an object the cluster keeps
+ * carries in @prev_state the object's state before: the registry's state
+ * when the event changes it, or, when the producer set the new state with
+ * OBJECT_SET before posting (as the daemon does), the state before that
+ * change. An ownership event carries the owner before its last change as
+ * the record's fifth string (after the type name, @prev_owner_len bytes and
+ * a NUL, empty when unknown): a group's node for GROUP OWNER_NODE and for
+ * NODE GROUP_GAINED/LOST (whose payload names the group), a resource's
+ * group for RESOURCE OWNER_GROUP and GROUP RESOURCE_GAINED/LOST (payload:
+ * the resource), from the registry's record of the owned object's previous
+ * parent (OBJECT_SET keeps it when the parent changes). Other records have
+ * @prev_state CLUSNOTIFY_STATE_UNKNOWN and no previous owner. The netlink
+ * mirror does not carry them.
+ *
+ * EPOCHS
+ *
+ * Every cluster has an epoch: a random 64-bit number, never 0, drawn when
+ * the cluster is registered and kept as long as the module keeps the
+ * cluster, through its owner's disconnects and reconnects; a cluster
+ * unregistered and registered again (or registered in a namespace made
+ * again, or after the module was reloaded) has a new one. Sequence numbers
+ * count within an epoch: (epoch, seq) names one event for good. The epoch
+ * is in GET_CLUSTER's and LIST_CLUSTERS' answers, in the netlink
+ * STAT_EPOCH and EV_A_EPOCH, and in every record's @epoch.
  *
  * LOSS
  *
@@ -187,7 +263,18 @@
  * reader then gets a CLUSTER / LOST_NOTIFICATIONS record, flagged
  * CLUSNOTIFY_RECORD_LOST, whose payload is the __u64 number of events lost
  * since the previous such record, whether or not it subscribed to that flag.
- * It carries the cluster id and key of the first event that was dropped.
+ * Losses are reported per cluster: one LOST record for each cluster that
+ * lost events, one after the other where the first loss happened, in the
+ * order of the clusters' first losses. Each carries the cluster's id and
+ * epoch, the key of its first event dropped, and in @range_first and
+ * @range_last the first and last sequence number of the cluster it lost
+ * (events in between may have matched no filter of the port, or have been
+ * queued: the range bounds the loss, the count counts it; an event lost as
+ * the record was read may be in its range and counted by the next record).
+ * Past 4 clusters losing before the reader reads, the 4th record counts the
+ * losses of the rest together, with cluster id, epoch and range 0. Records
+ * made for one port (HANDLE_CLOSE) have no sequence number: their loss is
+ * counted but widens no range.
  *
  * EVENTS THE MODULE MAKES ITSELF (CLUSNOTIFY_RECORD_SYNTHETIC)
  *
@@ -224,7 +311,8 @@
  * CLUSNOTIFY_CMD_CLUSTER_UNREGISTER: CLUSTER_ID
  *	Only the owner, or any admin once the cluster is disconnected.
  * CLUSNOTIFY_CMD_CLUSTER_GET: CLUSTER_ID or CLUSTER_NAME, or dump of all:
- *	CLUSTER_ID, CLUSTER_NAME, CLUSTER_STATE, CLUSTER_STATS (nest of STAT_*).
+ *	CLUSTER_ID, CLUSTER_NAME, CLUSTER_STATE, CLUSTER_STATS (nest of STAT_*,
+ *	STAT_EPOCH included).
  *	The dump goes in cluster id order and resumes after the last id sent.
  * CLUSNOTIFY_CMD_OBJECT_SET: CLUSTER_ID, OBJECTS (nest of OBJECT nests)
  *	Adds or replaces 1 to CLUSNOTIFY_OBJECTS_MAX objects (-E2BIG past it;
@@ -264,8 +352,8 @@
  *	multicast group: a multicast listener anywhere on the host would make
  *	every post of every namespace pay for it (netlink's listener set is not
  *	per namespace), where a monitor costs only the posts of its own.
- * CLUSNOTIFY_CMD_EVENT (to each monitor): CLUSTER_ID, EVENT with EV_SEQ and
- *	EV_TIMESTAMP added, one message per posted event.
+ * CLUSNOTIFY_CMD_EVENT (to each monitor): CLUSTER_ID, EVENT with EV_SEQ,
+ *	EV_TIMESTAMP and EV_EPOCH added, one message per posted event.
  */
 #ifndef _UAPI_LINUX_CLUSNOTIFY_H
 #define _UAPI_LINUX_CLUSNOTIFY_H
@@ -451,14 +539,21 @@ struct clusnotify_filter {
 	__u64 flags;
 };
 
+/* clusnotify_add_filters.flags */
+#define CLUSNOTIFY_FILTERS_SINCE	0x1	/* resume after (@since_epoch, @since_seq) */
+
 /**
  * struct clusnotify_add_filters - argument of CLUSNOTIFY_IOC_ADD_FILTERS
  * @size: sizeof(struct clusnotify_add_filters)
- * @flags: must be 0
+ * @flags: 0 or CLUSNOTIFY_FILTERS_SINCE
  * @cluster_id: the cluster the filters watch
  * @count: number of entries at @filters (1..CLUSNOTIFY_FILTERS_MAX)
  * @key: user key returned in every record these filters match
  * @filters: pointer to an array of struct clusnotify_filter
+ * @since_epoch: with CLUSNOTIFY_FILTERS_SINCE, the epoch of @since_seq
+ *	(since the second version, 48 bytes; 0 without the flag)
+ * @since_seq: with CLUSNOTIFY_FILTERS_SINCE, the last event the caller
+ *	has (0: none of the epoch); 0 without the flag
  */
 struct clusnotify_add_filters {
 	__u32 size;
@@ -467,6 +562,8 @@ struct clusnotify_add_filters {
 	__u32 count;
 	__u64 key;
 	__u64 filters;
+	__u64 since_epoch;
+	__u64 since_seq;
 };
 
 /**
@@ -513,6 +610,8 @@ struct clusnotify_unregister {
  * @reserved: must be 0
  * @seq: out: sequence number of the last event posted
  * @name: in: the name (empty: the local cluster); out: the name
+ * @epoch: out: the cluster's epoch (since the second version, 104 bytes):
+ *	random, never 0, kept while the module keeps the cluster
  */
 struct clusnotify_cluster_info {
 	__u32 size;
@@ -523,6 +622,7 @@ struct clusnotify_cluster_info {
 	__u32 reserved;
 	__u64 seq;
 	char name[CLUSNOTIFY_CLUSTER_NAME_MAX];
+	__u64 epoch;
 };
 
 #define CLUSNOTIFY_OBJECT_BY_ID		0x1	/* look up @id, not @name */
@@ -605,6 +705,12 @@ struct clusnotify_port_stats {
  * @delivered: of those, queued
  * @lost: of those, dropped
  * @name: the name, NUL-terminated
+ * @epoch: the cluster's epoch (since the second version, 160 bytes, as
+ *	the three below)
+ * @journal_events: events the cluster's journal keeps
+ * @reserved2: 0
+ * @journal_bytes: their bytes
+ * @journal_first: sequence number of the oldest, 0 when it is empty
  */
 struct clusnotify_cluster_entry {
 	__u32 cluster_id;
@@ -619,6 +725,11 @@ struct clusnotify_cluster_entry {
 	__u64 delivered;
 	__u64 lost;
 	char name[CLUSNOTIFY_CLUSTER_NAME_MAX];
+	__u64 epoch;
+	__u32 journal_events;
+	__u32 reserved2;
+	__u64 journal_bytes;
+	__u64 journal_first;
 };
 #define CLUSNOTIFY_CLUSTER_ENTRY_SIZE_VER0	128
 
@@ -722,6 +833,8 @@ struct clusnotify_list_objects {
 #define CLUSNOTIFY_RECORD_SNAPSHOT	0x0001	/* current state, from IOC_SNAPSHOT */
 #define CLUSNOTIFY_RECORD_LOST		0x0002	/* reports events lost */
 #define CLUSNOTIFY_RECORD_SYNTHETIC	0x0004	/* made by the module, not posted */
+#define CLUSNOTIFY_RECORD_SNAPSHOT_END	0x0008	/* a cluster's snapshot is complete */
+#define CLUSNOTIFY_RECORD_GAP		0x0010	/* a resume cannot have these */
 
 /**
  * struct clusnotify_record - header of one record returned by read()
@@ -741,6 +854,19 @@ struct clusnotify_list_objects {
  * @type_len: length of the type name
  * @payload_off: offset of the payload from the record's start
  * @payload_len: payload length in bytes
+ *
+ * Since the second version (hdr_len 96; CLUSNOTIFY_RECORD_HDR_VER0 is the
+ * first, 64), read only when @hdr_len covers them:
+ * @epoch: the epoch of @cluster_id (see EPOCHS), in every record
+ * @range_first: LOST: the first sequence number of @cluster_id lost; GAP:
+ *	the first the port cannot have
+ * @range_last: LOST, GAP: the last; both 0 in other records
+ * @prev_state: a STATE event of an object the cluster keeps: its state
+ *	before the change (see PREVIOUS VALUES); CLUSNOTIFY_STATE_UNKNOWN in
+ *	other records
+ * @prev_owner_len: length of the previous owner, the fifth string, after
+ *	the type name (0: none)
+ * @reserved: 0
  */
 struct clusnotify_record {
 	__u32 len;
@@ -758,11 +884,25 @@ struct clusnotify_record {
 	__u16 type_len;
 	__u32 payload_off;
 	__u32 payload_len;
+	__u64 epoch;
+	__u64 range_first;
+	__u64 range_last;
+	__s32 prev_state;
+	__u16 prev_owner_len;
+	__u16 reserved;
 };
+#define CLUSNOTIFY_RECORD_HDR_VER0	64
 
+/*
+ * The largest record read() returns, whatever the header's version: it is
+ * the first version's bound, so that a reader built against any header
+ * can read every record with a buffer of this size. An event whose record
+ * would be larger (all strings near their bounds and a payload near
+ * CLUSNOTIFY_PAYLOAD_MAX) cannot be posted.
+ */
 #define CLUSNOTIFY_RECORD_ALIGN(x)	(((x) + 7U) & ~7U)
 #define CLUSNOTIFY_RECORD_MAX						\
-	CLUSNOTIFY_RECORD_ALIGN(sizeof(struct clusnotify_record) +	\
+	CLUSNOTIFY_RECORD_ALIGN(CLUSNOTIFY_RECORD_HDR_VER0 +		\
 				CLUSNOTIFY_ID_MAX * 2 +			\
 				CLUSNOTIFY_NAME_MAX +			\
 				CLUSNOTIFY_TYPE_NAME_MAX + 8 +		\
@@ -813,6 +953,10 @@ enum clusnotify_stat_attr {
 	CLUSNOTIFY_STAT_PORTS,		/* u32: ports watching */
 	CLUSNOTIFY_STAT_RECONNECTS,	/* u32: times re-registered */
 	CLUSNOTIFY_STAT_PAD,
+	CLUSNOTIFY_STAT_EPOCH,		/* u64: the cluster's epoch */
+	CLUSNOTIFY_STAT_JOURNAL_EVENTS,	/* u32: events its journal keeps */
+	CLUSNOTIFY_STAT_JOURNAL_BYTES,	/* u64: their bytes */
+	CLUSNOTIFY_STAT_JOURNAL_FIRST,	/* u64: the oldest's seq, 0: empty */
 	__CLUSNOTIFY_STAT_MAX
 };
 #define CLUSNOTIFY_STAT_MAX (__CLUSNOTIFY_STAT_MAX - 1)
@@ -843,6 +987,7 @@ enum clusnotify_ev_attr {
 	CLUSNOTIFY_EV_A_SEQ,		/* u64, to monitors only */
 	CLUSNOTIFY_EV_A_TIMESTAMP,	/* u64 ns, to monitors only */
 	CLUSNOTIFY_EV_A_PAD,
+	CLUSNOTIFY_EV_A_EPOCH,		/* u64, to monitors only */
 	__CLUSNOTIFY_EV_A_MAX
 };
 #define CLUSNOTIFY_EV_A_MAX (__CLUSNOTIFY_EV_A_MAX - 1)
