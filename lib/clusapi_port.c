@@ -1,0 +1,500 @@
+// SPDX-License-Identifier: MIT
+/*
+ * clusapi ports and notifications (V2): making a port, its filters and
+ * registrations, and taking events off it.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clusapi_int.h"
+#include "utf16.h"
+
+pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
+struct reg *regs;
+
+/* ---- Ports ---- */
+
+static void port_destroy(struct cn_handle *h)
+{
+	struct port *p = (struct port *)h;
+
+	clusnotify_port_close(p->np);
+	pthread_mutex_destroy(&p->lock);
+	free(p->clusters);
+	free(p);
+}
+
+static struct port *port_new(int version)
+{
+	struct port *p;
+	int ret;
+
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return fail(ERROR_NOT_ENOUGH_MEMORY);
+	ret = clusnotify_port_open(&p->np);
+	if (ret) {
+		free(p);
+		return fail(map_errno(ret, RPC_S_SERVER_UNAVAILABLE));
+	}
+	pthread_mutex_init(&p->lock, NULL);
+	p->version = version;
+	p->h.kind = K_CHANGE;
+	p->h.destroy = port_destroy;
+	if (!__cn_handle_add(&p->h)) {
+		port_destroy(&p->h);
+		return fail(ERROR_NOT_ENOUGH_MEMORY);
+	}
+	return p;
+}
+
+/* Remembers a cluster's name for V1 events; 0 or -ENOMEM. */
+static int port_watch(struct port *p, uint32_t id, const char *name)
+{
+	struct watched *w;
+	unsigned int i;
+	int ret = 0;
+
+	pthread_mutex_lock(&p->lock);
+	for (i = 0; i < p->nclusters; i++)
+		if (p->clusters[i].id == id)
+			goto out;
+	w = realloc(p->clusters, (p->nclusters + 1) * sizeof(*w));
+	if (!w) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	p->clusters = w;
+	w[p->nclusters].id = id;
+	strcpy(w[p->nclusters].name, name);
+	p->nclusters++;
+out:
+	pthread_mutex_unlock(&p->lock);
+	return ret;
+}
+
+/* Copies the name of cluster @id into @out, if the port knows it. */
+bool port_cluster_name(struct port *p, uint32_t id, char *out)
+{
+	unsigned int i;
+	bool found = false;
+
+	pthread_mutex_lock(&p->lock);
+	for (i = 0; i < p->nclusters && !found; i++) {
+		if (p->clusters[i].id == id) {
+			strcpy(out, p->clusters[i].name);
+			found = true;
+		}
+	}
+	pthread_mutex_unlock(&p->lock);
+	return found;
+}
+
+static bool filter_valid(uint32_t type, uint64_t flags)
+{
+	uint64_t all = clusnotify_type_all(type);
+
+	return flags && all && !(flags & ~all);
+}
+
+/* Validates every filter, then adds them in as many ioctls as it takes. */
+DWORD add_filters(struct port *p, struct cluster *cl,
+			 const struct clusnotify_filter *f, size_t count,
+			 uint64_t key)
+{
+	size_t i, n;
+	int ret;
+
+	for (i = 0; i < count; i++)
+		if (f[i].reserved || !filter_valid(f[i].object_type, f[i].flags))
+			return ERROR_INVALID_PARAMETER;
+	for (i = 0; i < count; i += n) {
+		n = count - i;
+		if (n > CLUSNOTIFY_FILTERS_MAX)
+			n = CLUSNOTIFY_FILTERS_MAX;
+		ret = clusnotify_add_filters(p->np, cl->id, f + i, n, key);
+		if (ret)
+			return map_errno(ret, RPC_S_SERVER_UNAVAILABLE);
+	}
+	if (port_watch(p, cl->id, cl->name))
+		return ERROR_NOT_ENOUGH_MEMORY;
+	return ERROR_SUCCESS;
+}
+
+struct port *get_port(HCHANGE hChange, int version, DWORD *err)
+{
+	struct port *p = (struct port *)__cn_handle_get(hChange, KIND(K_CHANGE));
+
+	if (!p) {
+		*err = ERROR_INVALID_HANDLE;
+		return NULL;
+	}
+	if (version && p->version != version) {
+		__cn_handle_put(&p->h);
+		*err = ERROR_INVALID_PARAMETER;
+		return NULL;
+	}
+	return p;
+}
+
+/*
+ * What both Create functions do: a new port, or the existing one of
+ * @version, gets the filters @f for the cluster. A new port given
+ * INVALID_HANDLE_VALUE for the cluster is made empty.
+ */
+HCHANGE create_port(HCHANGE hChange, HCLUSTER hCluster, int version,
+			   const struct clusnotify_filter *f, size_t count,
+			   DWORD_PTR key)
+{
+	bool new_port = hChange == (HCHANGE)INVALID_HANDLE_VALUE;
+	struct cluster *cl = NULL;
+	DWORD err = ERROR_SUCCESS;
+	struct port *p;
+	HCHANGE ret;
+
+	if (new_port) {
+		if (!hCluster)
+			return fail(ERROR_INVALID_PARAMETER);
+		p = port_new(version);
+		if (!p)
+			return NULL;
+		__cn_handle_ref(&p->h);
+		if (hCluster == (HCLUSTER)INVALID_HANDLE_VALUE)
+			goto out;
+	} else {
+		p = get_port(hChange, version, &err);
+		if (!p)
+			return fail(err);
+		if (!hCluster || hCluster == (HCLUSTER)INVALID_HANDLE_VALUE) {
+			err = ERROR_INVALID_PARAMETER;
+			goto out;
+		}
+	}
+	cl = (struct cluster *)__cn_handle_get(hCluster, KIND(K_CLUSTER));
+	if (!cl) {
+		err = ERROR_INVALID_HANDLE;
+		goto out;
+	}
+	err = add_filters(p, cl, f, count, key64(key));
+	__cn_handle_put(&cl->h);
+out:
+	ret = p->h.value;
+	if (err) {
+		last_error = err;
+		if (new_port)
+			__cn_handle_put(__cn_handle_remove(ret, KIND(K_CHANGE)));
+		ret = NULL;
+	}
+	__cn_handle_put(&p->h);
+	return ret;
+}
+
+__cn_public HCHANGE CreateClusterNotifyPortV2(HCHANGE hChange, HCLUSTER hCluster,
+					      NOTIFY_FILTER_AND_TYPE *Filters,
+					      DWORD dwFilterCount,
+					      DWORD_PTR dwNotifyKey)
+{
+	struct clusnotify_filter *f = NULL;
+	HCHANGE ret;
+	DWORD i;
+
+	if (dwFilterCount && hCluster != (HCLUSTER)INVALID_HANDLE_VALUE) {
+		if (!Filters)
+			return fail(ERROR_INVALID_PARAMETER);
+		f = calloc(dwFilterCount, sizeof(*f));
+		if (!f)
+			return fail(ERROR_NOT_ENOUGH_MEMORY);
+		for (i = 0; i < dwFilterCount; i++) {
+			f[i].object_type = Filters[i].dwObjectType;
+			f[i].flags = (uint64_t)Filters[i].FilterFlags;
+		}
+	}
+	ret = create_port(hChange, hCluster, CLUSTER_NOTIFICATIONS_V2, f,
+			  f ? dwFilterCount : 0, dwNotifyKey);
+	free(f);
+	return ret;
+}
+
+/* Unlinks the registrations of @obj, or of @port, and undoes them. */
+void drop_regs(struct object *obj, struct port *port)
+{
+	struct reg **pp, *r, *gone = NULL;
+
+	pthread_mutex_lock(&reg_lock);
+	if (obj)
+		obj->closed = true;
+	else
+		port->closed = true;
+	for (pp = &regs; (r = *pp);) {
+		if (r->obj == obj || r->port == port) {
+			*pp = r->next;
+			r->next = gone;
+			gone = r;
+			if (obj)
+				__cn_handle_ref(&r->port->h);
+		} else {
+			pp = &r->next;
+		}
+	}
+	pthread_mutex_unlock(&reg_lock);
+	while ((r = gone)) {
+		gone = r->next;
+		if (obj) {
+			clusnotify_unregister(r->port->np, r->reg_id);
+			__cn_handle_put(&r->port->h);
+		}
+		free(r);
+	}
+}
+
+__cn_public BOOL CloseClusterNotifyPort(HCHANGE hChange)
+{
+	struct port *p;
+
+	p = (struct port *)__cn_handle_remove(hChange, KIND(K_CHANGE));
+	if (!p)
+		return TRUE;
+	drop_regs(NULL, p);
+	clusnotify_port_shutdown(p->np);
+	__cn_handle_put(&p->h);
+	return TRUE;
+}
+
+/*
+ * Watches @type events of the object behind @hObject. Objects of an
+ * HCLUSTER (the cluster, its quorum, resource types and shared volumes)
+ * and the root key are watched cluster-wide; others by their id.
+ */
+DWORD register_object(struct port *p, HANDLE hObject, uint32_t type,
+			     uint64_t mask, uint64_t key)
+{
+	struct cn_handle *h = __cn_handle_get(hObject, K_OBJECTS);
+	struct object *obj = (struct object *)h;
+	struct clusnotify_filter f = { .object_type = type, .flags = mask };
+	struct reg *r;
+	DWORD err;
+	int ret;
+
+	if (!h)
+		return ERROR_INVALID_HANDLE;
+	if (h->kind == K_CLUSTER) {
+		switch (type) {
+		case CLUSNOTIFY_OBJ_CLUSTER:
+		case CLUSNOTIFY_OBJ_QUORUM:
+		case CLUSNOTIFY_OBJ_RESOURCE_TYPE:
+		case CLUSNOTIFY_OBJ_SHARED_VOLUME:
+			err = add_filters(p, (struct cluster *)h, &f, 1, key);
+			break;
+		default:
+			err = ERROR_INVALID_PARAMETER;
+		}
+		goto out;
+	}
+	if (type != obj->type || !filter_valid(type, mask)) {
+		err = ERROR_INVALID_PARAMETER;
+		goto out;
+	}
+	if (port_watch(p, obj->cluster_id, obj->cluster_name)) {
+		err = ERROR_NOT_ENOUGH_MEMORY;
+		goto out;
+	}
+	/*
+	 * The root key has no id: the kernel registers it on every registry
+	 * object, still removable, so closing the key queues HANDLE_CLOSE.
+	 */
+	r = malloc(sizeof(*r));
+	if (!r) {
+		err = ERROR_NOT_ENOUGH_MEMORY;
+		goto out;
+	}
+	ret = clusnotify_register(p->np, obj->cluster_id, type, obj->id, mask,
+				  key, &r->reg_id);
+	if (ret) {
+		free(r);
+		err = map_errno(ret, RPC_S_SERVER_UNAVAILABLE);
+		goto out;
+	}
+	r->obj = obj;
+	r->port = p;
+	pthread_mutex_lock(&reg_lock);
+	if (obj->closed || p->closed) {
+		pthread_mutex_unlock(&reg_lock);
+		clusnotify_unregister(p->np, r->reg_id);
+		free(r);
+		err = ERROR_INVALID_HANDLE;
+		goto out;
+	}
+	r->next = regs;
+	regs = r;
+	pthread_mutex_unlock(&reg_lock);
+	err = ERROR_SUCCESS;
+out:
+	__cn_handle_put(h);
+	return err;
+}
+
+__cn_public DWORD RegisterClusterNotifyV2(HCHANGE hChange,
+					  NOTIFY_FILTER_AND_TYPE Filter,
+					  HANDLE hObject, DWORD_PTR dwNotifyKey)
+{
+	struct port *p;
+	DWORD err;
+
+	p = get_port(hChange, CLUSTER_NOTIFICATIONS_V2, &err);
+	if (!p)
+		return err;
+	err = register_object(p, hObject, Filter.dwObjectType,
+			      (uint64_t)Filter.FilterFlags, key64(dwNotifyKey));
+	__cn_handle_put(&p->h);
+	return err;
+}
+
+/* The port's fd, owned by the port: valid until CloseClusterNotifyPort. */
+__cn_public DWORD GetNotifyEventHandle(HCHANGE hChange, HANDLE *lphTargetEvent)
+{
+	struct port *p;
+	DWORD err;
+
+	if (!lphTargetEvent)
+		return ERROR_INVALID_PARAMETER;
+	p = get_port(hChange, 0, &err);
+	if (!p)
+		return err;
+	*lphTargetEvent = (HANDLE)(intptr_t)clusnotify_port_fd(p->np);
+	__cn_handle_put(&p->h);
+	return ERROR_SUCCESS;
+}
+
+int64_t deadline_of(DWORD ms)
+{
+	return __cn_deadline(ms == INFINITE ? -1 : (int64_t)ms);
+}
+
+/* The payloads that are an object id: UTF-16 for the consumer. */
+static bool payload_is_id(const struct clusnotify_event *ev)
+{
+	switch (ev->object_type) {
+	case CLUSNOTIFY_OBJ_NODE:
+		return ev->filter_flag & (CLUSNOTIFY_NODE_GROUP_GAINED |
+					  CLUSNOTIFY_NODE_GROUP_LOST |
+					  CLUSNOTIFY_NODE_NETINTERFACE_ADDED);
+	case CLUSNOTIFY_OBJ_GROUP:
+		return ev->filter_flag & (CLUSNOTIFY_GROUP_OWNER_NODE |
+					  CLUSNOTIFY_GROUP_RESOURCE_GAINED |
+					  CLUSNOTIFY_GROUP_RESOURCE_LOST);
+	case CLUSNOTIFY_OBJ_RESOURCE:
+		return ev->filter_flag & (CLUSNOTIFY_RESOURCE_OWNER_GROUP |
+					  CLUSNOTIFY_RESOURCE_DELETED);
+	default:
+		return false;
+	}
+}
+
+bool string_fits(const struct out_string *o, size_t *units)
+{
+	*units = __cn_utf8_to_utf16(o->s, o->len, NULL, 0);
+	if (!o->cch)
+		return true;
+	return o->buf && *o->cch >= *units + 1;
+}
+
+DWORD string_check(struct out_string *o)
+{
+	if (o->buf && !o->cch)
+		return ERROR_INVALID_PARAMETER;
+	return ERROR_SUCCESS;
+}
+
+__cn_public DWORD GetClusterNotifyV2(HCHANGE hChange, DWORD_PTR *lpdwNotifyKey,
+				     NOTIFY_FILTER_AND_TYPE *pFilterAndType,
+				     BYTE *buffer, DWORD *lpbBufferSize,
+				     LPWSTR lpszObjectId, DWORD *lpcchObjectId,
+				     LPWSTR lpszParentId, DWORD *lpcchParentId,
+				     LPWSTR lpszName, DWORD *lpcchName,
+				     LPWSTR lpszType, DWORD *lpcchType,
+				     DWORD dwMilliseconds)
+{
+	int64_t deadline = deadline_of(dwMilliseconds);
+	struct out_string str[4] = {
+		{ .buf = lpszObjectId, .cch = lpcchObjectId },
+		{ .buf = lpszParentId, .cch = lpcchParentId },
+		{ .buf = lpszName, .cch = lpcchName },
+		{ .buf = lpszType, .cch = lpcchType },
+	};
+	struct clusnotify_event ev;
+	size_t units[4], payload_size;
+	bool fits = true, as_id;
+	struct port *p;
+	DWORD err;
+	int i, ret;
+
+	for (i = 0; i < 4; i++)
+		if (string_check(&str[i]))
+			return ERROR_INVALID_PARAMETER;
+	if (buffer && !lpbBufferSize)
+		return ERROR_INVALID_PARAMETER;
+	p = get_port(hChange, CLUSTER_NOTIFICATIONS_V2, &err);
+	if (!p)
+		return err;
+	ret = __cn_peek_until(p->np, &ev, deadline);
+	if (ret) {
+		err = map_errno(ret, ERROR_GEN_FAILURE);
+		goto out;
+	}
+	str[0].s = ev.object_id;
+	str[0].len = ev.id_len;
+	str[1].s = ev.parent_id;
+	str[1].len = ev.parent_len;
+	str[2].s = ev.name;
+	str[2].len = ev.name_len;
+	str[3].s = ev.type_name;
+	str[3].len = ev.type_len;
+	for (i = 0; i < 4; i++)
+		if (!string_fits(&str[i], &units[i]))
+			fits = false;
+
+	as_id = ev.payload_len && payload_is_id(&ev);
+	payload_size = ev.payload_len;
+	if (as_id) {
+		size_t len = strnlen(ev.payload, ev.payload_len);
+
+		payload_size = (__cn_utf8_to_utf16(ev.payload, len, NULL, 0) + 1) *
+			       sizeof(WCHAR);
+	}
+	if (lpbBufferSize && (!buffer || *lpbBufferSize < payload_size))
+		fits = false;
+
+	for (i = 0; i < 4; i++)
+		if (str[i].cch)
+			*str[i].cch = units[i];
+	if (lpbBufferSize)
+		*lpbBufferSize = payload_size;
+	if (!fits) {
+		clusnotify_release_event(p->np);
+		err = ERROR_MORE_DATA;
+		goto out;
+	}
+
+	for (i = 0; i < 4; i++)
+		if (str[i].buf)
+			__cn_utf8_to_utf16(str[i].s, str[i].len, str[i].buf,
+					   units[i] + 1);
+	if (buffer && as_id)
+		__cn_utf8_to_utf16(ev.payload, strnlen(ev.payload, ev.payload_len),
+				   buffer, payload_size / sizeof(WCHAR));
+	else if (buffer && payload_size)
+		memcpy(buffer, ev.payload, payload_size);
+	if (lpdwNotifyKey)
+		*lpdwNotifyKey = key_ptr(ev.key);
+	if (pFilterAndType) {
+		pFilterAndType->dwObjectType = ev.object_type;
+		pFilterAndType->FilterFlags = (LONGLONG)ev.filter_flag;
+	}
+	clusnotify_consume_event(p->np);
+	err = ERROR_SUCCESS;
+out:
+	__cn_handle_put(&p->h);
+	return err;
+}
