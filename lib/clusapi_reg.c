@@ -191,7 +191,7 @@ static int find_one(const struct child *c, void *arg)
 
 	if (c->what != f->what)
 		return 0;
-	if (f->name ? strcasecmp(c->name, f->name) : f->index--)
+	if (f->name ? strcasecmp(c->name, f->name) != 0 : f->index-- != 0)
 		return 0;
 	snprintf(f->found_name, sizeof(f->found_name), "%s", c->name);
 	snprintf(f->type_name, sizeof(f->type_name), "%s", c->o->type_name);
