@@ -35,7 +35,11 @@ typedef int64_t LONGLONG;
 typedef int32_t LONG;
 typedef int32_t BOOL;
 typedef uint8_t BYTE, *PBYTE, *LPBYTE;
+#if defined(__WCHAR_MAX__) && __WCHAR_MAX__ <= 0xffff
+typedef wchar_t WCHAR;
+#else
 typedef char16_t WCHAR;
+#endif
 typedef WCHAR *LPWSTR;
 typedef const WCHAR *LPCWSTR;
 typedef void *HANDLE;
