@@ -276,11 +276,9 @@ __cn_public DWORD ClusterRegEnumValue(HKEY hKey, DWORD dwIndex,
 	if (err)
 		return err;
 	size = decode(f.type_name, f.text, &type, data);
+	/* both sizes are written back, whichever is too small */
 	err = put_string(f.found_name, lpszValueName, lpcchValueName);
-	err2 = put_data(type, data, size, lpdwType,
-			err ? NULL : lpData, lpcbData);
-	if (err && lpData && lpcbData && *lpcbData < size)
-		*lpcbData = (DWORD)size;
+	err2 = put_data(type, data, size, lpdwType, lpData, lpcbData);
 	return err ? err : err2;
 }
 

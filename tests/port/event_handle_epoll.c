@@ -4,6 +4,8 @@
  * handles (here with epoll, as a WaitForMultipleObjects port would) and
  * takes ONE notification per wake-up, then waits again: Windows keeps the
  * event signalled while the port has notifications, so none is left behind.
+ * The service is busy (it waits for a line on stdin) until the cluster has
+ * changed under it, so that several notifications are pending at once.
  *
  *   event_handle_epoll RESOURCE   exits 0 once RESOURCE was reported
  *                                 Offline and then Online
@@ -66,6 +68,8 @@ int main(int argc, char **argv)
 		return perror("epoll"), 1;
 	printf("ready\n");
 	fflush(stdout);
+	if (!fgets((char *)buffer, sizeof(buffer), stdin))
+		return printf("FAIL: no go\n"), 1;
 
 	while (phase < 2) {
 		if (epoll_wait(ep, &got, 1, -1) != 1)

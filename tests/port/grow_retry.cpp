@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * C++, the Storage Spaces-style loop: buffers start small and grow on
- * ERROR_MORE_DATA to the sizes written back (+1 character for strings),
- * then the call is made again and must return the same notification. A
- * std::thread runs the loop with a 2500 ms timeout and a stop flag.
+ * C++, the Storage Spaces-style loop: each notification is first asked
+ * for with no buffers (sizes only), then the buffers are made the sizes
+ * written back (+1 character for strings; a payload of 0 bytes stays a NULL
+ * buffer) and the call is made again: it must return the same notification.
+ * A std::thread runs the loop with a 2500 ms timeout and a stop flag.
  *
  *   grow_retry RESOURCE   exits 0 once RESOURCE was reported Offline and
  *                         then Online, each notification grown into
@@ -22,11 +23,8 @@ namespace {
 struct Notification {
 	DWORD_PTR key = 0;
 	NOTIFY_FILTER_AND_TYPE filter = {};
-	std::vector<BYTE> buffer = std::vector<BYTE>(0);
-	std::vector<WCHAR> objectId = std::vector<WCHAR>(1);
-	std::vector<WCHAR> parentId = std::vector<WCHAR>(1);
-	std::vector<WCHAR> name = std::vector<WCHAR>(1);
-	std::vector<WCHAR> type = std::vector<WCHAR>(1);
+	std::vector<BYTE> buffer;
+	std::vector<WCHAR> objectId, parentId, name, type;
 	DWORD cbBuffer = 0, cchObjectId = 0, cchParentId = 0, cchName = 0,
 	      cchType = 0;
 
@@ -38,8 +36,7 @@ struct Notification {
 		cchName = static_cast<DWORD>(name.size());
 		cchType = static_cast<DWORD>(type.size());
 		return GetClusterNotifyV2(hChange, &key, &filter,
-					  buffer.empty() ? nullptr : buffer.data(),
-					  &cbBuffer, objectId.data(),
+					  buffer.data(), &cbBuffer, objectId.data(),
 					  &cchObjectId, parentId.data(),
 					  &cchParentId, name.data(), &cchName,
 					  type.data(), &cchType, ms);
@@ -66,10 +63,10 @@ struct Notification {
 
 int run(HCHANGE hChange, const char *watched, std::atomic<bool> &stop)
 {
-	Notification n;
 	int phase = 0, grown = 0;
 
 	while (!stop && phase < 2) {
+		Notification n;
 		DWORD status = n.get(hChange, 2500);
 
 		if (status == WAIT_TIMEOUT)

@@ -82,9 +82,12 @@ wait_cmd "$PORT_WAIT" sh -c "ip netns exec cn-n1 '$CNWATCH' -w 1 -g group:grp | 
 	fail_all "grp never Online on n1"
 
 # The programs, each in node 1's namespace, each until it says ready.
+# event_handle_epoll reads "go" on stdin (fd 3 here) once the resource is
+# back: until then, it lets notifications pile up.
+mkfifo "$E2E_DIR/go" && exec 3<>"$E2E_DIR/go" || fail_all "fifo"
 for p in "${progs[@]}"; do
 	# shellcheck disable=SC2086
-	ip netns exec cn-n1 "$O/$p" ${args[$p]} >"$E2E_DIR/$p.out" 2>&1 &
+	ip netns exec cn-n1 "$O/$p" ${args[$p]} <"$E2E_DIR/go" >"$E2E_DIR/$p.out" 2>&1 &
 	pid[$p]=$!
 	track_pid "${pid[$p]}"
 done
@@ -103,6 +106,9 @@ wait_cmd "$PORT_WAIT" sh -c "ip netns exec cn-n1 '$CNWATCH' -w 1 -g resource:dum
 	say "dummy never Offline"
 in_node 1 crm_resource -r dummy --meta -p target-role -v Started >/dev/null 2>&1 ||
 	say "crm_resource start"
+wait_cmd "$PORT_WAIT" sh -c "ip netns exec cn-n1 '$CNWATCH' -w 1 -g resource:dummy | grep -q ' state=2\$'" ||
+	say "dummy never Online again"
+echo go >&3
 cs_kill 2
 
 failed=0
