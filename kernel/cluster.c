@@ -134,8 +134,10 @@ static void cluster_count(struct cn_cluster *cl, const struct cn_counts *c)
 }
 
 /*
- * Events the module makes for a whole cluster go to every port that watches
- * it, whatever its filters, with the key of the port's first filter there.
+ * Events the module makes for a whole cluster (RECONNECT, STATE) go where
+ * Windows' client library sends them: to each filter or cluster registration
+ * that asked for that flag, with its own key. A port that did not ask gets
+ * nothing; V1 ports ask through CLUSTER_CHANGE_CLUSTER_STATE/_RECONNECT.
  */
 static void cluster_event(struct cn_cluster *cl, u64 flag, u32 state)
 {
@@ -148,7 +150,7 @@ static void cluster_event(struct cn_cluster *cl, u64 flag, u32 state)
 	};
 	struct cn_wake_list wl = { };
 	struct cn_counts c = { };
-	struct cn_watch *w;
+	struct cn_bitnode *bn;
 	struct cn_event *ev;
 
 	lockdep_assert_held(&cl->post_lock);
@@ -159,13 +161,14 @@ static void cluster_event(struct cn_cluster *cl, u64 flag, u32 state)
 		ev->seq = ++cl->seq;
 		ev->timestamp_ns = ktime_get_real_ns();
 	}
-	list_for_each_entry_rcu(w, &cl->watches, cluster_node) {
-		if (ev) {
-			cn_counts_add(&c, cn_port_enqueue(w->port, ev, w->key,
-							  &wl));
-		} else {
-			cn_counts_add(&c, cn_port_lost(w->port, cl->id, w->key));
-		}
+	if (ev) {
+		cn_filter_match(cl, ev, &wl, &c);
+	} else {
+		hlist_for_each_entry_rcu(bn,
+				&cl->by_bit[CLUSNOTIFY_OBJ_CLUSTER][__ffs64(flag)],
+				node)
+			cn_counts_add(&c, cn_port_lost(bn->sub->watch->port,
+						       cl->id, bn->sub->key));
 	}
 	cn_wake_list_flush(&wl);
 	rcu_read_unlock();

@@ -700,9 +700,12 @@ EXPORT_SYMBOL_IF_KUNIT(cn_filter_detach_port);
  * @wl: ports to wake when the batch is done
  * @c: the batch's counts
  *
+ * Registry filters watch the root key: they see a subkey's events only with
+ * SUBTREE; a registration with SUBTREE also sees the keys under its own.
+ *
  * Context: rcu_read_lock() held. Cost follows the filters that hold the
- * event's flag bit and the registrations on the event's object; @c->walked
- * counts them.
+ * event's flag bit and the registrations on the event's object (and, for a
+ * registry event, on each of its key's ancestors); @c->walked counts them.
  */
 void cn_filter_match(struct cn_cluster *cl, struct cn_event *ev,
 		     struct cn_wake_list *wl, struct cn_counts *c)
@@ -713,14 +716,21 @@ void cn_filter_match(struct cn_cluster *cl, struct cn_event *ev,
 		.type = ev->object_type,
 		.id = cn_event_id(ev),
 	};
+	bool registry = ev->object_type == CLUSNOTIFY_OBJ_REGISTRY;
 	struct rhlist_head *list, *pos;
+	char path[CLUSNOTIFY_ID_MAX];
 	struct cn_bitnode *bn;
 	struct cn_sub *sub;
+	char *end;
 
 	if (bit < CN_FLAG_BITS) {
 		hlist_for_each_entry_rcu(bn, &cl->by_bit[ev->object_type][bit],
 					 node) {
 			c->walked++;
+			/* A registry filter watches the root key: subkeys need SUBTREE. */
+			if (registry && ev->id_len &&
+			    !(bn->sub->mask & CLUSNOTIFY_REGISTRY_SUBTREE))
+				continue;
 			cn_counts_add(c, cn_port_enqueue(bn->sub->watch->port,
 							 ev, bn->sub->key, wl));
 		}
@@ -734,6 +744,26 @@ void cn_filter_match(struct cn_cluster *cl, struct cn_event *ev,
 		if (sub->mask & ev->flag)
 			cn_counts_add(c, cn_port_enqueue(sub->watch->port, ev,
 							 sub->key, wl));
+	}
+	if (!registry)
+		return;
+	/*
+	 * A key registered with SUBTREE also watches every key under it: look
+	 * each ancestor of the event's key ("a\b" for "a\b\c") up too.
+	 */
+	strscpy(path, k.id, sizeof(path));
+	k.id = path;
+	for (end = strrchr(path, '\\'); end; end = strrchr(path, '\\')) {
+		*end = '\0';
+		list = rhltable_lookup(&cn_regs, &k, cn_reg_params);
+		rhl_for_each_entry_rcu(sub, pos, list, obj_node) {
+			c->walked++;
+			if ((sub->mask & ev->flag) &&
+			    (sub->mask & CLUSNOTIFY_REGISTRY_SUBTREE))
+				cn_counts_add(c, cn_port_enqueue(sub->watch->port,
+								 ev, sub->key,
+								 wl));
+		}
 	}
 }
 

@@ -5,17 +5,34 @@
  *
  * Names, types, structure layouts and numeric values are those of the
  * Windows header, so that code written against it ports with a recompile.
- * Strings are UTF-16 (char16_t: Linux wchar_t is 32 bits, never use it
- * here). Functions set the calling thread's last error (GetLastError) as on
+ * Functions set the calling thread's last error (GetLastError) as on
  * Windows. See clusapi(3) and clusnotify(7).
+ *
+ * Strings are UTF-16, as on Windows. Build with -fshort-wchar (as winelib
+ * does): WCHAR is then wchar_t and L"..." literals work, in C and C++.
+ * Without it Linux wchar_t is 32 bits and an L"..." literal would pass as
+ * 4-byte units, so the header stops with an #error, unless the program
+ * defines CLUSAPI_WCHAR_IS_CHAR16 to use char16_t and u"..." literals.
+ *
+ * The Windows base types (DWORD, WCHAR, HANDLE, ...) are skipped when a
+ * Windows header or another compatibility header has declared them first:
+ * whole (windef.h, winnt.h: _WINDEF_, _MINWINDEF_, _WINNT_ and winelib's
+ * __WINE_WINDEF_H, __WINE_WINNT_H) or one at a time with the _X_DEFINED
+ * guards of the SDK's wtypes.h (_DWORD_DEFINED, _WCHAR_DEFINED, ...), which
+ * this header defines in turn. Their sizes are checked below.
  */
 #ifndef LIBCLUSNOTIFY_CLUSAPI_H
 #define LIBCLUSNOTIFY_CLUSAPI_H
 
 #include <stddef.h>
 #include <stdint.h>
-#ifndef __cplusplus
+#if !defined(__cplusplus) && !(defined(__SIZEOF_WCHAR_T__) && __SIZEOF_WCHAR_T__ == 2)
 #include <uchar.h>
+#endif
+
+#if defined(_WINDEF_) || defined(_MINWINDEF_) || defined(_WINNT_) || \
+    defined(__WINE_WINDEF_H) || defined(__WINE_WINNT_H)
+#define CLUSAPI_HAVE_WINDOWS_TYPES
 #endif
 
 #ifdef __cplusplus
@@ -29,21 +46,64 @@ extern "C" {
 #define WINAPI
 #endif
 
+#ifndef CLUSAPI_HAVE_WINDOWS_TYPES
+#ifndef _DWORD_DEFINED
+#define _DWORD_DEFINED
 typedef uint32_t DWORD, *PDWORD, *LPDWORD;
-typedef uintptr_t DWORD_PTR, *PDWORD_PTR;
-typedef int64_t LONGLONG;
-typedef int32_t LONG;
-typedef int32_t BOOL;
-typedef uint8_t BYTE, *PBYTE, *LPBYTE;
-#if defined(__WCHAR_MAX__) && __WCHAR_MAX__ <= 0xffff
-typedef wchar_t WCHAR;
-#else
-typedef char16_t WCHAR;
 #endif
-typedef WCHAR *LPWSTR;
-typedef const WCHAR *LPCWSTR;
-typedef void *HANDLE;
+#ifndef _DWORD_PTR_DEFINED
+#define _DWORD_PTR_DEFINED
+typedef uintptr_t DWORD_PTR, *PDWORD_PTR;
+#endif
+#ifndef _LONGLONG_DEFINED
+#define _LONGLONG_DEFINED
+typedef int64_t LONGLONG;
+typedef uint64_t ULONGLONG;
+#endif
+#ifndef _LONG_DEFINED
+#define _LONG_DEFINED
+typedef int32_t LONG;
+#endif
+#ifndef _BOOL_DEFINED
+#define _BOOL_DEFINED
+typedef int32_t BOOL, *PBOOL, *LPBOOL;
+#endif
+#ifndef _BYTE_DEFINED
+#define _BYTE_DEFINED
+typedef uint8_t BYTE, *PBYTE, *LPBYTE;
+#endif
+#ifndef _UINT_DEFINED
+#define _UINT_DEFINED
+typedef unsigned int UINT;
+#endif
+#if !defined(_WCHAR_DEFINED) && !defined(__WCHAR_DEFINED)
+#define _WCHAR_DEFINED
+#define __WCHAR_DEFINED
+#if defined(__SIZEOF_WCHAR_T__) && __SIZEOF_WCHAR_T__ == 2
+typedef wchar_t WCHAR;		/* -fshort-wchar: L"..." is UTF-16 */
+#elif defined(CLUSAPI_WCHAR_IS_CHAR16)
+typedef char16_t WCHAR;		/* u"..." literals; L"..." would not fit */
+#else
+#error "clusapi.h: WCHAR is 16-bit UTF-16 as on Windows, and this wchar_t is 32-bit: build with -fshort-wchar (L\"...\" then works), or define CLUSAPI_WCHAR_IS_CHAR16 and use u\"...\" literals"
+#endif
+#endif
+#ifndef _LPWSTR_DEFINED
+#define _LPWSTR_DEFINED
+typedef WCHAR *PWSTR, *LPWSTR;
+typedef const WCHAR *PCWSTR, *LPCWSTR;
+typedef char *LPSTR;
+typedef const char *LPCSTR, *LPCCH;
+typedef const WCHAR *LPCWCH;
+#endif
+#ifndef _HANDLE_DEFINED
+#define _HANDLE_DEFINED
+typedef void *HANDLE, **PHANDLE, **LPHANDLE;
+#endif
+#endif /* !CLUSAPI_HAVE_WINDOWS_TYPES */
+#ifndef _REGSAM_DEFINED
+#define _REGSAM_DEFINED
 typedef DWORD REGSAM;
+#endif
 
 typedef struct _HCHANGE *HCHANGE;
 typedef struct _HCLUSTER *HCLUSTER;
@@ -53,7 +113,10 @@ typedef struct _HRESOURCE *HRESOURCE;
 typedef struct _HNETWORK *HNETWORK;
 typedef struct _HNETINTERFACE *HNETINTERFACE;
 typedef struct _HGROUPSET *HGROUPSET;
+#if !defined(CLUSAPI_HAVE_WINDOWS_TYPES) && !defined(_HKEY_DEFINED)
+#define _HKEY_DEFINED
 typedef struct HKEY__ *HKEY, **PHKEY;
+#endif
 
 #ifndef TRUE
 #define TRUE	1
@@ -61,8 +124,26 @@ typedef struct HKEY__ *HKEY, **PHKEY;
 #ifndef FALSE
 #define FALSE	0
 #endif
+#ifndef INVALID_HANDLE_VALUE
 #define INVALID_HANDLE_VALUE	((HANDLE)(intptr_t)-1)
+#endif
+#ifndef INFINITE
 #define INFINITE		0xFFFFFFFF
+#endif
+#ifndef MAX_PATH
+#define MAX_PATH		260
+#endif
+
+/* The clusapi versions of the Windows SDK; this header is the latest's. */
+#define CLUSAPI_VERSION_SERVER2008	0x00000600
+#define CLUSAPI_VERSION_SERVER2008R2	0x00000700
+#define CLUSAPI_VERSION_WINDOWS8	0x00000701
+#define CLUSAPI_VERSION_WINDOWSBLUE	0x00000702
+#define CLUSAPI_VERSION_WINTHRESHOLD	0x00000703
+#define CLUSAPI_VERSION_RS3		0x00000a00
+#ifndef CLUSAPI_VERSION
+#define CLUSAPI_VERSION			CLUSAPI_VERSION_RS3
+#endif
 
 /* Error values (returned, or for GetLastError) */
 #define ERROR_SUCCESS				0
@@ -74,9 +155,12 @@ typedef struct HKEY__ *HKEY, **PHKEY;
 #define ERROR_GEN_FAILURE			31
 #define ERROR_NOT_SUPPORTED			50
 #define ERROR_INVALID_PARAMETER			87
+#define ERROR_INSUFFICIENT_BUFFER		122
 #define ERROR_MORE_DATA				234
 #define WAIT_TIMEOUT				258
 #define ERROR_NO_MORE_ITEMS			259
+#define ERROR_INVALID_FLAGS			1004
+#define ERROR_NO_UNICODE_TRANSLATION		1113
 #define RPC_S_SERVER_UNAVAILABLE		1722
 #define ERROR_RESOURCE_NOT_FOUND		5007
 #define ERROR_GROUP_NOT_FOUND			5013
@@ -339,7 +423,7 @@ typedef enum CLUSTER_NETINTERFACE_STATE {
 #define CLUSPROP_SYNTAX_LIST_VALUE_LONG		0x00010007
 
 /* 16 bytes, FilterFlags at offset 8, on i386 too. */
-typedef struct NOTIFY_FILTER_AND_TYPE {
+typedef struct _NOTIFY_FILTER_AND_TYPE {
 	DWORD dwObjectType;
 	LONGLONG FilterFlags __attribute__((aligned(8)));
 } NOTIFY_FILTER_AND_TYPE, *PNOTIFY_FILTER_AND_TYPE;
@@ -350,7 +434,38 @@ typedef struct _CLUSTER_MEMBERSHIP_INFO {
 	BYTE Upnodes[1];
 } CLUSTER_MEMBERSHIP_INFO, *PCLUSTER_MEMBERSHIP_INFO;
 
+/* SHARED_VOLUME STATE payloads (the SDK's CSV state structures). */
+typedef enum _CLUSTER_SHARED_VOLUME_STATE {
+	SharedVolumeStateUnavailable = 0,
+	SharedVolumeStatePaused = 1,
+	SharedVolumeStateActive = 2,
+	SharedVolumeStateActiveRedirected = 3,
+	SharedVolumeStateActiveVolumeRedirected = 4,
+} CLUSTER_SHARED_VOLUME_STATE;
+
+typedef struct _CLUSTER_SHARED_VOLUME_STATE_INFO {
+	WCHAR szVolumeName[MAX_PATH];
+	WCHAR szNodeName[MAX_PATH];
+	CLUSTER_SHARED_VOLUME_STATE VolumeState;
+} CLUSTER_SHARED_VOLUME_STATE_INFO, *PCLUSTER_SHARED_VOLUME_STATE_INFO;
+
+/* 1584 bytes, the 64-bit fields at 8-byte offsets, on i386 too. */
+typedef struct _CLUSTER_SHARED_VOLUME_STATE_INFO_EX {
+	WCHAR szVolumeName[MAX_PATH];
+	WCHAR szNodeName[MAX_PATH];
+	CLUSTER_SHARED_VOLUME_STATE VolumeState;
+	WCHAR szVolumeFriendlyName[MAX_PATH];
+	ULONGLONG RedirectedIOReason __attribute__((aligned(8)));
+	ULONGLONG VolumeRedirectedIOReason __attribute__((aligned(8)));
+} CLUSTER_SHARED_VOLUME_STATE_INFO_EX, *PCLUSTER_SHARED_VOLUME_STATE_INFO_EX;
+
 CLUSAPI_STATIC_ASSERT(sizeof(WCHAR) == 2, "WCHAR is UTF-16");
+CLUSAPI_STATIC_ASSERT(sizeof(CLUSTER_SHARED_VOLUME_STATE_INFO) == 1044,
+		      "CLUSTER_SHARED_VOLUME_STATE_INFO is 1044 bytes");
+CLUSAPI_STATIC_ASSERT(sizeof(CLUSTER_SHARED_VOLUME_STATE_INFO_EX) == 1584 &&
+		      offsetof(CLUSTER_SHARED_VOLUME_STATE_INFO_EX,
+			       RedirectedIOReason) == 1568,
+		      "CLUSTER_SHARED_VOLUME_STATE_INFO_EX layout");
 CLUSAPI_STATIC_ASSERT(sizeof(DWORD) == 4 && sizeof(BOOL) == 4 &&
 		      sizeof(LONG) == 4, "32-bit DWORD, BOOL, LONG");
 CLUSAPI_STATIC_ASSERT(sizeof(DWORD_PTR) == sizeof(void *), "DWORD_PTR");
@@ -415,13 +530,106 @@ DWORD WINAPI GetClusterNotify(HCHANGE hChange, DWORD_PTR *lpdwNotifyKey,
 			      DWORD *lpdwFilterType, LPWSTR lpszName,
 			      DWORD *lpcchName, DWORD dwMilliseconds);
 
+/* Function pointer types, for programs that load the library themselves. */
+typedef HCLUSTER (WINAPI *PCLUSAPI_OPEN_CLUSTER)(LPCWSTR lpszClusterName);
+typedef BOOL (WINAPI *PCLUSAPI_CLOSE_CLUSTER)(HCLUSTER hCluster);
+typedef HNODE (WINAPI *PCLUSAPI_OPEN_CLUSTER_NODE)(HCLUSTER hCluster,
+						   LPCWSTR lpszNodeName);
+typedef BOOL (WINAPI *PCLUSAPI_CLOSE_CLUSTER_NODE)(HNODE hNode);
+typedef HGROUP (WINAPI *PCLUSAPI_OPEN_CLUSTER_GROUP)(HCLUSTER hCluster,
+						     LPCWSTR lpszGroupName);
+typedef BOOL (WINAPI *PCLUSAPI_CLOSE_CLUSTER_GROUP)(HGROUP hGroup);
+typedef HRESOURCE (WINAPI *PCLUSAPI_OPEN_CLUSTER_RESOURCE)(HCLUSTER hCluster,
+							   LPCWSTR lpszResourceName);
+typedef BOOL (WINAPI *PCLUSAPI_CLOSE_CLUSTER_RESOURCE)(HRESOURCE hResource);
+typedef HNETWORK (WINAPI *PCLUSAPI_OPEN_CLUSTER_NETWORK)(HCLUSTER hCluster,
+							 LPCWSTR lpszNetworkName);
+typedef BOOL (WINAPI *PCLUSAPI_CLOSE_CLUSTER_NETWORK)(HNETWORK hNetwork);
+typedef HNETINTERFACE (WINAPI *PCLUSAPI_OPEN_CLUSTER_NET_INTERFACE)(
+	HCLUSTER hCluster, LPCWSTR lpszInterfaceName);
+typedef BOOL (WINAPI *PCLUSAPI_CLOSE_CLUSTER_NET_INTERFACE)(
+	HNETINTERFACE hNetInterface);
+typedef HKEY (WINAPI *PCLUSAPI_GET_CLUSTER_KEY)(HCLUSTER hCluster,
+						REGSAM samDesired);
+typedef LONG (WINAPI *PCLUSAPI_CLUSTER_REG_OPEN_KEY)(HKEY hKey,
+						     LPCWSTR lpszSubKey,
+						     REGSAM samDesired,
+						     PHKEY phkResult);
+typedef LONG (WINAPI *PCLUSAPI_CLUSTER_REG_CLOSE_KEY)(HKEY hKey);
+typedef HCHANGE (WINAPI *PCLUSAPI_CREATE_CLUSTER_NOTIFY_PORT_V2)(
+	HCHANGE hChange, HCLUSTER hCluster, NOTIFY_FILTER_AND_TYPE *Filters,
+	DWORD dwFilterCount, DWORD_PTR dwNotifyKey);
+typedef DWORD (WINAPI *PCLUSAPI_REGISTER_CLUSTER_NOTIFY_V2)(
+	HCHANGE hChange, NOTIFY_FILTER_AND_TYPE Filter, HANDLE hObject,
+	DWORD_PTR dwNotifyKey);
+typedef DWORD (WINAPI *PCLUSAPI_GET_NOTIFY_EVENT_HANDLE_V2)(
+	HCHANGE hChange, HANDLE *lphTargetEvent);
+typedef DWORD (WINAPI *PCLUSAPI_GET_CLUSTER_NOTIFY_V2)(
+	HCHANGE hChange, DWORD_PTR *lpdwNotifyKey,
+	NOTIFY_FILTER_AND_TYPE *pFilterAndType, BYTE *buffer,
+	DWORD *lpbBufferSize, LPWSTR lpszObjectId, DWORD *lpcchObjectId,
+	LPWSTR lpszParentId, DWORD *lpcchParentId, LPWSTR lpszName,
+	DWORD *lpcchName, LPWSTR lpszType, DWORD *lpcchType,
+	DWORD dwMilliseconds);
+typedef BOOL (WINAPI *PCLUSAPI_CLOSE_CLUSTER_NOTIFY_PORT)(HCHANGE hChange);
+typedef HCHANGE (WINAPI *PCLUSAPI_CREATE_CLUSTER_NOTIFY_PORT)(
+	HCHANGE hChange, HCLUSTER hCluster, DWORD dwFilter,
+	DWORD_PTR dwNotifyKey);
+typedef DWORD (WINAPI *PCLUSAPI_REGISTER_CLUSTER_NOTIFY)(
+	HCHANGE hChange, DWORD dwFilterType, HANDLE hObject,
+	DWORD_PTR dwNotifyKey);
+typedef DWORD (WINAPI *PCLUSAPI_GET_CLUSTER_NOTIFY)(
+	HCHANGE hChange, DWORD_PTR *lpdwNotifyKey, DWORD *lpdwFilterType,
+	LPWSTR lpszName, DWORD *lpcchName, DWORD dwMilliseconds);
+
+/*
+ * The few string functions of kernel32 a ported program needs for WCHAR
+ * (the C library's wcs* take 32-bit wchar_t): length, copy, compare (with
+ * and without case, as Windows compares names) and UTF-8 conversion
+ * (CP_UTF8 only; other code pages fail with ERROR_INVALID_PARAMETER).
+ * Declared unless a Windows header has declared them first.
+ */
+#if !defined(_WINBASE_) && !defined(__WINE_WINBASE_H)
+int WINAPI lstrlenW(LPCWSTR lpString);
+LPWSTR WINAPI lstrcpynW(LPWSTR lpString1, LPCWSTR lpString2, int iMaxLength);
+int WINAPI lstrcmpW(LPCWSTR lpString1, LPCWSTR lpString2);
+int WINAPI lstrcmpiW(LPCWSTR lpString1, LPCWSTR lpString2);
+#endif
+#if !defined(_WINNLS_) && !defined(__WINE_WINNLS_H)
+#ifndef CP_UTF8
+#define CP_UTF8		65001
+#endif
+#ifndef MB_ERR_INVALID_CHARS
+#define MB_ERR_INVALID_CHARS	0x00000008
+#endif
+#ifndef WC_ERR_INVALID_CHARS
+#define WC_ERR_INVALID_CHARS	0x00000080
+#endif
+int WINAPI MultiByteToWideChar(UINT CodePage, DWORD dwFlags,
+			       LPCCH lpMultiByteStr, int cbMultiByte,
+			       LPWSTR lpWideCharStr, int cchWideChar);
+int WINAPI WideCharToMultiByte(UINT CodePage, DWORD dwFlags,
+			       LPCWCH lpWideCharStr, int cchWideChar,
+			       LPSTR lpMultiByteStr, int cbMultiByte,
+			       LPCCH lpDefaultChar, LPBOOL lpUsedDefaultChar);
+#endif
+
+
 /*
  * Enumeration, state and registry reads (since 1.3): they read the kernel's
  * object registry through the device, as the notifications do. See
  * ClusterOpenEnum(3), GetClusterNodeState(3), ClusterRegQueryValue(3).
  */
+#ifndef CLUSAPI_HAVE_WINDOWS_TYPES
+#ifndef _WORD_DEFINED
+#define _WORD_DEFINED
 typedef uint16_t WORD;
+#endif
+#ifndef _PVOID_DEFINED
+#define _PVOID_DEFINED
 typedef void *PVOID;
+#endif
+#endif /* !CLUSAPI_HAVE_WINDOWS_TYPES */
 #ifndef _FILETIME_
 #define _FILETIME_
 typedef struct _FILETIME {

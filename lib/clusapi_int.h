@@ -39,10 +39,12 @@
 #define add_filters		__cn_add_filters
 #define create_port		__cn_create_port
 #define register_object		__cn_register_object
+#define register_handle		__cn_register_handle
 #define port_cluster_name	__cn_port_cluster_name
 #define deadline_of		__cn_deadline_of
 #define string_fits		__cn_string_fits
 #define string_check		__cn_string_check
+#define registry_key_name	__cn_registry_key_name
 
 /* ---- Errors (clusapi_error.c) ---- */
 
@@ -90,6 +92,7 @@ struct cluster {
 	struct clusnotify_port *port;
 	uint32_t id;
 	char name[CLUSNOTIFY_CLUSTER_NAME_MAX];
+	bool closed;			/* under reg_lock */
 };
 
 /* HNODE, HGROUP, HRESOURCE, HNETWORK, HNETINTERFACE, HKEY */
@@ -125,14 +128,23 @@ struct port {
  */
 struct reg {
 	struct reg *next;
-	struct object *obj;
+	struct cn_handle *obj;		/* an object's or a cluster's */
 	struct port *port;
 	uint64_t reg_id;
+	uint32_t type;
+	uint64_t key;
 };
 
 /* The registrations of objects on ports, under reg_lock (clusapi_port.c). */
 extern pthread_mutex_t reg_lock;
 extern struct reg *regs;
+
+/* The closed flag of an object or cluster handle, under reg_lock. */
+static inline bool *closed_flag(struct cn_handle *h)
+{
+	return h->kind == K_CLUSTER ? &((struct cluster *)h)->closed
+				    : &((struct object *)h)->closed;
+}
 
 static inline uint64_t key64(DWORD_PTR key)
 {
@@ -157,7 +169,7 @@ BOOL close_handle(HANDLE h, enum kind kind);
 /* ---- Ports and notifications (clusapi_port.c) ---- */
 
 /* Unlinks the registrations of @obj, or of @port, and undoes them. */
-void drop_regs(struct object *obj, struct port *port);
+void drop_regs(struct cn_handle *obj, struct port *port);
 /* The port behind @hChange, with a reference; of @version unless it is 0. */
 struct port *get_port(HCHANGE hChange, int version, DWORD *err);
 /* Validates every filter, then adds them in as many ioctls as it takes. */
@@ -167,7 +179,10 @@ DWORD add_filters(struct port *p, struct cluster *cl,
 HCHANGE create_port(HCHANGE hChange, HCLUSTER hCluster, int version,
 		    const struct clusnotify_filter *f, size_t count,
 		    DWORD_PTR key);
-/* Watches @type events of the object behind @hObject. */
+/* Watches @type events of the object behind @h (see clusapi_port.c). */
+DWORD register_handle(struct port *p, struct cn_handle *h, uint32_t type,
+		      uint64_t mask, uint64_t key, bool any_type);
+/* The same for @hObject: ERROR_INVALID_HANDLE if it is no object's. */
 DWORD register_object(struct port *p, HANDLE hObject, uint32_t type,
 		      uint64_t mask, uint64_t key);
 /* Copies the name of cluster @id into @out, if the port knows it. */
@@ -183,6 +198,9 @@ struct out_string {
 };
 
 bool string_fits(const struct out_string *o, size_t *units);
+/* Points @o at a registry event's key name relative to the watched key. */
+void registry_key_name(struct port *p, const struct clusnotify_event *ev,
+		       struct out_string *o);
 DWORD string_check(struct out_string *o);
 
 /* ---- Enumeration and state (clusapi_enum.c), registry (clusapi_reg.c) ---- */

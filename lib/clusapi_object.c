@@ -41,6 +41,58 @@ bool to_utf8(LPCWSTR s, char *out, size_t cap)
 
 /* ---- Clusters and objects ---- */
 
+/*
+ * Windows compares object names without case; the kernel's lookups are
+ * exact. After an exact miss, these walk the cluster's list for a name (or
+ * id) equal without case and copy the exact one into @out. 0 or -ENOENT.
+ */
+static int cluster_nocase(struct clusnotify_port *port, const char *name,
+			  char *out)
+{
+	struct clusnotify_cluster_entry e[16];
+	uint64_t cursor = 0;
+	int i, n;
+
+	do {
+		n = clusnotify_list_clusters(port, &cursor, e, ARRAY_SIZE(e));
+		for (i = 0; i < n; i++) {
+			e[i].name[sizeof(e[i].name) - 1] = '\0';
+			if (__cn_utf8_caseeq(e[i].name, name)) {
+				strcpy(out, e[i].name);
+				return 0;
+			}
+		}
+	} while (n > 0 && cursor != CLUSNOTIFY_CURSOR_END);
+	return n < 0 ? n : -ENOENT;
+}
+
+/* Copies the id of the object named (or with id) @name without case. */
+static int object_nocase(struct clusnotify_port *port, uint32_t cluster_id,
+			 uint32_t type, const char *name, char *id)
+{
+	struct clusnotify_object_entry *e;
+	uint64_t cursor = 0;
+	int i, n, ret = -ENOENT;
+
+	e = calloc(16, sizeof(*e));
+	if (!e)
+		return -ENOMEM;
+	do {
+		n = clusnotify_list_objects(port, cluster_id, type, &cursor, e, 16);
+		for (i = 0; i < n && ret; i++) {
+			e[i].id[sizeof(e[i].id) - 1] = '\0';
+			e[i].name[sizeof(e[i].name) - 1] = '\0';
+			if (__cn_utf8_caseeq(e[i].name, name) ||
+			    __cn_utf8_caseeq(e[i].id, name)) {
+				strcpy(id, e[i].id);
+				ret = 0;
+			}
+		}
+	} while (ret && n > 0 && cursor != CLUSNOTIFY_CURSOR_END);
+	free(e);
+	return n < 0 ? n : ret;
+}
+
 static void cluster_destroy(struct cn_handle *h)
 {
 	struct cluster *cl = (struct cluster *)h;
@@ -63,6 +115,8 @@ __cn_public HCLUSTER OpenCluster(LPCWSTR lpszClusterName)
 		return fail(ERROR_NOT_ENOUGH_MEMORY);
 	ret = clusnotify_port_open(&cl->port);
 	if (!ret)
+		ret = clusnotify_get_cluster(cl->port, name, &info);
+	if (ret == -ENOENT && name[0] && !cluster_nocase(cl->port, name, name))
 		ret = clusnotify_get_cluster(cl->port, name, &info);
 	if (ret)
 		goto err;
@@ -131,6 +185,9 @@ void *open_object(HCLUSTER hCluster, LPCWSTR name, enum kind kind)
 	if (err == -ENOENT && strlen(name8) < CLUSNOTIFY_ID_MAX)
 		err = clusnotify_get_object(cl->port, cl->id, kinds[kind].type,
 					    name8, CLUSNOTIFY_OBJECT_BY_ID, &info);
+	if (err == -ENOENT &&
+	    !object_nocase(cl->port, cl->id, kinds[kind].type, name8, info.id))
+		err = 0;
 	if (err) {
 		fail(map_errno(err, kinds[kind].not_found));
 		goto out;
@@ -209,6 +266,31 @@ __cn_public HKEY GetClusterKey(HCLUSTER hCluster, REGSAM samDesired)
 	return ret;
 }
 
+/*
+ * Whether key @path exists: the root always, a subkey if the cluster has a
+ * REGISTRY object of that id (the daemon publishes one per key). Its id is
+ * copied back in its exact case. ERROR_SUCCESS or ERROR_FILE_NOT_FOUND.
+ */
+static LONG key_find(uint32_t cluster_id, char *path)
+{
+	struct clusnotify_object_info info;
+	struct clusnotify_port *port;
+	int ret;
+
+	if (!path[0])
+		return ERROR_SUCCESS;
+	ret = clusnotify_port_open(&port);
+	if (ret)
+		return map_errno(ret, RPC_S_SERVER_UNAVAILABLE);
+	ret = clusnotify_get_object(port, cluster_id, CLUSNOTIFY_OBJ_REGISTRY,
+				    path, CLUSNOTIFY_OBJECT_BY_ID, &info);
+	if (ret == -ENOENT)
+		ret = object_nocase(port, cluster_id, CLUSNOTIFY_OBJ_REGISTRY,
+				    path, path);
+	clusnotify_port_close(port);
+	return ret ? map_errno(ret, ERROR_FILE_NOT_FOUND) : ERROR_SUCCESS;
+}
+
 /* Subkeys are named by their path from the root, separated by '\'. */
 __cn_public LONG ClusterRegOpenKey(HKEY hKey, LPCWSTR lpszSubKey,
 				   REGSAM samDesired, PHKEY phkResult)
@@ -234,6 +316,9 @@ __cn_public LONG ClusterRegOpenKey(HKEY hKey, LPCWSTR lpszSubKey,
 		ret = ERROR_INVALID_PARAMETER;
 		goto out;
 	}
+	ret = key_find(key->cluster_id, path);
+	if (ret)
+		goto out;
 	*phkResult = add_object(key->cluster_id, key->cluster_name, K_KEY, path);
 	if (!*phkResult)
 		ret = last_error;
@@ -255,8 +340,7 @@ BOOL close_handle(HANDLE h, enum kind kind)
 		last_error = ERROR_INVALID_HANDLE;
 		return FALSE;
 	}
-	if (kind != K_CLUSTER)
-		drop_regs((struct object *)obj, NULL);
+	drop_regs(obj, NULL);
 	__cn_handle_put(obj);
 	return TRUE;
 }

@@ -218,13 +218,13 @@ __cn_public HCHANGE CreateClusterNotifyPortV2(HCHANGE hChange, HCLUSTER hCluster
 }
 
 /* Unlinks the registrations of @obj, or of @port, and undoes them. */
-void drop_regs(struct object *obj, struct port *port)
+void drop_regs(struct cn_handle *obj, struct port *port)
 {
 	struct reg **pp, *r, *gone = NULL;
 
 	pthread_mutex_lock(&reg_lock);
 	if (obj)
-		obj->closed = true;
+		*closed_flag(obj) = true;
 	else
 		port->closed = true;
 	for (pp = &regs; (r = *pp);) {
@@ -263,74 +263,85 @@ __cn_public BOOL CloseClusterNotifyPort(HCHANGE hChange)
 }
 
 /*
- * Watches @type events of the object behind @hObject. Objects of an
- * HCLUSTER (the cluster, its quorum, resource types and shared volumes)
- * and the root key are watched cluster-wide; others by their id.
+ * Watches @type events of the object behind @hObject, until the handle or
+ * the port closes (the type's HANDLE_CLOSE, if asked for, tells the port).
+ * On an HCLUSTER the cluster, its quorum, resource types and shared volumes
+ * are watched (V1, @any_type: every type), and on the root key every
+ * registry object: the kernel takes an empty id as "every object of the
+ * type", still removable.
  */
-DWORD register_object(struct port *p, HANDLE hObject, uint32_t type,
-			     uint64_t mask, uint64_t key)
+DWORD register_handle(struct port *p, struct cn_handle *h, uint32_t type,
+		      uint64_t mask, uint64_t key, bool any_type)
 {
-	struct cn_handle *h = __cn_handle_get(hObject, K_OBJECTS);
-	struct object *obj = (struct object *)h;
-	struct clusnotify_filter f = { .object_type = type, .flags = mask };
+	const char *id, *cluster_name;
+	uint32_t cluster_id;
 	struct reg *r;
-	DWORD err;
 	int ret;
 
-	if (!h)
-		return ERROR_INVALID_HANDLE;
+	if (!filter_valid(type, mask))
+		return ERROR_INVALID_PARAMETER;
 	if (h->kind == K_CLUSTER) {
+		struct cluster *cl = (struct cluster *)h;
+
 		switch (type) {
 		case CLUSNOTIFY_OBJ_CLUSTER:
 		case CLUSNOTIFY_OBJ_QUORUM:
 		case CLUSNOTIFY_OBJ_RESOURCE_TYPE:
 		case CLUSNOTIFY_OBJ_SHARED_VOLUME:
-			err = add_filters(p, (struct cluster *)h, &f, 1, key);
 			break;
 		default:
-			err = ERROR_INVALID_PARAMETER;
+			if (!any_type)
+				return ERROR_INVALID_PARAMETER;
 		}
-		goto out;
+		cluster_id = cl->id;
+		cluster_name = cl->name;
+		id = "";
+	} else {
+		struct object *obj = (struct object *)h;
+
+		if (type != obj->type)
+			return ERROR_INVALID_PARAMETER;
+		cluster_id = obj->cluster_id;
+		cluster_name = obj->cluster_name;
+		id = obj->id;
 	}
-	if (type != obj->type || !filter_valid(type, mask)) {
-		err = ERROR_INVALID_PARAMETER;
-		goto out;
-	}
-	if (port_watch(p, obj->cluster_id, obj->cluster_name)) {
-		err = ERROR_NOT_ENOUGH_MEMORY;
-		goto out;
-	}
-	/*
-	 * The root key has no id: the kernel registers it on every registry
-	 * object, still removable, so closing the key queues HANDLE_CLOSE.
-	 */
+	if (port_watch(p, cluster_id, cluster_name))
+		return ERROR_NOT_ENOUGH_MEMORY;
 	r = malloc(sizeof(*r));
-	if (!r) {
-		err = ERROR_NOT_ENOUGH_MEMORY;
-		goto out;
-	}
-	ret = clusnotify_register(p->np, obj->cluster_id, type, obj->id, mask,
-				  key, &r->reg_id);
+	if (!r)
+		return ERROR_NOT_ENOUGH_MEMORY;
+	ret = clusnotify_register(p->np, cluster_id, type, id, mask, key,
+				  &r->reg_id);
 	if (ret) {
 		free(r);
-		err = map_errno(ret, RPC_S_SERVER_UNAVAILABLE);
-		goto out;
+		return map_errno(ret, RPC_S_SERVER_UNAVAILABLE);
 	}
-	r->obj = obj;
+	r->obj = h;
 	r->port = p;
+	r->type = type;
+	r->key = key;
 	pthread_mutex_lock(&reg_lock);
-	if (obj->closed || p->closed) {
+	if (*closed_flag(h) || p->closed) {
 		pthread_mutex_unlock(&reg_lock);
 		clusnotify_unregister(p->np, r->reg_id);
 		free(r);
-		err = ERROR_INVALID_HANDLE;
-		goto out;
+		return ERROR_INVALID_HANDLE;
 	}
 	r->next = regs;
 	regs = r;
 	pthread_mutex_unlock(&reg_lock);
-	err = ERROR_SUCCESS;
-out:
+	return ERROR_SUCCESS;
+}
+
+DWORD register_object(struct port *p, HANDLE hObject, uint32_t type,
+		      uint64_t mask, uint64_t key)
+{
+	struct cn_handle *h = __cn_handle_get(hObject, K_OBJECTS);
+	DWORD err;
+
+	if (!h)
+		return ERROR_INVALID_HANDLE;
+	err = register_handle(p, h, type, mask, key, false);
 	__cn_handle_put(h);
 	return err;
 }
@@ -351,20 +362,31 @@ __cn_public DWORD RegisterClusterNotifyV2(HCHANGE hChange,
 	return err;
 }
 
-/* The port's fd, owned by the port: valid until CloseClusterNotifyPort. */
+/*
+ * An fd owned by the port, valid until CloseClusterNotifyPort: it polls
+ * readable while the port has an event, whether still in the kernel or
+ * already read into the library's buffer, and once the port is shut down.
+ */
 __cn_public DWORD GetNotifyEventHandle(HCHANGE hChange, HANDLE *lphTargetEvent)
 {
 	struct port *p;
 	DWORD err;
+	int fd;
 
 	if (!lphTargetEvent)
 		return ERROR_INVALID_PARAMETER;
 	p = get_port(hChange, 0, &err);
 	if (!p)
 		return err;
-	*lphTargetEvent = (HANDLE)(intptr_t)clusnotify_port_fd(p->np);
+	fd = __cn_port_event_fd(p->np);
+	if (fd < 0) {
+		err = map_errno(fd, ERROR_GEN_FAILURE);
+	} else {
+		*lphTargetEvent = (HANDLE)(intptr_t)fd;
+		err = ERROR_SUCCESS;
+	}
 	__cn_handle_put(&p->h);
-	return ERROR_SUCCESS;
+	return err;
 }
 
 int64_t deadline_of(DWORD ms)
@@ -392,12 +414,55 @@ static bool payload_is_id(const struct clusnotify_event *ev)
 	}
 }
 
+/*
+ * Whether the string fits the caller's buffer. A NULL buffer with a count is
+ * a size query: it holds the empty string only (there is nothing to write),
+ * so asking the size of anything else gives ERROR_MORE_DATA, once.
+ */
 bool string_fits(const struct out_string *o, size_t *units)
 {
 	*units = __cn_utf8_to_utf16(o->s, o->len, NULL, 0);
 	if (!o->cch)
 		return true;
-	return o->buf && *o->cch >= *units + 1;
+	if (!o->buf)
+		return *units == 0;
+	return *o->cch >= *units + 1;
+}
+
+/*
+ * A registry event's key, relative to the key the port watches it through
+ * (the registration of that key with the event's notify key whose path is
+ * the longest prefix; the root for a cluster-wide filter).
+ */
+void registry_key_name(struct port *p, const struct clusnotify_event *ev,
+		       struct out_string *o)
+{
+	size_t best = 0, n;
+	struct reg *r;
+
+	o->s = ev->object_id;
+	o->len = ev->id_len;
+	pthread_mutex_lock(&reg_lock);
+	for (r = regs; r; r = r->next) {
+		const char *path;
+
+		if (r->port != p || r->type != CLUSNOTIFY_OBJ_REGISTRY ||
+		    r->key != ev->key || r->obj->kind != K_KEY)
+			continue;
+		path = ((struct object *)r->obj)->id;
+		n = strlen(path);
+		if (n <= best || n > ev->id_len ||
+		    strncasecmp(path, ev->object_id, n) ||
+		    (n < ev->id_len && ev->object_id[n] != '\\'))
+			continue;
+		best = n;
+	}
+	pthread_mutex_unlock(&reg_lock);
+	if (best) {
+		n = best < ev->id_len ? best + 1 : best;
+		o->s += n;
+		o->len -= n;
+	}
 }
 
 DWORD string_check(struct out_string *o)
@@ -425,7 +490,7 @@ __cn_public DWORD GetClusterNotifyV2(HCHANGE hChange, DWORD_PTR *lpdwNotifyKey,
 	};
 	struct clusnotify_event ev;
 	size_t units[4], payload_size;
-	bool fits = true, as_id;
+	bool fit[4], fits = true, payload_fits, as_id;
 	struct port *p;
 	DWORD err;
 	int i, ret;
@@ -451,9 +516,18 @@ __cn_public DWORD GetClusterNotifyV2(HCHANGE hChange, DWORD_PTR *lpdwNotifyKey,
 	str[2].len = ev.name_len;
 	str[3].s = ev.type_name;
 	str[3].len = ev.type_len;
-	for (i = 0; i < 4; i++)
-		if (!string_fits(&str[i], &units[i]))
+	if (ev.object_type == CLUSNOTIFY_OBJ_REGISTRY &&
+	    ev.filter_flag != CLUSNOTIFY_REGISTRY_HANDLE_CLOSE) {
+		/* Name: the changed key, relative; ObjectId: the value. */
+		registry_key_name(p, &ev, &str[2]);
+		str[0].s = ev.name;
+		str[0].len = ev.name_len;
+	}
+	for (i = 0; i < 4; i++) {
+		fit[i] = string_fits(&str[i], &units[i]);
+		if (!fit[i])
 			fits = false;
+	}
 
 	as_id = ev.payload_len && payload_is_id(&ev);
 	payload_size = ev.payload_len;
@@ -463,19 +537,26 @@ __cn_public DWORD GetClusterNotifyV2(HCHANGE hChange, DWORD_PTR *lpdwNotifyKey,
 		payload_size = (__cn_utf8_to_utf16(ev.payload, len, NULL, 0) + 1) *
 			       sizeof(WCHAR);
 	}
-	if (lpbBufferSize && (!buffer || *lpbBufferSize < payload_size))
-		fits = false;
+	/* An empty payload fits anything, a NULL buffer too. */
+	payload_fits = !lpbBufferSize || !payload_size ||
+		       (buffer && *lpbBufferSize >= payload_size);
 
+	if (!fits || !payload_fits) {
+		/* Only the sizes that did not fit change: the others are kept. */
+		for (i = 0; i < 4; i++)
+			if (!fit[i])
+				*str[i].cch = units[i];
+		if (!payload_fits)
+			*lpbBufferSize = payload_size;
+		clusnotify_release_event(p->np);
+		err = ERROR_MORE_DATA;
+		goto out;
+	}
 	for (i = 0; i < 4; i++)
 		if (str[i].cch)
 			*str[i].cch = units[i];
 	if (lpbBufferSize)
 		*lpbBufferSize = payload_size;
-	if (!fits) {
-		clusnotify_release_event(p->np);
-		err = ERROR_MORE_DATA;
-		goto out;
-	}
 
 	for (i = 0; i < 4; i++)
 		if (str[i].buf)

@@ -13,13 +13,12 @@
  *    name its REG_* type, name its data as text: the string for REG_SZ,
  *    decimal for REG_DWORD and REG_QWORD, hexadecimal for REG_BINARY.
  * Neither a key path nor a value name from cmap can hold '='. Names compare
- * without case, as on Windows.
+ * without case, as on Windows (__cn_utf8_caseeq).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "clusapi_int.h"
 #include "utf16.h"
@@ -126,7 +125,13 @@ struct walk {
 /* Whether @s, @len bytes of it, names key @path (without case). */
 static bool same_path(const char *s, size_t len, const char *path)
 {
-	return strlen(path) == len && !strncasecmp(s, path, len);
+	char head[CLUSNOTIFY_ID_MAX];
+
+	if (len >= sizeof(head))
+		return false;
+	memcpy(head, s, len);
+	head[len] = '\0';
+	return __cn_utf8_caseeq(head, path);
 }
 
 static int walk_one(const struct clusnotify_object_entry *o, void *arg)
@@ -191,7 +196,7 @@ static int find_one(const struct child *c, void *arg)
 
 	if (c->what != f->what)
 		return 0;
-	if (f->name ? strcasecmp(c->name, f->name) != 0 : f->index-- != 0)
+	if (f->name ? !__cn_utf8_caseeq(c->name, f->name) : f->index-- != 0)
 		return 0;
 	snprintf(f->found_name, sizeof(f->found_name), "%s", c->name);
 	snprintf(f->type_name, sizeof(f->type_name), "%s", c->o->type_name);

@@ -106,6 +106,23 @@ static size_t v1_filters(DWORD v1, struct clusnotify_filter *f)
 	return n;
 }
 
+/* Adds CLUSTER HANDLE_CLOSE to the filters @f of v1_filters(). */
+static size_t with_cluster_close(struct clusnotify_filter *f, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (f[i].object_type == CLUSNOTIFY_OBJ_CLUSTER) {
+			f[i].flags |= CLUSNOTIFY_CLUSTER_HANDLE_CLOSE;
+			return n;
+		}
+	}
+	f[n].object_type = CLUSNOTIFY_OBJ_CLUSTER;
+	f[n].reserved = 0;
+	f[n].flags = CLUSNOTIFY_CLUSTER_HANDLE_CLOSE;
+	return n + 1;
+}
+
 __cn_public HCHANGE CreateClusterNotifyPort(HCHANGE hChange, HCLUSTER hCluster,
 					    DWORD dwFilter, DWORD_PTR dwNotifyKey)
 {
@@ -124,7 +141,7 @@ __cn_public DWORD RegisterClusterNotify(HCHANGE hChange, DWORD dwFilterType,
 	uint32_t type;
 	uint64_t mask;
 	DWORD err;
-	size_t n;
+	size_t i, n;
 
 	p = get_port(hChange, CLUSTER_NOTIFICATIONS_V1, &err);
 	if (!p)
@@ -135,10 +152,17 @@ __cn_public DWORD RegisterClusterNotify(HCHANGE hChange, DWORD dwFilterType,
 		goto out;
 	}
 	if (h->kind == K_CLUSTER) {
-		n = v1_filters(dwFilterType, f);
-		err = n ? add_filters(p, (struct cluster *)h, f, n,
-				      key64(dwNotifyKey))
-			: ERROR_INVALID_PARAMETER;
+		/*
+		 * Removable, as on any object: CloseCluster ends them. The
+		 * handle closed is the cluster's: its HANDLE_CLOSE only.
+		 */
+		n = v1_filters(dwFilterType & ~CLUSTER_CHANGE_HANDLE_CLOSE, f);
+		if (dwFilterType & CLUSTER_CHANGE_HANDLE_CLOSE)
+			n = with_cluster_close(f, n);
+		err = n ? ERROR_SUCCESS : ERROR_INVALID_PARAMETER;
+		for (i = 0; i < n && !err; i++)
+			err = register_handle(p, h, f[i].object_type, f[i].flags,
+					      key64(dwNotifyKey), true);
 	} else {
 		type = ((struct object *)h)->type;
 		mask = v1_to_mask(dwFilterType, type);
@@ -181,8 +205,12 @@ __cn_public DWORD GetClusterNotify(HCHANGE hChange, DWORD_PTR *lpdwNotifyKey,
 			break;
 		clusnotify_consume_event(p->np);
 	}
-	if ((v1 & V1_CLUSTER_EVENTS) &&
-	    port_cluster_name(p, ev.cluster_id, cluster_name)) {
+	if (ev.object_type == CLUSNOTIFY_OBJ_REGISTRY &&
+	    ev.filter_flag != CLUSNOTIFY_REGISTRY_HANDLE_CLOSE) {
+		/* As on Windows: the changed key, relative to the watched one. */
+		registry_key_name(p, &ev, &name);
+	} else if ((v1 & V1_CLUSTER_EVENTS) &&
+		   port_cluster_name(p, ev.cluster_id, cluster_name)) {
 		name.s = cluster_name;
 		name.len = strlen(cluster_name);
 	} else if (ev.name_len) {

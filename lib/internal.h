@@ -19,4 +19,10 @@ int64_t __cn_deadline(int64_t timeout_ms);
 int __cn_peek_until(struct clusnotify_port *port, struct clusnotify_event *ev,
 		    int64_t deadline);
 
+/*
+ * An fd that polls readable while @port has an event, queued in the kernel
+ * or buffered here (and once it is shut down); owned by @port. Or -errno.
+ */
+int __cn_port_event_fd(struct clusnotify_port *port);
+
 #endif /* LIBCLUSNOTIFY_INTERNAL_H */

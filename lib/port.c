@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
@@ -24,9 +26,18 @@
  * @lock guards the buffer: records [@head, @tail) of @buf are read from the
  * kernel and not yet consumed. It is held from a successful peek to its
  * consume or release, and never across a blocking call.
+ *
+ * Records read into the buffer no longer make @fd readable, so @efd (an
+ * eventfd, also under @lock) is kept readable exactly while the buffer holds
+ * one: a waiter polls both and cannot sleep with events buffered by another
+ * thread. @epfd, made on first use, holds the two for a caller that wants
+ * one fd readable while the port has events (clusapi's event handle).
  */
 struct clusnotify_port {
 	int fd;
+	int efd;
+	int epfd;
+	bool efd_set;
 	atomic_bool shut;
 	pthread_mutex_t lock;
 	size_t head;
@@ -44,12 +55,21 @@ static int port_new(struct clusnotify_port **portp, int fd)
 	port = malloc(sizeof(*port));
 	if (!port)
 		return -ENOMEM;
+	port->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (port->efd < 0) {
+		ret = -errno;
+		free(port);
+		return ret;
+	}
 	ret = pthread_mutex_init(&port->lock, NULL);
 	if (ret) {
+		close(port->efd);
 		free(port);
 		return -ret;
 	}
 	port->fd = fd;
+	port->epfd = -1;
+	port->efd_set = false;
 	atomic_init(&port->shut, false);
 	port->head = port->tail = 0;
 	*portp = port;
@@ -90,6 +110,9 @@ __cn_public void clusnotify_port_close(struct clusnotify_port *port)
 	if (!port)
 		return;
 	close(port->fd);
+	close(port->efd);
+	if (port->epfd >= 0)
+		close(port->epfd);
 	pthread_mutex_destroy(&port->lock);
 	free(port);
 }
@@ -97,6 +120,36 @@ __cn_public void clusnotify_port_close(struct clusnotify_port *port)
 __cn_public int clusnotify_port_fd(const struct clusnotify_port *port)
 {
 	return port ? port->fd : -EINVAL;
+}
+
+int __cn_port_event_fd(struct clusnotify_port *port)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	int ret;
+
+	pthread_mutex_lock(&port->lock);
+	if (port->epfd < 0) {
+		ret = epoll_create1(EPOLL_CLOEXEC);
+		if (ret < 0) {
+			ret = -errno;
+			goto out;
+		}
+		ev.data.fd = port->fd;
+		if (epoll_ctl(ret, EPOLL_CTL_ADD, port->fd, &ev) < 0)
+			goto err;
+		ev.data.fd = port->efd;
+		if (epoll_ctl(ret, EPOLL_CTL_ADD, port->efd, &ev) < 0)
+			goto err;
+		port->epfd = ret;
+	}
+	ret = port->epfd;
+out:
+	pthread_mutex_unlock(&port->lock);
+	return ret;
+err:
+	close(ret);
+	ret = -errno;
+	goto out;
 }
 
 static int xioctl(struct clusnotify_port *port, unsigned long req, void *arg)
@@ -260,19 +313,23 @@ static int remaining(int64_t deadline)
 }
 
 /*
- * Waits until the kernel queue is readable. 0 ready, -ETIMEDOUT, -ESHUTDOWN,
- * or the error of poll(). An expired deadline still polls once, so a zero
- * timeout reports what is queued.
+ * Waits until the kernel queue is readable or the buffer holds a record
+ * (another thread read it in). 0 ready, -ETIMEDOUT, -ESHUTDOWN, or the error
+ * of poll(). An expired deadline still polls once, so a zero timeout reports
+ * what is queued.
  */
 static int wait_readable(struct clusnotify_port *port, int64_t deadline)
 {
-	struct pollfd pfd = { .fd = port->fd, .events = POLLIN };
+	struct pollfd pfd[2] = {
+		{ .fd = port->fd, .events = POLLIN },
+		{ .fd = port->efd, .events = POLLIN },
+	};
 	int n;
 
 	for (;;) {
 		if (atomic_load(&port->shut))
 			return -ESHUTDOWN;
-		n = poll(&pfd, 1, remaining(deadline));
+		n = poll(pfd, 2, remaining(deadline));
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -280,14 +337,32 @@ static int wait_readable(struct clusnotify_port *port, int64_t deadline)
 		}
 		if (n == 0)
 			return -ETIMEDOUT;
-		if (pfd.revents & POLLIN)
+		if ((pfd[0].revents | pfd[1].revents) & POLLIN)
 			return 0;
-		if (pfd.revents & POLLHUP)
+		if (pfd[0].revents & POLLHUP)
 			return -ESHUTDOWN;
-		if (pfd.revents & POLLNVAL)
+		if ((pfd[0].revents | pfd[1].revents) & POLLNVAL)
 			return -EBADF;
 		return -EIO;
 	}
+}
+
+/* With @port->lock held: @efd readable exactly while a record is buffered. */
+static void mark_buffered(struct clusnotify_port *port)
+{
+	bool want = port->head < port->tail;
+	uint64_t v = 1;
+	ssize_t n;
+
+	if (want == port->efd_set)
+		return;
+	/* Neither blocks: the counter is 0 or 1 and the fd is non-blocking. */
+	if (want)
+		n = write(port->efd, &v, sizeof(v));
+	else
+		n = read(port->efd, &v, sizeof(v));
+	if (n == sizeof(v))
+		port->efd_set = want;
 }
 
 static bool record_valid(const struct clusnotify_record *rec, size_t avail)
@@ -366,6 +441,7 @@ static int fill(struct clusnotify_port *port)
 	if (n == 0)
 		return -ESHUTDOWN;
 	port->tail = n;
+	mark_buffered(port);
 	return 0;
 }
 
@@ -387,6 +463,7 @@ int __cn_peek_until(struct clusnotify_port *port, struct clusnotify_event *ev,
 			if (!ret)
 				return 0;
 			port->head = port->tail;	/* drop what cannot be parsed */
+			mark_buffered(port);
 		}
 		pthread_mutex_unlock(&port->lock);
 		if (ret != -EAGAIN)
@@ -410,6 +487,7 @@ __cn_public void clusnotify_consume_event(struct clusnotify_port *port)
 
 	rec = (const void *)(port->buf + port->head);
 	port->head += rec->len;
+	mark_buffered(port);
 	pthread_mutex_unlock(&port->lock);
 }
 

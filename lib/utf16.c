@@ -133,3 +133,57 @@ int __cn_utf16_to_utf8(const char16_t *s, char *out, size_t cap)
 	out[n] = '\0';
 	return n;
 }
+
+/*
+ * The upper case of @c as Windows compares names (its simple upper-case
+ * table): ASCII, Latin-1, Latin Extended-A, Greek and Cyrillic, which cover
+ * the names clusters use; other code points are their own.
+ */
+uint32_t __cn_upcase(uint32_t c)
+{
+	if (c < 0x80)
+		return c >= 'a' && c <= 'z' ? c - 0x20 : c;
+	if ((c >= 0xe0 && c <= 0xfe && c != 0xf7) ||
+	    (c >= 0x3b1 && c <= 0x3cb && c != 0x3c2) ||
+	    (c >= 0x430 && c <= 0x44f))
+		return c - 0x20;
+	if (c == 0xff)
+		return 0x178;
+	if (c >= 0x450 && c <= 0x45f)
+		return c - 0x50;
+	if (((c >= 0x100 && c <= 0x137) || (c >= 0x14a && c <= 0x177) ||
+	     (c >= 0x460 && c <= 0x481) || (c >= 0x48a && c <= 0x4bf) ||
+	     (c >= 0x4d0 && c <= 0x52f)) && (c & 1))
+		return c - 1;
+	if (((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17e) ||
+	     (c >= 0x4c1 && c <= 0x4ce)) && !(c & 1))
+		return c - 1;
+	return c;
+}
+
+bool __cn_utf8_caseeq(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), n;
+	uint32_t ca, cb;
+
+	while (la && lb) {
+		n = decode8((const unsigned char *)a, la, &ca);
+		a += n;
+		la -= n;
+		n = decode8((const unsigned char *)b, lb, &cb);
+		b += n;
+		lb -= n;
+		if (__cn_upcase(ca) != __cn_upcase(cb))
+			return false;
+	}
+	return !la && !lb;
+}
+
+size_t __cn_utf8_decode(const char *s, size_t len, uint32_t *cp, bool *bad)
+{
+	size_t n = decode8((const unsigned char *)s, len, cp);
+
+	/* U+FFFD itself takes 3 bytes: from 1 it stands for a bad byte. */
+	*bad = *cp == 0xfffd && n == 1;
+	return n;
+}

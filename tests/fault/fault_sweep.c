@@ -810,8 +810,10 @@ static uint32_t own_cid;
 
 static void close_setup(struct sweep *s)
 {
+	/* The cluster's own events go only to filters that ask for them. */
 	static const struct clusnotify_filter f = {
-		CLUSNOTIFY_OBJ_GROUP, 0, CLUSNOTIFY_GROUP_STATE };
+		CLUSNOTIFY_OBJ_CLUSTER, 0,
+		CLUSNOTIFY_CLUSTER_STATE | CLUSNOTIFY_CLUSTER_RECONNECT };
 	struct recs r;
 	int ret;
 
@@ -866,7 +868,7 @@ static int unreg_watch = -1;
 static void cunreg_setup(struct sweep *s)
 {
 	static const struct clusnotify_filter f = {
-		CLUSNOTIFY_OBJ_GROUP, 0, CLUSNOTIFY_GROUP_STATE };
+		CLUSNOTIFY_OBJ_CLUSTER, 0, CLUSNOTIFY_CLUSTER_STATE };
 	int ret;
 
 	sender_open();

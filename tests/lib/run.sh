@@ -49,7 +49,7 @@ except OSError as e:
 [ -n "$run32" ] || run32=yes
 
 for t in utf16 abi abi_32 native_basic native_threads clusapi_v2 clusapi_v1 \
-	 consumers clusapi_v2_32 clusapi_v1_32 consumers_32; do
+	 consumers clusapi_v2_32 clusapi_v1_32 consumers_32 win_regress; do
 	if [ ! -x "$O/$t" ]; then
 		echo "not ok - $t # not built: make -C tests/lib"
 		failed=1
@@ -65,5 +65,6 @@ else
 	echo "not ok - windows_consumer # not built: make -C tests/lib"
 	failed=1
 fi
+run header_test tests/lib/header_test.sh
 run cli_e2e python3 tests/lib/cli_e2e.py
 exit $failed

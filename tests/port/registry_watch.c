@@ -85,7 +85,7 @@ static char *read_value(HKEY hKey, const WCHAR *value, DWORD *type)
 int main(int argc, char **argv)
 {
 	WCHAR wkey[64], wsub[64], wvalue[64], wsubvalue[64], name[256];
-	WCHAR objectId[256], path[300];
+	WCHAR objectId[256];
 	DWORD subkeys = 0, values = 0, maxSub = 0, maxName = 0, maxData = 0;
 	DWORD cch, type, status, cchId, cchName;
 	HKEY hRoot, hKey, hSub, hChanged;
@@ -186,28 +186,27 @@ int main(int argc, char **argv)
 		if (key != (DWORD_PTR)hKey ||
 		    filter.FilterFlags != CLUSTER_CHANGE_REGISTRY_VALUE_V2)
 			continue;
-		/* ObjectId: the changed key, from the root; Name: the value */
-		memcpy(path, objectId, (cchId + 1) * sizeof(WCHAR));
-		narrow(path, buf, sizeof(buf));
-		if (ClusterRegOpenKey(hRoot, path, KEY_READ, &hChanged) !=
+		/*
+		 * Name: the changed key, relative to the watched one ("" for
+		 * itself); ObjectId: the value's name.
+		 */
+		narrow(name, buf, sizeof(buf));
+		if (ClusterRegOpenKey(hKey, name, KEY_READ, &hChanged) !=
 		    ERROR_SUCCESS) {
 			printf("  key %s is gone\n", buf);
 			continue;
 		}
-		text = read_value(hChanged, name, &type);
+		text = read_value(hChanged, objectId, &type);
 		ClusterRegCloseKey(hChanged);
-		narrow(name, what, sizeof(what));
+		narrow(objectId, what, sizeof(what));
 		printf("event key=%s value=%s now %s\n", buf, what,
 		       text ? text : "(gone)");
 		fflush(stdout);
-		if (text && !strcmp(what, argv[3]) && !strcmp(text, argv[4]) &&
-		    !strcmp(buf, argv[1]))
+		if (text && !buf[0] && !strcmp(what, argv[3]) &&
+		    !strcmp(text, argv[4]))
 			seen_value = 1;
-		if (text && !strcmp(what, argv[5]) && !strcmp(text, argv[6]) &&
-		    type == REG_DWORD &&
-		    !strncmp(buf, argv[1], strlen(argv[1])) &&
-		    buf[strlen(argv[1])] == '\\' &&
-		    !strcmp(buf + strlen(argv[1]) + 1, argv[2]))
+		if (text && !strcmp(buf, argv[2]) && !strcmp(what, argv[5]) &&
+		    !strcmp(text, argv[6]) && type == REG_DWORD)
 			seen_sub = 1;
 		free(text);
 	}

@@ -69,6 +69,10 @@
  *	user's ports, is -ENOSPC (as for ADD_FILTERS). The object need not exist yet; its id is matched as a
  *	string. An empty id watches every object of the type, as a filter would,
  *	but can be removed on its own (a registration on a cluster handle).
+ *	REGISTRY ids are key paths, a backslash between names. A REGISTRY filter (or
+ *	empty id) watches the root key: a subkey's events reach it only with
+ *	SUBTREE in its mask; a registration on a key watches that key, and with
+ *	SUBTREE every key under it too (MS-CMRP 3.1.4.2.137).
  *
  * CLUSNOTIFY_IOC_UNREGISTER (struct clusnotify_unregister)
  *	Removes registration @reg_id (-ENOENT if this port has none by that id).
@@ -193,8 +197,10 @@
  * registers the same name again, the cluster keeps its id, the ports keep
  * their filters and get CLUSTER / RECONNECT. When a cluster is unregistered,
  * its watchers get CLUSTER / STATE with CLUSNOTIFY_CLUSTER_DELETED and its
- * filters match nothing more. These go to every port that watches the
- * cluster, with the key of the first filter the port added for it.
+ * filters match nothing more. Like any event, these go only to the filters
+ * (and registrations on the cluster, with an empty object id) whose mask
+ * holds CLUSTER STATE or RECONNECT, each with its own key, as Windows'
+ * client library delivers them; a port that did not ask gets none.
  *
  * GENERIC NETLINK: family "clusnotify", multicast group "events"
  *
