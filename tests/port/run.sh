@@ -112,9 +112,10 @@ echo go >&3
 cs_kill 2
 
 failed=0
+# One bound for all: a program still running then has hung.
+end=$((SECONDS + PORT_WAIT * E2E_WAIT_SCALE))
 for p in "${progs[@]}"; do
 	rc=0
-	end=$((SECONDS + PORT_WAIT * E2E_WAIT_SCALE))
 	while kill -0 "${pid[$p]}" 2>/dev/null && [ $SECONDS -lt $end ]; do
 		sleep 0.2
 	done
