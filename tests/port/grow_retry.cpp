@@ -4,10 +4,13 @@
  * for with no buffers (sizes only), then the buffers are made the sizes
  * written back (+1 character for strings; a payload of 0 bytes stays a NULL
  * buffer) and the call is made again: it must return the same notification.
- * A std::thread runs the loop with a 2500 ms timeout and a stop flag.
+ * A std::thread runs the loop with a 2500 ms timeout and a stop flag. The
+ * port also watches the registry (VALUE | SUBTREE from the root), whose
+ * notifications carry no payload.
  *
  *   grow_retry RESOURCE   exits 0 once RESOURCE was reported Offline and
- *                         then Online, each notification grown into
+ *                         then Online, each notification grown into, and a
+ *                         registry change was taken
  */
 #include <atomic>
 #include <cstdio>
@@ -63,7 +66,7 @@ struct Notification {
 
 int run(HCHANGE hChange, const char *watched, std::atomic<bool> &stop)
 {
-	int phase = 0, grown = 0;
+	int phase = 0, grown = 0, registry = 0;
 
 	while (!stop && phase < 2) {
 		Notification n;
@@ -104,6 +107,9 @@ int run(HCHANGE hChange, const char *watched, std::atomic<bool> &stop)
 			    name.c_str(), n.str(n.type, n.cchType).c_str(),
 			    static_cast<unsigned long>(n.cbBuffer));
 		std::fflush(stdout);
+		if (n.filter.dwObjectType == CLUSTER_OBJECT_TYPE_REGISTRY &&
+		    n.cbBuffer == 0)
+			registry++;
 		if (n.filter.dwObjectType != CLUSTER_OBJECT_TYPE_RESOURCE ||
 		    n.filter.FilterFlags != CLUSTER_CHANGE_RESOURCE_STATE_V2 ||
 		    name != watched || n.cbBuffer != sizeof(DWORD))
@@ -116,8 +122,9 @@ int run(HCHANGE hChange, const char *watched, std::atomic<bool> &stop)
 		else if (phase == 1 && state == ClusterResourceOnline)
 			phase = 2;
 	}
-	std::printf("ok: grown %d times\n", grown);
-	return grown ? 0 : 1;
+	std::printf("grown %d times, %d registry notifications\n", grown,
+		    registry);
+	return phase == 2 && grown && registry ? 0 : 1;
 }
 
 } // namespace
@@ -127,6 +134,8 @@ int main(int argc, char **argv)
 	NOTIFY_FILTER_AND_TYPE filters[] = {
 		{ CLUSTER_OBJECT_TYPE_RESOURCE, CLUSTER_CHANGE_RESOURCE_ALL_V2 },
 		{ CLUSTER_OBJECT_TYPE_GROUP, CLUSTER_CHANGE_GROUP_ALL_V2 },
+		{ CLUSTER_OBJECT_TYPE_REGISTRY, CLUSTER_CHANGE_REGISTRY_VALUE_V2 |
+						CLUSTER_CHANGE_REGISTRY_SUBTREE_V2 },
 	};
 	std::atomic<bool> stop(false);
 	int rc = 1;
