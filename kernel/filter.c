@@ -199,8 +199,7 @@ static struct cn_watch *watch_find(struct cn_port *port, struct cn_cluster *cl)
 	return NULL;
 }
 
-static struct cn_watch *watch_get(struct cn_port *port, struct cn_cluster *cl,
-				  u64 key)
+static struct cn_watch *watch_get(struct cn_port *port, struct cn_cluster *cl)
 {
 	struct cn_watch *w = watch_find(port, cl);
 
@@ -213,7 +212,6 @@ static struct cn_watch *watch_get(struct cn_port *port, struct cn_cluster *cl,
 	kref_get(&cl->ref);
 	w->port = port;
 	w->cluster = cl;
-	w->key = key;
 	INIT_LIST_HEAD(&w->subs);
 	list_add_tail(&w->port_node, &port->watches);
 
@@ -376,7 +374,7 @@ int cn_filter_add(struct cn_port *port, u32 cluster_id, u64 key,
 		ret = -ENOSPC;
 		goto out_unlock;
 	}
-	w = watch_get(port, cl, key);
+	w = watch_get(port, cl);
 	if (!w) {
 		cn_user_uncharge(port->user, CN_USER_SUBS, fresh);
 		ret = -ENOMEM;
@@ -533,7 +531,7 @@ int cn_filter_register_at(struct cn_port *port, u32 reg_id, u32 cluster_id,
 	ret = xa_err(xa_store(&port->regs, reg_id, sub, GFP_KERNEL_ACCOUNT));
 	if (ret)
 		goto out_uncharge;
-	w = watch_get(port, cl, key);
+	w = watch_get(port, cl);
 	if (!w) {
 		/* NULL in an allocating xarray: reserved again. */
 		xa_store(&port->regs, reg_id, NULL, 0);

@@ -444,8 +444,6 @@ struct cn_object *cn_cluster_object_next(struct cn_cluster *cl, u32 type,
  * struct cn_watch - a port watching a cluster
  * @port: the port
  * @cluster: the cluster (referenced)
- * @key: key of the port's first filter on the cluster, for the records the
- *       module makes for the whole cluster
  * @port_node: in port->watches, under port->cfg_lock
  * @cluster_node: in cluster->watches, under index_lock, RCU readers
  * @subs: the port's struct cn_sub on this cluster, under port->cfg_lock
@@ -454,7 +452,6 @@ struct cn_object *cn_cluster_object_next(struct cn_cluster *cl, u32 type,
 struct cn_watch {
 	struct cn_port *port;
 	struct cn_cluster *cluster;
-	u64 key;
 	struct list_head port_node;
 	struct list_head cluster_node;
 	struct list_head subs;

@@ -399,15 +399,22 @@ static void tell_deleted(struct clusnotify_sub *sub)
 static void sub_net_gone(struct clusnotify_sub *sub)
 {
 	struct cn_port *port = sub->port;
-	bool told;
+	struct cn_watch *w;
+	struct cn_sub *s;
+	bool told = false;
 
 	mutex_lock(&sub->lock);
 	/*
-	 * Its clusters are deleted by now: a sub with a watch got the STATE /
-	 * DELETED event from that (cluster_event()), one without gets its own.
+	 * Its clusters are deleted by now: a sub with a filter for CLUSTER
+	 * STATE got the STATE / DELETED event from that (cluster_event() goes
+	 * to the filters that ask), one without gets its own.
 	 */
 	mutex_lock(&port->cfg_lock);
-	told = !list_empty(&port->watches);
+	list_for_each_entry(w, &port->watches, port_node)
+		list_for_each_entry(s, &w->subs, watch_node)
+			if (s->type == CLUSNOTIFY_OBJ_CLUSTER && !s->object_id[0] &&
+			    (s->mask & CLUSNOTIFY_CLUSTER_STATE))
+				told = true;
 	mutex_unlock(&port->cfg_lock);
 	if (!told)
 		tell_deleted(sub);

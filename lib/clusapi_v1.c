@@ -209,7 +209,9 @@ __cn_public DWORD GetClusterNotify(HCHANGE hChange, DWORD_PTR *lpdwNotifyKey,
 	    ev.filter_flag != CLUSNOTIFY_REGISTRY_HANDLE_CLOSE) {
 		/* As on Windows: the changed key, relative to the watched one. */
 		registry_key_name(p, &ev, &name);
-	} else if ((v1 & V1_CLUSTER_EVENTS) &&
+	} else if ((v1 & V1_CLUSTER_EVENTS ||
+		    (v1 == CLUSTER_CHANGE_HANDLE_CLOSE &&
+		     ev.object_type == CLUSNOTIFY_OBJ_CLUSTER)) &&
 		   port_cluster_name(p, ev.cluster_id, cluster_name)) {
 		name.s = cluster_name;
 		name.len = strlen(cluster_name);

@@ -1333,20 +1333,25 @@ static void deleted_cluster_tells_watchers(struct kunit *test)
 	};
 	struct clusnotify_filter f = { CLUSNOTIFY_OBJ_GROUP, 0, CLUSNOTIFY_GROUP_STATE };
 	struct clusnotify_port_stats st;
+	struct cn_port *quiet = kt_port_new(test);
 	struct kt_rec r;
 	u64 seq;
 
+	/* Only the filter that asks for CLUSTER STATE gets it, with its key. */
 	kt_filter(test, port, c->id, 7, CLUSNOTIFY_OBJ_GROUP, CLUSNOTIFY_GROUP_STATE);
 	kt_filter(test, port, c->id, 8, CLUSNOTIFY_OBJ_NODE, CLUSNOTIFY_NODE_STATE);
+	kt_filter(test, port, c->id, 9, CLUSNOTIFY_OBJ_CLUSTER, CLUSNOTIFY_CLUSTER_STATE);
+	kt_filter(test, quiet, c->id, 7, CLUSNOTIFY_OBJ_GROUP, CLUSNOTIFY_GROUP_STATE);
 
 	KUNIT_ASSERT_EQ(test, cn_cluster_unregister(&init_net, c->id, c->portid, NULL), 0);
+	KT_EXPECT_EMPTY(test, quiet);
 
 	KT_ASSERT_POP_EVENT(test, port, &r);
 	KUNIT_EXPECT_EQ(test, r.ev->object_type, CLUSNOTIFY_OBJ_CLUSTER);
 	KUNIT_EXPECT_EQ(test, r.ev->flag, CLUSNOTIFY_CLUSTER_STATE);
 	KUNIT_EXPECT_EQ(test, r.ev->rec_flags, CLUSNOTIFY_RECORD_SYNTHETIC);
 	KUNIT_EXPECT_EQ(test, r.ev->cluster_id, c->id);
-	KUNIT_EXPECT_EQ(test, r.key, 7ULL);
+	KUNIT_EXPECT_EQ(test, r.key, 9ULL);
 	KUNIT_EXPECT_STREQ(test, kt_ev_name(r.ev), c->name);
 	KUNIT_EXPECT_EQ(test, r.ev->payload_len, 4U);
 	KUNIT_EXPECT_EQ(test, kt_ev_u32(r.ev), (u32)CLUSNOTIFY_CLUSTER_DELETED);
@@ -2751,6 +2756,8 @@ static void owner_gone_then_reconnect(struct kunit *test)
 
 	kt_obj_set(test, c, CLUSNOTIFY_OBJ_GROUP, "g1", "Group 1", "", "", 0);
 	kt_filter(test, port, c->id, 5, CLUSNOTIFY_OBJ_GROUP, CLUSNOTIFY_GROUP_STATE);
+	kt_filter(test, port, c->id, 5, CLUSNOTIFY_OBJ_CLUSTER,
+		  CLUSNOTIFY_CLUSTER_STATE | CLUSNOTIFY_CLUSTER_RECONNECT);
 
 	cn_cluster_release_portid(&init_net, c->portid);
 
@@ -2843,7 +2850,8 @@ static void reused_portid_is_not_the_owner(struct kunit *test)
 	/* Arrange: a cluster owned by the old socket, which is then closed. */
 	snprintf(name, sizeof(name), "%s-reuse", c->name);
 	KUNIT_ASSERT_EQ(test, cn_cluster_register(&init_net, name, portid, old, &id), 0);
-	kt_filter(test, port, id, 7, CLUSNOTIFY_OBJ_GROUP, CLUSNOTIFY_GROUP_STATE);
+	kt_filter(test, port, id, 7, CLUSNOTIFY_OBJ_CLUSTER,
+		  CLUSNOTIFY_CLUSTER_STATE | CLUSNOTIFY_CLUSTER_RECONNECT);
 	KUNIT_EXPECT_EQ(test, cn_cluster_register(&init_net, name, portid, new, &id),
 			-EBUSY);
 	sock_set_flag(old, SOCK_DEAD);
@@ -3611,13 +3619,17 @@ static void netns_exit_tells_each_kernel_sub_once_and_ends_it(struct kunit *test
 	struct kt_cluster *c = kt_cluster_new(test);
 	struct clusnotify_cluster *cl = kt_api_cluster(test, c);
 	struct kt_sub_ctx *x[2] = { kt_ctx_new(test), kt_ctx_new(test) };
+	static const struct clusnotify_filter asks[] = {
+		{ CLUSNOTIFY_OBJ_GROUP, 0, CLUSNOTIFY_GROUP_STATE },
+		{ CLUSNOTIFY_OBJ_CLUSTER, 0, CLUSNOTIFY_CLUSTER_STATE },
+	};
 	struct clusnotify_sub *sub[2];
 	struct clusnotify_port_stats st;
 	unsigned long deadline;
 	unsigned int i;
 	u32 reg;
 
-	sub[0] = kt_subscribe(test, cl, &kt_group_state, 1, KT_KEY, x[0]);
+	sub[0] = kt_subscribe(test, cl, asks, ARRAY_SIZE(asks), KT_KEY, x[0]);
 	sub[1] = kt_subscribe(test, cl, NULL, 0, KT_KEY + 1, x[1]);
 
 	KUNIT_ASSERT_EQ(test, cn_cluster_unregister(&init_net, c->id, c->portid, NULL), 0);

@@ -292,6 +292,7 @@ static void test_cluster_handle_close(void)
 	cch = 64;
 	CHECK_EQ(GetClusterNotify(v1, &key, &filter, buf, &cch, 5000), ERROR_SUCCESS);
 	CHECK(key == 3 && filter == CLUSTER_CHANGE_HANDLE_CLOSE);
+	CHECK(tl_u16eq(buf, feed.name));	/* the object being closed */
 	tl_feed(&feed, "event cluster g1 group_added");
 	post("event node n1 state payload=state:up");
 	cch = 64;

@@ -357,6 +357,58 @@ TEST_F(port, register_watches_one_object)
 	EXPECT_EQ((uint32_t)CLUSNOTIFY_OBJ_GROUP, self->rec[1].h.object_type);
 }
 
+/*
+ * REGISTRY scope (MS-CMRP 3.1.4.2.137): a key's registration sees that key,
+ * with SUBTREE every key under it (not a sibling sharing its prefix); a
+ * filter watches the root key, so it sees subkeys only with SUBTREE.
+ */
+TEST_F(port, registry_subtree_scope)
+{
+	const uint64_t V = CLUSNOTIFY_REGISTRY_VALUE, S = CLUSNOTIFY_REGISTRY_SUBTREE;
+	static const char *const ids[] = { "a", "a\\b", "a\\b\\c", "ab", "x" };
+	/* Per key (K1, K2, K3, 4, 5): the ids it gets, in posting order. */
+	static const char *const want[][6] = {
+		{ "a", NULL },				/* K1: a, no SUBTREE */
+		{ "a", "a\\b", "a\\b\\c", NULL },		/* K2: a, SUBTREE */
+		{ "a\\b\\c", NULL },			/* K3: that key itself */
+		{ NULL },				/* 4: filter, root only */
+		{ "a", "a\\b", "a\\b\\c", "ab", "x", NULL },	/* 5: filter, SUBTREE */
+	};
+	const uint64_t keys[] = { K1, K2, K3, 4, 5 };
+	int counts[5] = { 0 }, i, n;
+	size_t k;
+
+	ASSERT_EQ(0, cn_register(self->fd, self->cid, CLUSNOTIFY_OBJ_REGISTRY,
+				 V, K1, "a", NULL));
+	ASSERT_EQ(0, cn_register(self->fd, self->cid, CLUSNOTIFY_OBJ_REGISTRY,
+				 V | S, K2, "a", NULL));
+	ASSERT_EQ(0, cn_register(self->fd, self->cid, CLUSNOTIFY_OBJ_REGISTRY,
+				 V | S, K3, "a\\b\\c", NULL));
+	ASSERT_EQ(0, cn_add_filter(self->fd, self->cid, keys[3],
+				   CLUSNOTIFY_OBJ_REGISTRY, V));
+	ASSERT_EQ(0, cn_add_filter(self->fd, self->cid, keys[4],
+				   CLUSNOTIFY_OBJ_REGISTRY, V | S));
+	for (k = 0; k < ARRAY_SIZE(ids); k++)
+		ASSERT_EQ(0, cn_nl_post1(self->nl, self->cid,
+					 CLUSNOTIFY_OBJ_REGISTRY, V, ids[k]));
+
+	n = READ_ALL(self);
+	ASSERT_EQ(1 + 3 + 1 + 0 + 5, n);
+	for (i = 0; i < n; i++) {
+		const struct cn_rec *r = &self->rec[i];
+		int key = 0;
+
+		while (key < 5 && keys[key] != r->h.key)
+			key++;
+		ASSERT_LT(key, 5);
+		ASSERT_TRUE(want[key][counts[key]] != NULL)
+			TH_LOG("key %d: one too many, %s", key, r->id);
+		EXPECT_STREQ(want[key][counts[key]], r->id);
+		EXPECT_EQ(V, r->h.filter_flag);
+		counts[key]++;
+	}
+}
+
 /* @reg_id is out only: whatever the caller left there is overwritten. */
 TEST_F(port, register_overwrites_a_poisoned_reg_id)
 {
