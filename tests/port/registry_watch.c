@@ -71,6 +71,11 @@ static char *read_value(HKEY hKey, const WCHAR *value, DWORD *type)
 
 		memcpy(&dw, data, sizeof(dw));
 		sprintf(text, "%lu", (unsigned long)dw);
+	} else if (*type == REG_QWORD && cb == sizeof(ULONGLONG)) {
+		ULONGLONG qw;
+
+		memcpy(&qw, data, sizeof(qw));
+		sprintf(text, "%llu", (unsigned long long)qw);
 	} else if (*type == REG_SZ) {
 		for (i = 0; i + 1 < cb / sizeof(WCHAR); i++)
 			text[i] = (char)((WCHAR *)data)[i];
@@ -157,6 +162,15 @@ int main(int argc, char **argv)
 	free(text);
 	check(ClusterRegQueryValue(hKey, L"no-such-value", &type, NULL, NULL) ==
 	      ERROR_FILE_NOT_FOUND, "a missing value is ERROR_FILE_NOT_FOUND");
+	/* run.sh also sets KEY.neg (cmap i32 -5) and KEY.big (cmap u64 max) */
+	text = read_value(hKey, L"NEG", &type);
+	check(text && type == REG_DWORD && !strcmp(text, "4294967291"),
+	      "an i32 of -5 reads as the REG_DWORD 4294967291");
+	free(text);
+	text = read_value(hKey, L"big", &type);
+	check(text && type == REG_QWORD && !strcmp(text, "18446744073709551615"),
+	      "a u64 reads as a REG_QWORD");
+	free(text);
 
 	hChange = CreateClusterNotifyPortV2((HCHANGE)INVALID_HANDLE_VALUE,
 					    (HCLUSTER)INVALID_HANDLE_VALUE,

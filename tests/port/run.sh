@@ -70,6 +70,8 @@ cs_start 1
 cs_start 2
 cs_wait_members 1 2 "$CS_WAIT" || fail_all "corosync did not form a two-node membership"
 in_node 1 corosync-cmapctl -s port.app.color str blue >/dev/null &&
+	in_node 1 corosync-cmapctl -s -- port.app.neg i32 -5 >/dev/null &&
+	in_node 1 corosync-cmapctl -s port.app.big u64 18446744073709551615 >/dev/null &&
 	in_node 1 corosync-cmapctl -s port.app.sub.size u32 1 >/dev/null ||
 	fail_all "corosync-cmapctl"
 printf 'registry_prefix = port.\nlink_poll_interval = 500\nreconnect_min = 200\nreconnect_max = 1000\n' \
