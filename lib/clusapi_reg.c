@@ -225,11 +225,17 @@ __cn_public LONG ClusterRegQueryValue(HKEY hKey, LPCWSTR lpszValueName,
 	BYTE data[DATA_MAX];
 	DWORD err, type;
 	size_t size;
+	int ret;
 
 	if (lpData && !lpcbData)
 		return ERROR_INVALID_PARAMETER;
-	if (lpszValueName && !to_utf8(lpszValueName, name, sizeof(name)))
+	/* A name too long for an object id names no value. */
+	ret = lpszValueName ? __cn_utf16_to_utf8(lpszValueName, name,
+						 sizeof(name)) : 0;
+	if (ret == -EINVAL)
 		return ERROR_INVALID_PARAMETER;
+	if (ret < 0)
+		name[0] = '\0';
 	/* The default value ("" or NULL) is never published. */
 	if (!name[0]) {
 		struct object *key = (struct object *)__cn_handle_get(hKey,

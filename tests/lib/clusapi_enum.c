@@ -313,6 +313,7 @@ static void test_open_ex(void)
 
 static void test_registry(void)
 {
+	static const char16_t lone[] = { 'a', 0xd800, 0 };
 	HKEY root = GetClusterKey(hc, KEY_READ), app, sub;
 	DWORD subkeys, maxsub, values, maxname, maxdata, sd, type, cb, cch;
 	FILETIME ft = { 1, 1 };
@@ -364,6 +365,13 @@ static void test_registry(void)
 		 ERROR_FILE_NOT_FOUND);
 	CHECK_EQ(ClusterRegQueryValue(app, NULL, &type, data, &cb),
 		 ERROR_FILE_NOT_FOUND);
+	CHECK_EQ(ClusterRegQueryValue(app, tl_u16("a-name-longer-than-any-"
+						  "object-id-could-hold-at-"
+						  "sixty-four-bytes-or-more"),
+				      &type, data, &cb),
+		 ERROR_FILE_NOT_FOUND);
+	CHECK_EQ(ClusterRegQueryValue(app, lone, &type, data, &cb),
+		 ERROR_INVALID_PARAMETER);
 	/* a value of a subkey is not the key's */
 	CHECK_EQ(ClusterRegQueryValue(app, u"big", &type, data, &cb),
 		 ERROR_FILE_NOT_FOUND);
