@@ -683,7 +683,7 @@ __cn_public DWORD GetClusterInformation(HCLUSTER hCluster, LPWSTR lpszClusterNam
 			 GENERIC_ALL | MAXIMUM_ALLOWED)
 
 /* Handles only read: asking to write is refused, as for a reader on Windows. */
-static bool access_check(DWORD desired, DWORD *granted)
+static bool access_ok(DWORD desired)
 {
 	if (desired & ~ACCESS_KNOWN) {
 		last_error = ERROR_INVALID_PARAMETER;
@@ -693,52 +693,40 @@ static bool access_check(DWORD desired, DWORD *granted)
 		last_error = ERROR_ACCESS_DENIED;
 		return false;
 	}
-	if (granted)
-		*granted = GENERIC_READ;
 	return true;
 }
 
 /* The handle; what was granted is written only if it opened. */
-static void *granted_or_null(void *h, DWORD granted, DWORD *out)
+static void *granted(void *h, DWORD *out)
 {
 	if (h && out)
-		*out = granted;
+		*out = GENERIC_READ;
 	return h;
 }
 
 __cn_public HCLUSTER OpenClusterEx(LPCWSTR lpszClusterName, DWORD DesiredAccess,
 				   DWORD *GrantedAccess)
 {
-	DWORD granted;
-
-	if (!access_check(DesiredAccess, &granted))
-		return NULL;
-	return granted_or_null(OpenCluster(lpszClusterName), granted,
-			       GrantedAccess);
+	return access_ok(DesiredAccess) ?
+	       granted(OpenCluster(lpszClusterName), GrantedAccess) : NULL;
 }
 
 __cn_public HNODE OpenClusterNodeEx(HCLUSTER hCluster, LPCWSTR lpszNodeName,
 				    DWORD dwDesiredAccess,
 				    DWORD *lpdwGrantedAccess)
 {
-	DWORD granted;
-
-	if (!access_check(dwDesiredAccess, &granted))
-		return NULL;
-	return granted_or_null(OpenClusterNode(hCluster, lpszNodeName),
-			       granted, lpdwGrantedAccess);
+	return access_ok(dwDesiredAccess) ?
+	       granted(OpenClusterNode(hCluster, lpszNodeName),
+		       lpdwGrantedAccess) : NULL;
 }
 
 __cn_public HGROUP OpenClusterGroupEx(HCLUSTER hCluster, LPCWSTR lpszGroupName,
 				      DWORD dwDesiredAccess,
 				      DWORD *lpdwGrantedAccess)
 {
-	DWORD granted;
-
-	if (!access_check(dwDesiredAccess, &granted))
-		return NULL;
-	return granted_or_null(OpenClusterGroup(hCluster, lpszGroupName),
-			       granted, lpdwGrantedAccess);
+	return access_ok(dwDesiredAccess) ?
+	       granted(OpenClusterGroup(hCluster, lpszGroupName),
+		       lpdwGrantedAccess) : NULL;
 }
 
 __cn_public HRESOURCE OpenClusterResourceEx(HCLUSTER hCluster,
@@ -746,12 +734,9 @@ __cn_public HRESOURCE OpenClusterResourceEx(HCLUSTER hCluster,
 					    DWORD dwDesiredAccess,
 					    DWORD *lpdwGrantedAccess)
 {
-	DWORD granted;
-
-	if (!access_check(dwDesiredAccess, &granted))
-		return NULL;
-	return granted_or_null(OpenClusterResource(hCluster, lpszResourceName),
-			       granted, lpdwGrantedAccess);
+	return access_ok(dwDesiredAccess) ?
+	       granted(OpenClusterResource(hCluster, lpszResourceName),
+		       lpdwGrantedAccess) : NULL;
 }
 
 __cn_public HNETWORK OpenClusterNetworkEx(HCLUSTER hCluster,
@@ -759,12 +744,9 @@ __cn_public HNETWORK OpenClusterNetworkEx(HCLUSTER hCluster,
 					  DWORD dwDesiredAccess,
 					  DWORD *lpdwGrantedAccess)
 {
-	DWORD granted;
-
-	if (!access_check(dwDesiredAccess, &granted))
-		return NULL;
-	return granted_or_null(OpenClusterNetwork(hCluster, lpszNetworkName),
-			       granted, lpdwGrantedAccess);
+	return access_ok(dwDesiredAccess) ?
+	       granted(OpenClusterNetwork(hCluster, lpszNetworkName),
+		       lpdwGrantedAccess) : NULL;
 }
 
 __cn_public HNETINTERFACE OpenClusterNetInterfaceEx(HCLUSTER hCluster,
@@ -772,13 +754,9 @@ __cn_public HNETINTERFACE OpenClusterNetInterfaceEx(HCLUSTER hCluster,
 						    DWORD dwDesiredAccess,
 						    DWORD *lpdwGrantedAccess)
 {
-	DWORD granted;
-
-	if (!access_check(dwDesiredAccess, &granted))
-		return NULL;
-	return granted_or_null(OpenClusterNetInterface(hCluster,
-						       lpszInterfaceName),
-			       granted, lpdwGrantedAccess);
+	return access_ok(dwDesiredAccess) ?
+	       granted(OpenClusterNetInterface(hCluster, lpszInterfaceName),
+		       lpdwGrantedAccess) : NULL;
 }
 
 /* By the node's id (the corosync node id), never by its name. */
