@@ -84,6 +84,7 @@ tests: lib tools
 	$(Q)$(MAKE) -C tests/kapi
 	$(Q)$(MAKE) -C tests/lib
 	$(Q)$(MAKE) -C tests/e2e
+	$(Q)$(MAKE) -C tests/port
 	$(Q)$(MAKE) -C tests/fault
 	$(Q)$(MAKE) -C tests/bench
 	$(Q)$(MAKE) -C tests/fuzz
@@ -169,6 +170,7 @@ clean:
 	$(Q)$(MAKE) -C tests/kapi clean
 	$(Q)$(MAKE) -C tests/hostile clean
 	$(Q)$(MAKE) -C tests/e2e clean
+	$(Q)$(MAKE) -C tests/port clean
 	$(Q)$(MAKE) -C tests/fuzz clean
 	$(Q)rm -rf build/deb
 

@@ -614,6 +614,301 @@ int WINAPI WideCharToMultiByte(UINT CodePage, DWORD dwFlags,
 			       LPCCH lpDefaultChar, LPBOOL lpUsedDefaultChar);
 #endif
 
+
+/*
+ * Enumeration, state and registry reads (since 1.3): they read the kernel's
+ * object registry through the device, as the notifications do. See
+ * ClusterOpenEnum(3), GetClusterNodeState(3), ClusterRegQueryValue(3).
+ */
+#ifndef CLUSAPI_HAVE_WINDOWS_TYPES
+#ifndef _WORD_DEFINED
+#define _WORD_DEFINED
+typedef uint16_t WORD;
+#endif
+#ifndef _PVOID_DEFINED
+#define _PVOID_DEFINED
+typedef void *PVOID;
+#endif
+#endif /* !CLUSAPI_HAVE_WINDOWS_TYPES */
+#ifndef _FILETIME_
+#define _FILETIME_
+typedef struct _FILETIME {
+	DWORD dwLowDateTime;
+	DWORD dwHighDateTime;
+} FILETIME, *PFILETIME, *LPFILETIME;
+#endif
+
+typedef struct _HCLUSENUM *HCLUSENUM;
+typedef struct _HCLUSENUMEX *HCLUSENUMEX;
+typedef struct _HNODEENUM *HNODEENUM;
+typedef struct _HGROUPENUM *HGROUPENUM;
+
+#ifndef ERROR_NOT_READY
+#define ERROR_NOT_READY				21
+#endif
+#ifndef ERROR_GROUPSET_NOT_FOUND
+#define ERROR_GROUPSET_NOT_FOUND		5992
+#endif
+
+/* Access rights of the OpenCluster*Ex functions: handles only read. */
+#ifndef GENERIC_READ
+#define GENERIC_READ		0x80000000u
+#define GENERIC_WRITE		0x40000000u
+#define GENERIC_EXECUTE		0x20000000u
+#define GENERIC_ALL		0x10000000u
+#endif
+
+/* Registry value types */
+#ifndef REG_NONE
+#define REG_NONE		0
+#define REG_SZ			1
+#define REG_EXPAND_SZ		2
+#define REG_BINARY		3
+#define REG_DWORD		4
+#define REG_MULTI_SZ		7
+#define REG_QWORD		11
+#endif
+
+/* CLUSTER_ENUM; 0x80000000 does not fit an int. */
+typedef DWORD CLUSTER_ENUM;
+#define CLUSTER_ENUM_NODE			0x00000001u
+#define CLUSTER_ENUM_RESTYPE			0x00000002u
+#define CLUSTER_ENUM_RESOURCE			0x00000004u
+#define CLUSTER_ENUM_GROUP			0x00000008u
+#define CLUSTER_ENUM_NETWORK			0x00000010u
+#define CLUSTER_ENUM_NETINTERFACE		0x00000020u
+#define CLUSTER_ENUM_SHARED_VOLUME_GROUP	0x20000000u
+#define CLUSTER_ENUM_SHARED_VOLUME_RESOURCE	0x40000000u
+#define CLUSTER_ENUM_INTERNAL_NETWORK		0x80000000u
+#define CLUSTER_ENUM_ALL			0x0000003Fu
+
+typedef enum CLUSTER_NODE_ENUM {
+	CLUSTER_NODE_ENUM_NETINTERFACES = 0x00000001,
+	CLUSTER_NODE_ENUM_GROUPS = 0x00000002,
+	CLUSTER_NODE_ENUM_ALL = 0x00000003,
+} CLUSTER_NODE_ENUM;
+
+typedef enum CLUSTER_GROUP_ENUM {
+	CLUSTER_GROUP_ENUM_CONTAINS = 0x00000001,
+	CLUSTER_GROUP_ENUM_NODES = 0x00000002,
+	CLUSTER_GROUP_ENUM_ALL = 0x00000003,
+} CLUSTER_GROUP_ENUM;
+
+#define CLUSTER_ENUM_ITEM_VERSION_1	0x00000001
+#define CLUSTER_ENUM_ITEM_VERSION	CLUSTER_ENUM_ITEM_VERSION_1
+
+/* ClusterEnumEx fills one: the strings follow it in the caller's buffer. */
+typedef struct _CLUSTER_ENUM_ITEM {
+	DWORD dwVersion;
+	DWORD dwType;
+	DWORD cbId;
+	LPWSTR lpszId;
+	DWORD cbName;
+	LPWSTR lpszName;
+} CLUSTER_ENUM_ITEM, *PCLUSTER_ENUM_ITEM;
+
+typedef struct CLUSTERVERSIONINFO {
+	DWORD dwVersionInfoSize;
+	WORD MajorVersion;
+	WORD MinorVersion;
+	WORD BuildNumber;
+	WCHAR szVendorId[64];
+	WCHAR szCSDVersion[64];
+	DWORD dwClusterHighestVersion;
+	DWORD dwClusterLowestVersion;
+	DWORD dwFlags;
+	DWORD dwReserved;
+} CLUSTERVERSIONINFO, *LPCLUSTERVERSIONINFO, *PCLUSTERVERSIONINFO;
+
+typedef struct CLUSTERVERSIONINFO_NT4 {
+	DWORD dwVersionInfoSize;
+	WORD MajorVersion;
+	WORD MinorVersion;
+	WORD BuildNumber;
+	WCHAR szVendorId[64];
+	WCHAR szCSDVersion[64];
+} CLUSTERVERSIONINFO_NT4, *PCLUSTERVERSIONINFO_NT4;
+
+CLUSAPI_STATIC_ASSERT(sizeof(WORD) == 2, "16-bit WORD");
+CLUSAPI_STATIC_ASSERT(offsetof(CLUSTERVERSIONINFO, szVendorId) == 10 &&
+		      offsetof(CLUSTERVERSIONINFO, dwClusterHighestVersion) == 268 &&
+		      sizeof(CLUSTERVERSIONINFO) == 284,
+		      "CLUSTERVERSIONINFO layout");
+
+/* Handles with the access they were granted */
+HCLUSTER WINAPI OpenClusterEx(LPCWSTR lpszClusterName, DWORD DesiredAccess,
+			      DWORD *GrantedAccess);
+HNODE WINAPI OpenClusterNodeEx(HCLUSTER hCluster, LPCWSTR lpszNodeName,
+			       DWORD dwDesiredAccess, DWORD *lpdwGrantedAccess);
+HNODE WINAPI OpenClusterNodeById(HCLUSTER hCluster, DWORD nodeId);
+HGROUP WINAPI OpenClusterGroupEx(HCLUSTER hCluster, LPCWSTR lpszGroupName,
+				 DWORD dwDesiredAccess,
+				 DWORD *lpdwGrantedAccess);
+HRESOURCE WINAPI OpenClusterResourceEx(HCLUSTER hCluster,
+				       LPCWSTR lpszResourceName,
+				       DWORD dwDesiredAccess,
+				       DWORD *lpdwGrantedAccess);
+HNETWORK WINAPI OpenClusterNetworkEx(HCLUSTER hCluster,
+				     LPCWSTR lpszNetworkName,
+				     DWORD dwDesiredAccess,
+				     DWORD *lpdwGrantedAccess);
+HNETINTERFACE WINAPI OpenClusterNetInterfaceEx(HCLUSTER hCluster,
+					       LPCWSTR lpszInterfaceName,
+					       DWORD dwDesiredAccess,
+					       DWORD *lpdwGrantedAccess);
+HGROUPSET WINAPI OpenClusterGroupSet(HCLUSTER hCluster,
+				     LPCWSTR lpszGroupSetName);
+BOOL WINAPI CloseClusterGroupSet(HGROUPSET hGroupSet);
+
+/* Enumeration: a snapshot taken when the enumeration is opened */
+HCLUSENUM WINAPI ClusterOpenEnum(HCLUSTER hCluster, DWORD dwType);
+DWORD WINAPI ClusterGetEnumCount(HCLUSENUM hEnum);
+DWORD WINAPI ClusterEnum(HCLUSENUM hEnum, DWORD dwIndex, LPDWORD lpdwType,
+			 LPWSTR lpszName, LPDWORD lpcchName);
+DWORD WINAPI ClusterCloseEnum(HCLUSENUM hEnum);
+HCLUSENUMEX WINAPI ClusterOpenEnumEx(HCLUSTER hCluster, DWORD dwType,
+				     PVOID pOptions);
+DWORD WINAPI ClusterGetEnumCountEx(HCLUSENUMEX hClusterEnum);
+DWORD WINAPI ClusterEnumEx(HCLUSENUMEX hClusterEnum, DWORD dwIndex,
+			   PCLUSTER_ENUM_ITEM pItem, LPDWORD cbItem);
+DWORD WINAPI ClusterCloseEnumEx(HCLUSENUMEX hClusterEnum);
+HNODEENUM WINAPI ClusterNodeOpenEnum(HNODE hNode, DWORD dwType);
+DWORD WINAPI ClusterNodeGetEnumCount(HNODEENUM hNodeEnum);
+DWORD WINAPI ClusterNodeEnum(HNODEENUM hNodeEnum, DWORD dwIndex,
+			     LPDWORD lpdwType, LPWSTR lpszName,
+			     LPDWORD lpcchName);
+DWORD WINAPI ClusterNodeCloseEnum(HNODEENUM hNodeEnum);
+HGROUPENUM WINAPI ClusterGroupOpenEnum(HGROUP hGroup, DWORD dwType);
+DWORD WINAPI ClusterGroupGetEnumCount(HGROUPENUM hGroupEnum);
+DWORD WINAPI ClusterGroupEnum(HGROUPENUM hGroupEnum, DWORD dwIndex,
+			      LPDWORD lpdwType, LPWSTR lpszResourceName,
+			      LPDWORD lpcchName);
+DWORD WINAPI ClusterGroupCloseEnum(HGROUPENUM hGroupEnum);
+
+/* State, read from the kernel's registry at the call */
+CLUSTER_NODE_STATE WINAPI GetClusterNodeState(HNODE hNode);
+CLUSTER_GROUP_STATE WINAPI GetClusterGroupState(HGROUP hGroup,
+						LPWSTR lpszNodeName,
+						LPDWORD lpcchNodeName);
+CLUSTER_RESOURCE_STATE WINAPI GetClusterResourceState(HRESOURCE hResource,
+						      LPWSTR lpszNodeName,
+						      LPDWORD lpcchNodeName,
+						      LPWSTR lpszGroupName,
+						      LPDWORD lpcchGroupName);
+CLUSTER_NETWORK_STATE WINAPI GetClusterNetworkState(HNETWORK hNetwork);
+CLUSTER_NETINTERFACE_STATE WINAPI
+GetClusterNetInterfaceState(HNETINTERFACE hNetInterface);
+DWORD WINAPI GetClusterInformation(HCLUSTER hCluster, LPWSTR lpszClusterName,
+				   LPDWORD lpcchClusterName,
+				   LPCLUSTERVERSIONINFO lpClusterInfo);
+
+/* Registry reads */
+HKEY WINAPI GetClusterNodeKey(HNODE hNode, REGSAM samDesired);
+HKEY WINAPI GetClusterGroupKey(HGROUP hGroup, REGSAM samDesired);
+HKEY WINAPI GetClusterResourceKey(HRESOURCE hResource, REGSAM samDesired);
+LONG WINAPI ClusterRegQueryValue(HKEY hKey, LPCWSTR lpszValueName,
+				 LPDWORD lpdwValueType, LPBYTE lpData,
+				 LPDWORD lpcbData);
+LONG WINAPI ClusterRegEnumKey(HKEY hKey, DWORD dwIndex, LPWSTR lpszName,
+			      LPDWORD lpcchName, PFILETIME lpftLastWriteTime);
+DWORD WINAPI ClusterRegEnumValue(HKEY hKey, DWORD dwIndex,
+				 LPWSTR lpszValueName, LPDWORD lpcchValueName,
+				 LPDWORD lpdwType, LPBYTE lpData,
+				 LPDWORD lpcbData);
+LONG WINAPI ClusterRegQueryInfoKey(HKEY hKey, LPDWORD lpcSubKeys,
+				   LPDWORD lpcchMaxSubKeyLen,
+				   LPDWORD lpcValues,
+				   LPDWORD lpcchMaxValueNameLen,
+				   LPDWORD lpcbMaxValueLen,
+				   LPDWORD lpcbSecurityDescriptor,
+				   PFILETIME lpftLastWriteTime);
+
+/* Function pointer types of the 1.3 functions (SDK names) */
+typedef HCLUSTER (WINAPI *PCLUSAPI_OPEN_CLUSTER_EX)(LPCWSTR lpszClusterName,
+	DWORD DesiredAccess, DWORD *GrantedAccess);
+typedef HNODE (WINAPI *PCLUSAPI_OPEN_CLUSTER_NODE_EX)(HCLUSTER hCluster,
+	LPCWSTR lpszNodeName, DWORD dwDesiredAccess, DWORD *lpdwGrantedAccess);
+typedef HNODE (WINAPI *PCLUSAPI_OPEN_NODE_BY_ID)(HCLUSTER hCluster,
+	DWORD nodeId);
+typedef HGROUP (WINAPI *PCLUSAPI_OPEN_CLUSTER_GROUP_EX)(HCLUSTER hCluster,
+	LPCWSTR lpszGroupName, DWORD dwDesiredAccess, DWORD *lpdwGrantedAccess);
+typedef HRESOURCE (WINAPI *PCLUSAPI_OPEN_CLUSTER_RESOURCE_EX)(
+	HCLUSTER hCluster, LPCWSTR lpszResourceName, DWORD dwDesiredAccess,
+	DWORD *lpdwGrantedAccess);
+typedef HNETWORK (WINAPI *PCLUSAPI_OPEN_CLUSTER_NETWORK_EX)(HCLUSTER hCluster,
+	LPCWSTR lpszNetworkName, DWORD dwDesiredAccess,
+	DWORD *lpdwGrantedAccess);
+typedef HNETINTERFACE (WINAPI *PCLUSAPI_OPEN_CLUSTER_NETINTERFACE_EX)(
+	HCLUSTER hCluster, LPCWSTR lpszNetInterfaceName, DWORD dwDesiredAccess,
+	DWORD *lpdwGrantedAccess);
+typedef HGROUPSET (WINAPI *PCLUSAPI_OPEN_CLUSTER_GROUP_GROUPSET)(
+	HCLUSTER hCluster, LPCWSTR lpszGroupSetName);
+typedef BOOL (WINAPI *PCLUSAPI_CLOSE_CLUSTER_GROUP_GROUPSET)(
+	HGROUPSET hGroupSet);
+typedef HCLUSENUM (WINAPI *PCLUSAPI_CLUSTER_OPEN_ENUM)(HCLUSTER hCluster,
+	DWORD dwType);
+typedef DWORD (WINAPI *PCLUSAPI_CLUSTER_GET_ENUM_COUNT)(HCLUSENUM hEnum);
+typedef DWORD (WINAPI *PCLUSAPI_CLUSTER_ENUM)(HCLUSENUM hEnum, DWORD dwIndex,
+	LPDWORD lpdwType, LPWSTR lpszName, LPDWORD lpcchName);
+typedef DWORD (WINAPI *PCLUSAPI_CLUSTER_CLOSE_ENUM)(HCLUSENUM hEnum);
+typedef HCLUSENUMEX (WINAPI *PCLUSAPI_CLUSTER_OPEN_ENUM_EX)(HCLUSTER hCluster,
+	DWORD dwType, PVOID pOptions);
+typedef DWORD (WINAPI *PCLUSAPI_CLUSTER_GET_ENUM_COUNT_EX)(
+	HCLUSENUMEX hClusterEnum);
+typedef DWORD (WINAPI *PCLUSAPI_CLUSTER_ENUM_EX)(HCLUSENUMEX hClusterEnum,
+	DWORD dwIndex, PCLUSTER_ENUM_ITEM pItem, LPDWORD cbItem);
+typedef DWORD (WINAPI *PCLUSAPI_CLUSTER_CLOSE_ENUM_EX)(
+	HCLUSENUMEX hClusterEnum);
+typedef HNODEENUM (WINAPI *PCLUSAPI_CLUSTER_NODE_OPEN_ENUM)(HNODE hNode,
+	DWORD dwType);
+typedef DWORD (WINAPI *PCLUSAPI_CLUSTER_NODE_GET_ENUM_COUNT)(
+	HNODEENUM hNodeEnum);
+typedef DWORD (WINAPI *PCLUSAPI_CLUSTER_NODE_ENUM)(HNODEENUM hNodeEnum,
+	DWORD dwIndex, LPDWORD lpdwType, LPWSTR lpszName, LPDWORD lpcchName);
+typedef DWORD (WINAPI *PCLUSAPI_CLUSTER_NODE_CLOSE_ENUM)(HNODEENUM hNodeEnum);
+typedef HGROUPENUM (WINAPI *PCLUSAPI_CLUSTER_GROUP_OPEN_ENUM)(HGROUP hGroup,
+	DWORD dwType);
+typedef DWORD (WINAPI *PCLUSAPI_CLUSTER_GROUP_GET_ENUM_COUNT)(
+	HGROUPENUM hGroupEnum);
+typedef DWORD (WINAPI *PCLUSAPI_CLUSTER_GROUP_ENUM)(HGROUPENUM hGroupEnum,
+	DWORD dwIndex, LPDWORD lpdwType, LPWSTR lpszResourceName,
+	LPDWORD lpcchName);
+typedef DWORD (WINAPI *PCLUSAPI_CLUSTER_GROUP_CLOSE_ENUM)(
+	HGROUPENUM hGroupEnum);
+typedef CLUSTER_NODE_STATE (WINAPI *PCLUSAPI_GET_CLUSTER_NODE_STATE)(
+	HNODE hNode);
+typedef CLUSTER_GROUP_STATE (WINAPI *PCLUSAPI_GET_CLUSTER_GROUP_STATE)(
+	HGROUP hGroup, LPWSTR lpszNodeName, LPDWORD lpcchNodeName);
+typedef CLUSTER_RESOURCE_STATE (WINAPI *PCLUSAPI_GET_CLUSTER_RESOURCE_STATE)(
+	HRESOURCE hResource, LPWSTR lpszNodeName, LPDWORD lpcchNodeName,
+	LPWSTR lpszGroupName, LPDWORD lpcchGroupName);
+typedef CLUSTER_NETWORK_STATE (WINAPI *PCLUSAPI_GET_CLUSTER_NETWORK_STATE)(
+	HNETWORK hNetwork);
+typedef CLUSTER_NETINTERFACE_STATE
+	(WINAPI *PCLUSAPI_GET_CLUSTER_NET_INTERFACE_STATE)(
+	HNETINTERFACE hNetInterface);
+typedef DWORD (WINAPI *PCLUSAPI_GET_CLUSTER_INFORMATION)(HCLUSTER hCluster,
+	LPWSTR lpszClusterName, LPDWORD lpcchClusterName,
+	LPCLUSTERVERSIONINFO lpClusterInfo);
+typedef HKEY (WINAPI *PCLUSAPI_GET_CLUSTER_NODE_KEY)(HNODE hNode,
+	REGSAM samDesired);
+typedef HKEY (WINAPI *PCLUSAPI_GET_CLUSTER_GROUP_KEY)(HGROUP hGroup,
+	REGSAM samDesired);
+typedef HKEY (WINAPI *PCLUSAPI_GET_CLUSTER_RESOURCE_KEY)(HRESOURCE hResource,
+	REGSAM samDesired);
+typedef LONG (WINAPI *PCLUSAPI_CLUSTER_REG_QUERY_VALUE)(HKEY hKey,
+	LPCWSTR lpszValueName, LPDWORD lpdwValueType, LPBYTE lpData,
+	LPDWORD lpcbData);
+typedef LONG (WINAPI *PCLUSAPI_CLUSTER_REG_ENUM_KEY)(HKEY hKey, DWORD dwIndex,
+	LPWSTR lpszName, LPDWORD lpcchName, PFILETIME lpftLastWriteTime);
+typedef DWORD (WINAPI *PCLUSAPI_CLUSTER_REG_ENUM_VALUE)(HKEY hKey,
+	DWORD dwIndex, LPWSTR lpszValueName, LPDWORD lpcchValueName,
+	LPDWORD lpdwType, LPBYTE lpData, LPDWORD lpcbData);
+typedef LONG (WINAPI *PCLUSAPI_CLUSTER_REG_QUERY_INFO_KEY)(HKEY hKey,
+	LPDWORD lpcSubKeys, LPDWORD lpcbMaxSubKeyLen, LPDWORD lpcValues,
+	LPDWORD lpcbMaxValueNameLen, LPDWORD lpcbMaxValueLen,
+	LPDWORD lpcbSecurityDescriptor, PFILETIME lpftLastWriteTime);
+
 #ifdef __cplusplus
 }
 #endif

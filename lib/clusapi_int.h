@@ -29,6 +29,10 @@
 #define to_utf8			__cn_to_utf8
 #define add_object		__cn_add_object
 #define open_object		__cn_open_object
+#define put_string		__cn_put_string
+#define list_each		__cn_list_each
+#define lookup_begin		__cn_lookup_begin
+#define lookup_end		__cn_lookup_end
 #define close_handle		__cn_close_handle
 #define drop_regs		__cn_drop_regs
 #define get_port		__cn_get_port
@@ -63,11 +67,16 @@ enum kind {
 	K_NETWORK,
 	K_NETINTERFACE,
 	K_KEY,
+	K_GROUPSET,
+	K_ENUM,		/* HCLUSENUM */
+	K_ENUM_EX,	/* HCLUSENUMEX */
+	K_NODE_ENUM,	/* HNODEENUM */
+	K_GROUP_ENUM,	/* HGROUPENUM */
 };
 #define KIND(k)		(1u << (k))
 #define K_OBJECTS	(KIND(K_CLUSTER) | KIND(K_NODE) | KIND(K_GROUP) | \
 			 KIND(K_RESOURCE) | KIND(K_NETWORK) | \
-			 KIND(K_NETINTERFACE) | KIND(K_KEY))
+			 KIND(K_NETINTERFACE) | KIND(K_KEY) | KIND(K_GROUPSET))
 
 
 /* What an object handle names and how not finding one is reported. */
@@ -193,5 +202,28 @@ bool string_fits(const struct out_string *o, size_t *units);
 void registry_key_name(struct port *p, const struct clusnotify_event *ev,
 		       struct out_string *o);
 DWORD string_check(struct out_string *o);
+
+/* ---- Enumeration and state (clusapi_enum.c), registry (clusapi_reg.c) ---- */
+
+/*
+ * Gives @s to a caller's (buffer, count in characters) pair: the count is
+ * the room with the terminator on input, the length without it on output.
+ * No buffer, or too small: ERROR_MORE_DATA and the length needed.
+ */
+DWORD put_string(const char *s, LPWSTR buf, LPDWORD cch);
+/*
+ * Calls @fn for each object of @type that cluster @cluster_id keeps, read
+ * with LIST_OBJECTS; stops at @fn's first non-zero return. 0 or -errno.
+ */
+int list_each(struct clusnotify_port *port, uint32_t cluster_id, uint32_t type,
+	      int (*fn)(const struct clusnotify_object_entry *o, void *arg),
+	      void *arg);
+/*
+ * The object behind @h, of @kind, with a reference, and a port to read the
+ * kernel's registry with; NULL with the error set. lookup_end() ends both.
+ */
+struct object *lookup_begin(HANDLE h, enum kind kind,
+			    struct clusnotify_port **port);
+void lookup_end(struct object *obj, struct clusnotify_port *port);
 
 #endif /* LIBCLUSNOTIFY_CLUSAPI_INT_H */

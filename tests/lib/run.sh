@@ -49,7 +49,8 @@ except OSError as e:
 [ -n "$run32" ] || run32=yes
 
 for t in utf16 abi abi_32 native_basic native_threads clusapi_v2 clusapi_v1 \
-	 consumers clusapi_v2_32 clusapi_v1_32 consumers_32 win_regress feed_api; do
+	 consumers clusapi_v2_32 clusapi_v1_32 consumers_32 win_regress feed_api \
+	 clusapi_enum clusapi_enum_32; do
 	if [ ! -x "$O/$t" ]; then
 		echo "not ok - $t # not built: make -C tests/lib"
 		failed=1

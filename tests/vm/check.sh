@@ -120,7 +120,7 @@ if [ "${CHECK_DEBUG:-1}" = 1 ] && [ -z "${1:-${KERNEL:-}}" ]; then
 	# limits hold on the stock kernel; here they only bound a hang.
 	# tests/fuzz: cnfuzz and trinity (FUZZ_DURATION, 120 s, and
 	# TRINITY_DURATION, 60 s), so that KASAN, lockdep and UBSAN watch them.
-	TIERS="tests/selftests tests/hostile tests/kapi tests/lib tests/e2e tests/kunit tests/fault tests/fuzz" \
+	TIERS="tests/selftests tests/hostile tests/kapi tests/lib tests/e2e tests/port tests/kunit tests/fault tests/fuzz" \
 	E2E_DOWN_SLACK=3.0 E2E_DAEMON_SHARE=1.5 E2E_WAIT_SCALE=3 \
 		check_kernel "$dbg/arch/x86/boot/bzImage" "$VM_REPO/build/debug/kernel/clusnotify.ko"
 fi

@@ -16,7 +16,7 @@ ko=${CLUSNOTIFY_KO:-kernel/clusnotify.ko}
 tier_timeout=${TIER_TIMEOUT:-900}
 # tests/pkg (the Debian packages, installed with dpkg and DKMS) runs on the
 # stock kernel only: check.sh names the debug kernel's tiers, without it.
-tiers=(tests/selftests tests/hostile tests/kapi tests/lib tests/e2e tests/pkg)
+tiers=(tests/selftests tests/hostile tests/kapi tests/lib tests/e2e tests/port tests/pkg)
 # check.sh names more tiers for the debug kernel.
 [ -z "${TIERS:-}" ] || read -ra tiers <<<"$TIERS"
 

@@ -3,7 +3,9 @@
  * cmap: the cluster and node names, and tracking of three kinds of keys:
  * nodelist.* (nodes added or removed: re-read the nodelist), totem.* (a
  * reload changed a setting: CLUSTER / COMMON_PROPERTY with the new values as
- * a property list) and the configured registry prefixes (REGISTRY events).
+ * a property list) and the configured registry prefixes (REGISTRY events,
+ * and the keys and values themselves as REGISTRY objects, which the
+ * library's ClusterReg* functions read: see clusnotifyd(8)).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -33,6 +35,8 @@ static const char totem_prefix[] = "totem.";
 static cmap_handle_t cmap;
 static int cmap_fd = -1;
 static bool nodelist_dirty;
+/* A registry key changed: publish the REGISTRY objects again. */
+static bool registry_dirty;
 /* totem.* changes of this turn, as property list entries after the count */
 static unsigned char props[CLUSNOTIFY_PAYLOAD_MAX];
 static size_t props_len;
@@ -208,6 +212,7 @@ static void on_change(cmap_handle_t h, cmap_track_handle_t t, int32_t event,
 			add_property(key + strlen(totem_prefix), &new_val);
 	} else {
 		registry_event(prefix, key, event);
+		registry_dirty = true;
 	}
 }
 
@@ -307,12 +312,175 @@ int cnd_cmap_read_nodelist(void)
 	return 0;
 }
 
+/*
+ * A cmap value as a REGISTRY object's type name and text (the object's
+ * name); NULL if it does not fit there (it is then not published).
+ */
+static const char *reg_text(cmap_value_types_t type, const void *data,
+			    size_t len, char *out, size_t size)
+{
+	const unsigned char *b = data;
+	uint64_t u64 = 0;
+	uint32_t u32;
+	int32_t i32;
+	double d = 0;
+	size_t i;
+	int n;
+
+	switch (type) {
+	case CMAP_VALUETYPE_INT8:
+		i32 = *(const int8_t *)data;
+		goto dword;
+	case CMAP_VALUETYPE_INT16:
+		i32 = *(const int16_t *)data;
+		goto dword;
+	case CMAP_VALUETYPE_INT32:
+		memcpy(&i32, data, 4);
+		goto dword;
+	case CMAP_VALUETYPE_UINT8:
+		i32 = *b;
+		goto dword;
+	case CMAP_VALUETYPE_UINT16:
+		i32 = *(const uint16_t *)data;
+		goto dword;
+	case CMAP_VALUETYPE_UINT32:
+		memcpy(&i32, data, 4);
+dword:
+		/* a REG_DWORD holds a negative number in two's complement */
+		u32 = (uint32_t)i32;
+		snprintf(out, size, "%" PRIu32, u32);
+		return "REG_DWORD";
+	case CMAP_VALUETYPE_INT64:
+	case CMAP_VALUETYPE_UINT64:
+		memcpy(&u64, data, 8);
+		snprintf(out, size, "%" PRIu64, u64);
+		return "REG_QWORD";
+	case CMAP_VALUETYPE_FLOAT:
+	case CMAP_VALUETYPE_DOUBLE:
+		d = type == CMAP_VALUETYPE_FLOAT ? *(const float *)data
+						 : *(const double *)data;
+		snprintf(out, size, "%.17g", d);
+		return "REG_SZ";
+	case CMAP_VALUETYPE_STRING:
+		/* cmap counts the NUL */
+		if (len && !b[len - 1])
+			len--;
+		if (len >= size || memchr(data, 0, len))
+			return NULL;
+		memcpy(out, data, len);
+		out[len] = '\0';
+		return "REG_SZ";
+	default:
+		if (2 * len >= size)
+			return NULL;
+		for (i = 0, n = 0; i < len; i++)
+			n += snprintf(out + n, size - (size_t)n, "%02x", b[i]);
+		out[n] = '\0';
+		return "REG_BINARY";
+	}
+}
+
+/* Publishes the key at @path and every key above it. */
+static void reg_keys(const char *path)
+{
+	struct cnd_obj o = { .type = CLUSNOTIFY_OBJ_REGISTRY,
+			     .state = CLUSNOTIFY_STATE_UNKNOWN };
+	const char *p = path, *sep;
+
+	while (*p) {
+		sep = strchr(p, '\\');
+		if (!sep)
+			sep = p + strlen(p);
+		snprintf(o.id, sizeof(o.id), "%.*s", (int)(sep - path), path);
+		snprintf(o.name, sizeof(o.name), "%.*s", (int)(sep - p), p);
+		cnd_inv_set(&o);
+		p = *sep ? sep + 1 : sep;
+	}
+}
+
+/* Publishes cmap key @key (under @prefix) as a value and its keys. */
+static void reg_value(const char *prefix, const char *key,
+		      cmap_value_types_t type, const void *data, size_t len)
+{
+	struct cnd_obj o = { .type = CLUSNOTIFY_OBJ_REGISTRY,
+			     .state = CLUSNOTIFY_STATE_UNKNOWN };
+	const char *rel = key + strlen(prefix), *dot = strrchr(rel, '.');
+	char path[CLUSNOTIFY_ID_MAX], *p;
+	const char *tname;
+	int n;
+
+	n = snprintf(path, sizeof(path), "%.*s", dot ? (int)(dot - rel) : 0, rel);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		goto skip;
+	for (p = path; *p; p++)
+		if (*p == '.')
+			*p = '\\';
+	n = snprintf(o.id, sizeof(o.id), "%s=%s", path, dot ? dot + 1 : rel);
+	if (n < 0 || (size_t)n >= sizeof(o.id))
+		goto skip;
+	tname = reg_text(type, data, len, o.name, sizeof(o.name));
+	if (!tname)
+		goto skip;
+	snprintf(o.type_name, sizeof(o.type_name), "%s", tname);
+	reg_keys(path);
+	cnd_inv_set(&o);
+	return;
+skip:
+	log_debug("cmap: %s does not fit a REGISTRY object: not published", key);
+}
+
+/* Publishes the keys under @prefix; false if cmap could not be read. */
+static bool reg_prefix(const char *prefix)
+{
+	char key[CMAP_KEYNAME_MAXLEN + 1];
+	cmap_value_types_t type;
+	cmap_iter_handle_t it;
+	size_t len;
+	void *data;
+
+	if (cmap_iter_init(cmap, prefix, &it) != CS_OK)
+		return false;
+	while (cmap_iter_next(cmap, it, key, &len, &type) == CS_OK) {
+		data = malloc(len + 1);
+		if (!data)
+			abort();
+		if (cmap_get(cmap, key, data, &len, &type) == CS_OK)
+			reg_value(prefix, key, type, data, len);
+		free(data);
+	}
+	cmap_iter_finalize(cmap, it);
+	return true;
+}
+
+/*
+ * The registry prefixes as REGISTRY objects, all again: keys and values
+ * that went away are deleted by the sweep. Registries are small.
+ */
+static void publish_registry(void)
+{
+	int i;
+
+	cnd_inv_sweep_begin(CLUSNOTIFY_OBJ_REGISTRY);
+	for (i = 0; i < cnd_conf.nprefixes; i++)
+		if (!reg_prefix(cnd_conf.registry_prefix[i]))
+			return;
+	cnd_inv_sweep_end(CLUSNOTIFY_OBJ_REGISTRY, NULL);
+	registry_dirty = false;
+}
+
+void cnd_cmap_republish(void)
+{
+	registry_dirty = true;
+}
+
 void cnd_cmap_publish(void)
 {
 	if (nodelist_dirty) {
 		cnd_cmap_read_nodelist();
 		cnd_links_republish();
 	}
+	if (registry_dirty)
+		publish_registry();
 	if (nprops) {
 		memcpy(props, &nprops, 4);
 		cnd_inv_post(CLUSNOTIFY_OBJ_CLUSTER, CLUSNOTIFY_CLUSTER_COMMON_PROPERTY,

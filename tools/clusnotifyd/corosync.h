@@ -43,6 +43,8 @@ int cnd_cmap_cluster_name(char *buf, size_t size);
 int cnd_cmap_read_nodelist(void);
 /* Publishes what cmap tracking queued (nodelist changes, properties). */
 void cnd_cmap_publish(void);
+/* Publishes the registry prefixes' keys and values again at the next turn. */
+void cnd_cmap_republish(void);
 /* links.c */
 void cnd_cfg_set_local(uint32_t nodeid);
 /* Polls knet link status now if due; returns ms until the next poll or -1. */

@@ -108,6 +108,7 @@ static void try_register(int64_t now)
 	cnd_view_republish();
 	cnd_links_republish();
 	cnd_pcmk_republish();
+	cnd_cmap_republish();
 	return;
 fail:
 	unregister();
@@ -255,6 +256,7 @@ static bool read_signal(int sfd)
 		cnd_view_republish();
 		cnd_links_republish();
 		cnd_pcmk_republish();
+		cnd_cmap_republish();
 		return false;
 	}
 	log_notice("%s: exiting", strsignal((int)si.ssi_signo));
