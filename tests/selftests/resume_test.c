@@ -115,6 +115,9 @@ TEST_F(resume, epoch_kept_across_reconnect_new_when_recreated)
 
 	ASSERT_EQ(0, cn_add_filter(self->fd, self->cid, K1, CLUSNOTIFY_OBJ_GROUP,
 				   CLUSNOTIFY_GROUP_STATE));
+	/* The cluster's own STATE and RECONNECT come to filters that ask. */
+	ASSERT_EQ(0, cn_add_filter(self->fd, self->cid, K1, CLUSNOTIFY_OBJ_CLUSTER,
+				   CLUSNOTIFY_CLUSTER_STATE | CLUSNOTIFY_CLUSTER_RECONNECT));
 	ASSERT_EQ(0, cn_nl_post1(self->nl, self->cid, CLUSNOTIFY_OBJ_GROUP,
 				 CLUSNOTIFY_GROUP_STATE, "g1"));
 
