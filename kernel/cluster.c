@@ -12,6 +12,7 @@
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/srcu.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
 #include <linux/workqueue.h>
@@ -774,6 +775,13 @@ static struct cn_event *build_posted(struct cn_cluster *cl,
  * has subscribe, no section grows past this (plus one event's fan-out).
  */
 #define CN_POST_SECTION_WORK 1024
+/*
+ * Attempts after which a long batch wakes the ports it has queued to so
+ * far. A broadcast batch of 16 events to 10,000 ports wakes each once, as
+ * a pipe written once per batch would; beyond that, latency before
+ * throughput.
+ */
+#define CN_POST_WAKE_WORK (1 << 18)
 
 /**
  * cn_cluster_post() - post a batch of events
@@ -785,8 +793,10 @@ static struct cn_event *build_posted(struct cn_cluster *cl,
  * The batch is built before anything is queued, so a failure to build posts
  * nothing. Events are matched in order under post_lock, in RCU read sections
  * that end between two events once they have done CN_POST_SECTION_WORK
- * attempts or the CPU is wanted; each port is woken once per section, so
- * once per batch unless the batch is large.
+ * attempts or the CPU is wanted. Each port is woken once per batch, at its
+ * end, unless the batch makes more than CN_POST_WAKE_WORK attempts: then the
+ * ports queued to so far are woken at the end of the section that passes
+ * it.
  *
  * A poster with a fatal signal pending at the end of a section stops there:
  * the events before it are posted, with consecutive sequence numbers, and
@@ -804,8 +814,8 @@ int cn_cluster_post(struct cn_cluster *cl, const struct clusnotify_post_event *d
 	struct cn_counts c = { };
 	struct cn_event **evs;
 	unsigned int i, done;
-	u64 mark = 0;
-	int ret = 0;
+	u64 mark = 0, woken = 0;
+	int srcu_idx, ret = 0;
 
 	evs = kvcalloc(n, sizeof(*evs), GFP_KERNEL);
 	if (!evs)
@@ -825,6 +835,7 @@ int cn_cluster_post(struct cn_cluster *cl, const struct clusnotify_post_event *d
 		}
 	}
 
+	srcu_idx = srcu_read_lock(&cn_wake_srcu);
 	rcu_read_lock();
 	for (done = 0; done < n;) {
 		/* Only an event that is posted changes the registry. */
@@ -836,19 +847,29 @@ int cn_cluster_post(struct cn_cluster *cl, const struct clusnotify_post_event *d
 		if (++done == n ||
 		    (c.walked - mark < CN_POST_SECTION_WORK && !need_resched()))
 			continue;
-		cn_wake_list_flush(&wl);
+		/*
+		 * The ports stay on the list across sections (cn_wake_srcu):
+		 * woken when the batch ends, or once CN_POST_WAKE_WORK attempts
+		 * have waited. A port another poster queues to meanwhile is
+		 * woken by that poster, so only this batch's events wait.
+		 */
+		if (c.walked - woken >= CN_POST_WAKE_WORK) {
+			cn_wake_list_flush(&wl);
+			woken = c.walked;
+		}
 		rcu_read_unlock();
 		cond_resched();
 		if (fatal_signal_pending(current)) {
 			ret = -EINTR;
-			goto counted;
+			break;
 		}
 		mark = c.walked;
 		rcu_read_lock();
 	}
+	if (!ret)
+		rcu_read_unlock();
 	cn_wake_list_flush(&wl);
-	rcu_read_unlock();
-counted:
+	srcu_read_unlock(&cn_wake_srcu, srcu_idx);
 	atomic64_add(done, &cl->posted);
 	cluster_count(cl, &c);
 

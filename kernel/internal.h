@@ -225,6 +225,8 @@ struct cn_qent {
  * @nread: records read
  * @lost_pending: events lost since the last LOST record was read
  * @lost_pos: ring position at which the pending LOST records go
+ * @rd_busy: entries at @head a reader is copying out without the lock; a
+ *	shutdown leaves their references to it
  * @lost_by: the pending losses per cluster, @nlost of them, in order of
  *	their first loss; losses of more clusters go to @lost_by[CN_LOST_SLOTS - 1]
  *	with cluster_id 0 (no epoch, no range)
@@ -241,7 +243,8 @@ struct cn_qent {
  * @shutdown: no more queueing or reading
  * @privileged: exempt from per-user limits (CAP_SYS_RESOURCE at open)
  * @kernel: an in-kernel subscriber's port, which does not pin @net
- * @waker: the poster's wake list that last took the port, until it wakes it
+ * @waker: the poster's wake list the port is chained on, until it wakes it
+ * @wake_next: the next port on @waker's chain
  * @cfg_lock: protects @watches, @regs and the counts below
  * @watches: struct cn_watch, one per cluster watched
  * @regs: registration id -> struct cn_sub
@@ -270,6 +273,7 @@ struct cn_port {
 	u64 nread;
 	u64 lost_pending;
 	u32 lost_pos;
+	u32 rd_busy;
 	u32 nlost;
 	struct cn_lost lost_by[CN_LOST_SLOTS];
 	atomic_long_t lost_fast;
@@ -282,6 +286,7 @@ struct cn_port {
 	bool privileged;
 	bool kernel;
 	struct cn_wake_list *waker;
+	struct cn_port *wake_next;
 
 	struct mutex cfg_lock;
 	struct list_head watches;
@@ -320,14 +325,23 @@ struct cn_popped {
 #define CN_WAKE_BATCH 16
 
 /*
- * A poster's ports to wake once its batch is queued (or when the list
- * fills). Each poster wakes the ports it queued to itself, so no event
- * waits for another poster's batch.
+ * A poster's ports to wake once its batch is queued. A port it marks first
+ * (@port->waker) is chained through @port->wake_next, so a batch that
+ * reaches ten thousand ports wakes each of them once, not once per event.
+ * A port another poster has marked is kept in @other (woken when it
+ * fills), so no event waits for another poster's batch. The ports stay
+ * valid until the flush: under the RCU read section they were found in, or
+ * across sections under cn_wake_srcu (cn_cluster_post()).
  */
 struct cn_wake_list {
+	struct cn_port *first;
 	unsigned int n;
-	struct cn_port *ports[CN_WAKE_BATCH];
+	unsigned int nother;
+	struct cn_port *other[CN_WAKE_BATCH];
 };
+
+extern struct srcu_struct cn_wake_srcu;
+void cn_port_sync_wakers(void);
 
 struct cn_port *cn_port_create(struct net *net, bool kernel);
 bool cn_port_pop(struct cn_port *port, struct cn_popped *p);

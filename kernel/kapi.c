@@ -258,6 +258,9 @@ clusnotify_subscribe(struct clusnotify_cluster *cl,
 err_port:
 	cn_port_shutdown(sub->port);
 	cn_filter_detach_port(sub->port);
+	/* A poster that saw a filter before it was taken back may wake it. */
+	cn_port_sync_wakers();
+	cancel_work_sync(&sub->work);
 	cn_port_destroy(sub->port);
 err_unlock:
 	mutex_unlock(&cn_ksubs_lock);
@@ -369,7 +372,7 @@ void clusnotify_unsubscribe(struct clusnotify_sub *sub)
 	cn_port_shutdown(sub->port);
 	cn_filter_detach_port(sub->port);
 	/* Posters that found the port before it was detached are done... */
-	synchronize_rcu();
+	cn_port_sync_wakers();
 	/* ...so no one queues the work again after this. */
 	cancel_work_sync(&sub->work);
 	cn_port_destroy(sub->port);

@@ -6,6 +6,7 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/rcupdate.h>
+#include <linux/srcu.h>
 
 #include "internal.h"
 
@@ -74,6 +75,7 @@ err_netlink:
 err_kapi:
 	cn_cluster_exit();
 	rcu_barrier();
+	srcu_barrier(&cn_wake_srcu);
 	cn_cluster_exit_late();
 err_cluster:
 	return ret;
@@ -85,8 +87,12 @@ static void __exit cn_exit(void)
 	cn_netlink_exit();
 	cn_kapi_exit();
 	cn_cluster_exit();
-	/* Ports and watches free themselves after a grace period. */
+	/*
+	 * Ports and watches free themselves after a grace period; a port's
+	 * RCU callback queues its SRCU one.
+	 */
 	rcu_barrier();
+	srcu_barrier(&cn_wake_srcu);
 	cn_cluster_exit_late();
 	cn_users_exit();
 }

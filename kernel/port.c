@@ -14,6 +14,7 @@
 #include <linux/poll.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/srcu.h>
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 #include <linux/user_namespace.h>
@@ -22,6 +23,15 @@
 #include <kunit/visibility.h>
 
 #include "internal.h"
+
+/*
+ * A poster that keeps ports on its wake list across RCU read sections holds
+ * this: a port is freed only after a grace period of each (cn_port_destroy()).
+ */
+DEFINE_SRCU(cn_wake_srcu);
+
+/* Records read() copies out per lock hold. */
+#define CN_READ_BATCH 16
 
 /* A LOST record: the header and its __u64 count, no strings but the NULs. */
 struct cn_lost_record {
@@ -211,7 +221,11 @@ static void drain(struct cn_port *port)
 		struct cn_qent *qe = &port->ring[port->head++ & port->mask];
 
 		user_uncharge(port, qe->ev->rec_len);
-		cn_event_put(qe->ev);
+		/* A reader copying it out puts it (read_events()). */
+		if (port->rd_busy)
+			port->rd_busy--;
+		else
+			cn_event_put(qe->ev);
 		qe->ev = NULL;
 	}
 	port->queued_bytes = 0;
@@ -240,7 +254,7 @@ void cn_port_shutdown(struct cn_port *port)
 }
 EXPORT_SYMBOL_IF_KUNIT(cn_port_shutdown);
 
-static void port_free_rcu(struct rcu_head *rcu)
+static void port_free_srcu(struct rcu_head *rcu)
 {
 	struct cn_port *port = container_of(rcu, struct cn_port, rcu);
 
@@ -248,12 +262,35 @@ static void port_free_rcu(struct rcu_head *rcu)
 	kfree(port);
 }
 
+/* No RCU reader finds the port now; a wake list may still hold it. */
+static void port_free_rcu(struct rcu_head *rcu)
+{
+	call_srcu(&cn_wake_srcu, rcu, port_free_srcu);
+}
+
+/**
+ * cn_port_sync_wakers() - wait for posters that may still wake a port
+ *
+ * After a port is out of the index, a poster that found it before may still
+ * queue to it and wake it: for a user port that touches only the port's own
+ * memory, but a kernel port's wake queues its subscription's work. This
+ * returns once every such poster is done.
+ *
+ * Context: process context; sleeps.
+ */
+void cn_port_sync_wakers(void)
+{
+	synchronize_rcu();
+	synchronize_srcu(&cn_wake_srcu);
+}
+
 /**
  * cn_port_destroy() - free a port that is shut down and out of the index
  * @port: the port
  *
  * Posters that found the port under RCU may still take its lock; they see
- * it shut down. The memory goes after a grace period.
+ * it shut down. The memory goes after a grace period of RCU and then one of
+ * cn_wake_srcu, since a wake list may keep the port across read sections.
  */
 void cn_port_destroy(struct cn_port *port)
 {
@@ -275,23 +312,51 @@ static void wake(struct cn_port *port)
 		wake_up_interruptible_poll(&port->wq, EPOLLIN | EPOLLRDNORM);
 }
 
+static void flush_other(struct cn_wake_list *wl)
+{
+	unsigned int i;
+
+	for (i = 0; i < wl->nother; i++)
+		wake(wl->other[i]);
+	wl->nother = 0;
+}
+
 static void wake_later(struct cn_port *port, struct cn_wake_list *wl)
 {
+	struct cn_wake_list *old;
+
 	if (!wl) {
 		wake(port);
 		return;
 	}
-	/*
-	 * @waker only keeps a port off its poster's list twice: finding its
-	 * own list there, a poster knows the port is on it and not yet woken,
-	 * since the flush clears @waker before it wakes. Another poster's mark
-	 * changes nothing but a duplicate entry (one more wake-up).
-	 */
-	if (xchg(&port->waker, wl) == wl)
+	/* Ours until our flush clears it: no barrier, no atomic. */
+	if (READ_ONCE(port->waker) == wl)
 		return;
-	if (wl->n == ARRAY_SIZE(wl->ports))
-		cn_wake_list_flush(wl);
-	wl->ports[wl->n++] = port;
+	/*
+	 * The event is queued before the mark is read; the flush clears a mark
+	 * before it wakes (cmpxchg, fully ordered). So a poster that finds
+	 * another's mark knows that wake-up is still to come and follows its
+	 * event; one that finds none chains the port on its own list.
+	 */
+	smp_mb();
+	old = cmpxchg(&port->waker, NULL, wl);
+	if (!old) {
+		port->wake_next = wl->first;
+		wl->first = port;
+		wl->n++;
+		return;
+	}
+	if (old == wl)
+		return;
+	/*
+	 * Another poster's: it may be far from its flush, so this poster wakes
+	 * the port itself, from a small list of its own.
+	 */
+	if (wl->nother && wl->other[wl->nother - 1] == port)
+		return;
+	if (wl->nother == ARRAY_SIZE(wl->other))
+		flush_other(wl);
+	wl->other[wl->nother++] = port;
 }
 
 static void count_lost(struct cn_port *port, u32 cluster_id, u64 key,
@@ -508,19 +573,22 @@ enum cn_enqueued cn_port_lost(struct cn_port *port, u32 cluster_id, u64 key,
  * cn_wake_list_flush() - wake every port a poster queued to, once each
  * @wl: the poster's list
  *
- * Context: rcu_read_lock() held since the ports were queued to.
+ * Context: rcu_read_lock() held since the ports were queued to, or
+ * cn_wake_srcu.
  */
 void cn_wake_list_flush(struct cn_wake_list *wl)
 {
-	unsigned int i;
+	struct cn_port *port, *next;
 
-	for (i = 0; i < wl->n; i++) {
-		struct cn_port *port = wl->ports[i];
-
+	for (port = wl->first; port; port = next) {
+		/* Read before the mark goes: another poster may chain it next. */
+		next = READ_ONCE(port->wake_next);
 		cmpxchg(&port->waker, wl, NULL);
 		wake(port);
 	}
+	wl->first = NULL;
 	wl->n = 0;
+	flush_other(wl);
 }
 EXPORT_SYMBOL_IF_KUNIT(cn_wake_list_flush);
 
@@ -606,38 +674,81 @@ static ssize_t read_lost(struct cn_port *port, char __user *buf, size_t room)
 	return sizeof(rec);
 }
 
-static ssize_t read_event(struct cn_port *port, char __user *buf, size_t room)
+/*
+ * One record, header and body, with user access already open: word-sized
+ * stores (unsafe_copy_to_user), not a string copy per part.
+ */
+static int copy_record(char __user *buf, const struct cn_event *ev, u64 key)
 {
-	struct cn_qent *qe = &port->ring[port->head & port->mask];
-	struct cn_event *ev = qe->ev;
 	struct clusnotify_record h;
-	u32 head = port->head;
-	bool fault;
+
+	fill_header(&h, ev, key);
+	if (!user_access_begin(buf, ev->rec_len))
+		return -EFAULT;
+	unsafe_copy_to_user(buf, (const char *)&h, sizeof(h), efault);
+	unsafe_copy_to_user(buf + sizeof(h), ev->data, ev->rec_len - sizeof(h),
+			    efault);
+	user_access_end();
+	return 0;
+efault:
+	user_access_end();
+	return -EFAULT;
+}
+
+/*
+ * Up to CN_READ_BATCH queued events that fit in @room, copied out without
+ * the lock: the entries stay queued while they are copied (@rd_busy), so
+ * neither a poster's room check nor the user's charge sees them gone early,
+ * and they leave the queue together, with one uncharge.
+ */
+static ssize_t read_events(struct cn_port *port, char __user *buf, size_t room)
+{
+	struct cn_qent q[CN_READ_BATCH];
+	u32 head = port->head, n = 0, copied, i;
+	size_t len = 0;
 
 	lockdep_assert_held(&port->lock);
-	if (room < ev->rec_len)
+	while (n < CN_READ_BATCH && head + n != port->tail &&
+	       !(port->lost_pending && port->lost_pos == head + n)) {
+		struct cn_qent *qe = &port->ring[(head + n) & port->mask];
+
+		if (room - len < qe->ev->rec_len)
+			break;
+		q[n++] = *qe;
+		len += qe->ev->rec_len;
+	}
+	if (!n)
 		return -EINVAL;
-	fill_header(&h, ev, qe->key);
-	cn_event_get(ev);
+	port->rd_busy = n;
 	spin_unlock(&port->lock);
 
-	fault = copy_to_user(buf, &h, sizeof(h)) ||
-		copy_to_user(buf + sizeof(h), ev->data, ev->rec_len - sizeof(h));
+	for (len = 0, copied = 0; copied < n; copied++) {
+		if (copy_record(buf + len, q[copied].ev, q[copied].key))
+			break;
+		len += q[copied].ev->rec_len;
+	}
 
 	spin_lock(&port->lock);
-	/* read_lock keeps other readers out; only shutdown moves head. */
-	if (!fault && port->head == head) {
-		qe->ev = NULL;
-		port->head++;
-		port->queued_bytes -= ev->rec_len;
-		port->nread++;
-		user_uncharge(port, ev->rec_len);
-		cn_event_put(ev);
+	if (port->head != head) {
+		/*
+		 * Shut down meanwhile: the queue is gone, and drain() left
+		 * these references to us. What was copied is the reader's.
+		 */
+		for (i = 0; i < n; i++)
+			cn_event_put(q[i].ev);
+	} else {
+		port->rd_busy = 0;
+		/* What was copied leaves the queue; the rest stays queued. */
+		for (i = 0; i < copied; i++) {
+			port->ring[(head + i) & port->mask].ev = NULL;
+			cn_event_put(q[i].ev);
+		}
+		port->head = head + copied;
+		port->queued_bytes -= len;
+		port->nread += copied;
+		user_uncharge(port, len);
 	}
-	cn_event_put(ev);
-	if (fault)
-		return -EFAULT;
-	return h.len;
+	return copied ? len : -EFAULT;
 }
 
 static ssize_t read_some(struct cn_port *port, char __user *buf, size_t count)
@@ -650,8 +761,10 @@ static ssize_t read_some(struct cn_port *port, char __user *buf, size_t count)
 		if (port->lost_pending && port->lost_pos == port->head)
 			n = read_lost(port, buf + done, count - done);
 		else if (port->head != port->tail)
-			n = read_event(port, buf + done, count - done);
+			n = read_events(port, buf + done, count - done);
 		else
+			break;
+		if (n == -ESHUTDOWN)
 			break;
 		if (n < 0) {
 			spin_unlock(&port->lock);

@@ -1987,6 +1987,36 @@ static void wake_does_not_wait_for_another_posters_batch(struct kunit *test)
 	KUNIT_EXPECT_LE(test, w->wakes, 4);
 }
 
+/*
+ * A posted batch whose fan-out spans several RCU read sections (32 events
+ * to 64 ports: 2,048 attempts) still wakes each port once, at its end: a
+ * broadcast to many ports costs one wake-up per port per batch, as a pipe
+ * written once per batch does.
+ */
+static void batch_over_sections_wakes_each_port_once(struct kunit *test)
+{
+	const int n = 64;
+	struct kt_cluster *c = kt_cluster_new(test);
+	struct kt_waiter **w;
+	struct cn_port *port;
+	int i;
+
+	w = kunit_kcalloc(test, n, sizeof(*w), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	for (i = 0; i < n; i++) {
+		port = kt_port_new(test);
+		kt_filter(test, port, c->id, KT_KEY, CLUSNOTIFY_OBJ_GROUP,
+			  CLUSNOTIFY_GROUP_STATE);
+		w[i] = kt_waiter_add(test, port);
+	}
+	kt_post_n(test, c, 32);
+	for (i = 0; i < n; i++) {
+		KUNIT_EXPECT_EQ_MSG(test, w[i]->wakes, 1, "port %d", i);
+		KUNIT_EXPECT_EQ(test, cn_port_bytes_ready(w[i]->port),
+				cn_port_bytes_ready(w[0]->port));
+	}
+}
+
 /* A batch reaching more ports than the list holds still wakes each one. */
 static void wake_list_overflow_wakes_every_port(struct kunit *test)
 {
@@ -2025,6 +2055,7 @@ static struct kunit_case kt_queue_cases[] = {
 	KUNIT_CASE(queues_share_one_body),
 	KUNIT_CASE(wake_does_not_wait_for_another_posters_batch),
 	KUNIT_CASE(wake_list_overflow_wakes_every_port),
+	KUNIT_CASE(batch_over_sections_wakes_each_port_once),
 	{}
 };
 
@@ -2223,6 +2254,52 @@ static void read_returns_only_whole_records(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kt_read(port, KT_UBUF_LEN, false, buf), (ssize_t)-EAGAIN);
 }
 
+/*
+ * One read() of more records than the module copies per lock hold (16):
+ * every record, whole and in sequence order, with the LOST record where the
+ * first loss happened, and nothing left queued.
+ */
+static void long_read_keeps_order_and_loss_position(struct kunit *test)
+{
+	const struct clusnotify_record *h;
+	struct kt_cluster *c;
+	struct cn_port *port;
+	u64 first, seq;
+	u32 off = 0, i, n = 0, lost_at = 0, ready;
+	ssize_t got;
+	u8 *buf;
+
+	kt_read_ready(test);
+	c = kt_cluster_new(test);
+	port = kt_port_new(test);
+	buf = kt_ubuf(test);
+	kt_port_set_limit(port, 37);
+	kt_filter(test, port, c->id, KT_KEY, CLUSNOTIFY_OBJ_GROUP, CLUSNOTIFY_GROUP_STATE);
+	first = kt_post_n(test, c, 40) - 39;
+	ready = cn_port_bytes_ready(port);
+
+	got = kt_read(port, KT_UBUF_LEN, false, buf);
+	KUNIT_ASSERT_EQ(test, got, (ssize_t)ready);
+	for (seq = first; off < got; off += h->len) {
+		h = (const struct clusnotify_record *)(buf + off);
+		KUNIT_ASSERT_GE(test, h->len, (u32)KT_HDR);
+		KUNIT_ASSERT_EQ(test, h->len % 8, 0U);
+		if (h->flags & CLUSNOTIFY_RECORD_LOST) {
+			lost_at = n;
+			continue;
+		}
+		KUNIT_EXPECT_EQ(test, h->seq, seq);
+		seq++;
+		n++;
+	}
+	KUNIT_EXPECT_EQ(test, off, (u32)got);
+	KUNIT_EXPECT_EQ(test, n, 37U);
+	KUNIT_EXPECT_EQ(test, lost_at, 37U);
+	for (i = 0; i < 2; i++)
+		KUNIT_EXPECT_EQ(test, kt_read(port, KT_UBUF_LEN, false, buf),
+				(ssize_t)-EAGAIN);
+}
+
 /* The LOST record, as read() returns it. */
 static void lost_record_through_read(struct kunit *test)
 {
@@ -2386,6 +2463,7 @@ static void bytes_ready_is_what_read_returns(struct kunit *test)
 static struct kunit_case kt_read_cases[] = {
 	KUNIT_CASE_PARAM(short_buffer_keeps_the_record, kt_short_cases_gen_params),
 	KUNIT_CASE(read_returns_only_whole_records),
+	KUNIT_CASE(long_read_keeps_order_and_loss_position),
 	KUNIT_CASE(lost_record_through_read),
 	KUNIT_CASE(lost_record_that_does_not_fit_stays_pending),
 	KUNIT_CASE(empty_and_shut_down_reads),
