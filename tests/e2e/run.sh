@@ -532,6 +532,8 @@ t_resume_node_leaves() {
 		fail "run 2 did not replay grp's move to node 1"
 	grep -q '"type":"NODE","flag":"GROUP_GAINED","key":[0-9]*,"id":"1",.*"payload":"67727000"' "$w2" ||
 		fail "run 2 did not replay node 1 gaining grp"
+	grep -q "\"type\":\"CLUSTER\",\"flag\":\"COMMON_PROPERTY\",.*\"payload\":\"[0-9a-f]*$(utf16hex CibEpoch)" "$w2" ||
+		fail "run 2 has no CIB version after the move"
 	line=$(resume_check "$w1" "$c1") && fail "resumed from run 1's snapshot, yet no duplicate: $line"
 	say "controls: from run 1's snapshot: $(echo $line)"
 	[[ $line == *duplicate* ]] || fail "resumed from run 1's snapshot: $line"
@@ -602,6 +604,55 @@ t_resume_epoch() {
 		fail "the resume file holds $(noted "$rf") after run 3"
 }
 
+# utf16hex TEXT: TEXT in UTF-16LE as hex, as a property list (CLUSTER /
+# COMMON_PROPERTY's payload) holds names and strings.
+utf16hex() {
+	printf '%s' "$1" | od -An -tx1 | tr -d ' \n' | sed 's/\(..\)/\100/g'
+}
+
+# votequorum's numbers as QUORUM objects: expected votes raised by hand,
+# then a node leaving, each arrive at a watcher with the value before (the
+# kernel's prev_state) and as a property list; the MEMBERSHIP of the new
+# ring is followed by the ring id corosync shows.
+t_votequorum() {
+	local w n line ring
+	cluster3
+	w=$E2E_DIR/n1.out
+	cli_watch 1 "$w" --snapshot --ready quorum cluster:membership,common_property
+	wait_for "$w" '"snapshot_end":true' 30 >/dev/null || fail "no end of snapshot"
+	# In the snapshot, or just after it if the daemon published them later.
+	for line in expected_votes:3 total_votes:3 quorum_votes:2 votes:1:1 votes:2:1 votes:3:1 qdevice:0 quorum:1; do
+		wait_for "$w" "\"type\":\"QUORUM\",\"flag\":\"STATE\",\"key\":0,\"id\":\"${line%:*}\",.*\"value\":${line##*:}," 30 >/dev/null ||
+			fail "no QUORUM ${line%:*} = ${line##*:}"
+	done
+	n=$(lines "$w")
+	in_node 1 corosync-quorumtool -e 4 >/dev/null || fail "corosync-quorumtool -e 4"
+	line=$(wait_for "$w" '"id":"expected_votes",.*"value":4,.*"prev_state":3[,}]' 30 "$n") ||
+		fail "no expected votes 4 (before: 3)"
+	say "$line"
+	wait_for "$w" '"id":"quorum_votes",.*"value":3,.*"prev_state":2[,}]' 10 "$n" >/dev/null ||
+		fail "no quorum votes 3 (before: 2)"
+	line=$(wait_for "$w" "\"flag\":\"COMMON_PROPERTY\",.*\"payload\":\"[0-9a-f]*$(utf16hex ExpectedVotes)0000" 10 "$n") ||
+		fail "no ExpectedVotes property"
+	in_node 1 "$CNWATCH" -g quorum:expected_votes | grep -q 'parent=quorum .* state=4$' ||
+		fail "the registry does not keep expected votes 4: $(in_node 1 "$CNWATCH" -g quorum:expected_votes)"
+	# Node 3 leaves: total votes 2, under the 3 needed now.
+	n=$(lines "$w")
+	cs_kill 3
+	wait_for "$w" '"id":"total_votes",.*"value":2,.*"prev_state":3[,}]' 30 "$n" >/dev/null ||
+		fail "no total votes 2 (before: 3)"
+	line=$(wait_for "$w" '"id":"quorum",.*"value":0,.*"prev_state":1[,}]' 10 "$n") || fail "no quorum lost"
+	say "$line"
+	line=$(wait_for "$w" '"flag":"MEMBERSHIP",' 10 "$n") || fail "no MEMBERSHIP"
+	n=$(grep -n -F -- "$line" "$w" | head -n1 | cut -d: -f1)
+	ring=$(in_node 1 corosync-quorumtool -s | awk '/^Ring ID:/ { print $3 }')
+	[ -n "$ring" ] || fail "corosync-quorumtool shows no ring id"
+	line=$(sed -n "$((n + 1))p" "$w")
+	[[ $line == *'"flag":"COMMON_PROPERTY"'* && $line == *"$(utf16hex RingId)"*"$(utf16hex "$ring")"* ]] ||
+		fail "the MEMBERSHIP is not followed by ring id $ring: $line"
+	say "ring $ring follows the MEMBERSHIP"
+}
+
 # What the tests above leave behind: nothing (the guest runs no cluster of
 # its own, so any such process or file is ours).
 t_cleanup() {
@@ -636,6 +687,7 @@ run_test daemon-kill-and-restart t_daemon_restart
 run_test pacemaker-resource-states t_pacemaker
 run_test resume-across-node-leave t_resume_node_leaves
 run_test resume-epoch t_resume_epoch
+run_test votequorum-votes t_votequorum
 run_test cleanup-complete t_cleanup
 rm -rf "$E2E_DIR" "$E2E_DIR.log"
 exit $failed
