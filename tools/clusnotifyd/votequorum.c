@@ -163,7 +163,7 @@ static void find_stale(const struct cnd_obj *o, void *arg)
 	if (strncmp(o->id, NODE_PREFIX, strlen(NODE_PREFIX)))
 		return;
 	id = strtoul(o->id + strlen(NODE_PREFIX), &end, 10);
-	if (!*end && id && id <= UINT32_MAX && cnd_view_node((uint32_t)id))
+	if (!*end && id && (uint32_t)id == id && cnd_view_node((uint32_t)id))
 		return;
 	s->ids = realloc(s->ids, (s->n + 1) * sizeof(*s->ids));
 	if (!s->ids)
@@ -178,13 +178,15 @@ void cnd_vq_publish(void)
 	const struct cnd_node *nodes;
 	struct stale stale = { NULL, 0 };
 	char id[CLUSNOTIFY_ID_MAX], prop[64];
+	char qdev[sizeof(info.qdevice_name) + 1];
 	uint32_t local = cnd_cs_local_nodeid();
 	size_t i, n;
 
 	if (!dirty || vq_fd < 0 || !local || !cnd_inv_registered())
 		return;
+	/* Still dirty: the next turn asks again. */
 	if (votequorum_getinfo(vq, local, &info) != CS_OK) {
-		log_info("votequorum: no information about node %u yet", local);
+		log_debug("votequorum: no information about node %u yet", local);
 		return;
 	}
 	dirty = false;
@@ -197,7 +199,10 @@ void cnd_vq_publish(void)
 		  &props);
 	set_value("quorum_votes", "quorum_votes", info.quorum, "QuorumVotes",
 		  &props);
-	set_value("qdevice", info.qdevice_name[0] ? info.qdevice_name : "qdevice",
+	/* corosync's name need not end in a NUL at the array's end */
+	snprintf(qdev, sizeof(qdev), "%.*s", (int)sizeof(info.qdevice_name),
+		 info.qdevice_name);
+	set_value("qdevice", qdev[0] ? qdev : "qdevice",
 		  (uint32_t)qdevice_state(&info), "QdeviceState", &props);
 	set_value("qdevice_votes", "qdevice_votes", info.qdevice_votes,
 		  "QdeviceVotes", &props);
