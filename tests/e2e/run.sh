@@ -465,8 +465,9 @@ kill_at_rest() {
 }
 
 # A watcher killed (SIGKILL) while a node leaves and its resource group
-# moves, restarted with its resume file, sees every event once across its
-# two runs, the leave and the move among them; two controls from the same
+# moves (the group stops with the node, and moves once the test lets it),
+# restarted with its resume file, sees every event once across its two
+# runs, the leave and the move among them; two controls from the same
 # moment show that the check sees a resume that goes wrong: one resumed
 # from before what the first run printed (duplicates), one not resumed
 # (a hole).
@@ -483,7 +484,11 @@ t_resume_node_leaves() {
 	for n in 1 2; do
 		cs_wait_members "$n" 2 "$CS_WAIT" || fail "the cluster did not form"
 	done
+	# grp runs on node 2 and may not run on node 1 until the test lets it
+	# (after run 1 is killed), so that it moves while nobody watches
+	# however fast the guest is.
 	loc='<rsc_location id="grp-on-n2" rsc="grp" node="n2" score="100"/>'
+	loc+='<rsc_location id="grp-not-n1" rsc="grp" node="n1" score="-INFINITY"/>'
 	pcmk_start 1 "$loc"
 	pcmk_start 2 "$loc"
 	d_start 1
@@ -502,7 +507,11 @@ t_resume_node_leaves() {
 		fail "run 1: no NODE 2 Down"
 	kill_at_rest "$p1" "$w1" "$rf" || fail "cannot stop run 1 where its resume file names its last record"
 	say "run 1 killed after $(noted "$rf"), $(($(lines "$w1") - n)) records after node 2 left"
+	grep -q '"type":"GROUP","flag":"OWNER_NODE","key":[0-9]*,"id":"grp",.*"payload":"3100"' "$w1" &&
+		fail "grp moved to node 1 before it was let"
 	# grp moves to node 1 while nobody watches.
+	in_node 1 cibadmin --delete -o constraints --xml-text '<rsc_location id="grp-not-n1"/>' >/dev/null ||
+		fail "cibadmin: cannot let grp run on node 1"
 	wait_cmd 120 sh -c "ip netns exec cn-n1 '$CNWATCH' -w 1 -g group:grp | grep -q ' parent=1 .* state=0\$'" ||
 		fail "grp did not move to node 1 ($(in_node 1 "$CNWATCH" -w 1 -g group:grp))"
 	cli_watch 1 "$w2" --snapshot --ready --resume-file "$rf"
