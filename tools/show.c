@@ -20,7 +20,9 @@
 static const char clusters_usage[] =
 	"clusters [--json]\n"
 	"\n"
-	"Lists the clusters of this network namespace.\n"
+	"Lists the clusters of this network namespace: id, name, state,\n"
+	"objects, ports, last sequence number, epoch and the sequence numbers\n"
+	"the journal holds (FIRST..LAST, \"-\" when it is empty).\n"
 	"\n"
 	"  -j, --json   one JSON object per line\n"
 	"  -h, --help   this text\n";
@@ -145,9 +147,20 @@ static int each_cluster(struct clusnotify_port *port,
 	return n;
 }
 
+/*
+ * The journal is a run with no hole that ends at the cluster's last event
+ * (see JOURNAL in the uapi header): it holds journal_first .. seq, or
+ * nothing (both 0) when journal_events is 0.
+ */
+static uint64_t journal_last(const struct clusnotify_cluster_entry *c)
+{
+	return c->journal_events ? c->seq : 0;
+}
+
 static void print_cluster(const struct clusnotify_cluster_entry *c, void *arg)
 {
 	const struct show_opts *o = arg;
+	char journal[48] = "-";
 
 	if (o->cluster && strcmp(o->cluster, c->name))
 		return;
@@ -157,15 +170,25 @@ static void print_cluster(const struct clusnotify_cluster_entry *c, void *arg)
 		printf(",\"state\":\"%s\",\"objects\":%" PRIu32 ",\"ports\":%" PRIu32
 		       ",\"seq\":%" PRIu64 ",\"posted\":%" PRIu64
 		       ",\"matched\":%" PRIu64 ",\"delivered\":%" PRIu64
-		       ",\"lost\":%" PRIu64 ",\"reconnects\":%" PRIu32 "}\n",
+		       ",\"lost\":%" PRIu64 ",\"reconnects\":%" PRIu32
+		       ",\"epoch\":%" PRIu64 ",\"journal_events\":%" PRIu32
+		       ",\"journal_bytes\":%" PRIu64 ",\"journal_first\":%" PRIu64
+		       ",\"journal_last\":%" PRIu64 "}\n",
 		       cluster_state_name(c->state), c->objects, c->ports,
 		       (uint64_t)c->seq, (uint64_t)c->posted, (uint64_t)c->matched,
-		       (uint64_t)c->delivered, (uint64_t)c->lost, c->reconnects);
+		       (uint64_t)c->delivered, (uint64_t)c->lost, c->reconnects,
+		       (uint64_t)c->epoch, c->journal_events,
+		       (uint64_t)c->journal_bytes,
+		       c->journal_events ? (uint64_t)c->journal_first : 0,
+		       journal_last(c));
 	} else {
+		if (c->journal_events)
+			snprintf(journal, sizeof(journal), "%" PRIu64 "..%" PRIu64,
+				 (uint64_t)c->journal_first, journal_last(c));
 		printf("%-6" PRIu32 " %-24s %-12s %8" PRIu32 " %6" PRIu32
-		       " %10" PRIu64 "\n", c->cluster_id, c->name,
+		       " %10" PRIu64 " %20" PRIu64 " %s\n", c->cluster_id, c->name,
 		       cluster_state_name(c->state), c->objects, c->ports,
-		       (uint64_t)c->seq);
+		       (uint64_t)c->seq, (uint64_t)c->epoch, journal);
 	}
 }
 
@@ -181,8 +204,8 @@ int cmd_clusters(int argc, char **argv)
 	if (port_open_or_complain(&port))
 		return EXIT_RUNTIME;
 	if (!o.json)
-		printf("%-6s %-24s %-12s %8s %6s %10s\n", "ID", "NAME", "STATE",
-		       "OBJECTS", "PORTS", "SEQ");
+		printf("%-6s %-24s %-12s %8s %6s %10s %20s %s\n", "ID", "NAME",
+		       "STATE", "OBJECTS", "PORTS", "SEQ", "EPOCH", "JOURNAL");
 	ret = each_cluster(port, print_cluster, &o);
 	if (ret)
 		errmsg("cannot list clusters: %s", strerror(-ret));
@@ -313,11 +336,17 @@ static void print_cluster_stats(const struct clusnotify_cluster_entry *c,
 	       "  seq: %" PRIu64 "\n  posted: %" PRIu64 "\n  matched: %" PRIu64
 	       "\n  delivered: %" PRIu64 "\n  lost: %" PRIu64
 	       "\n  objects: %" PRIu32 "\n  ports: %" PRIu32
-	       "\n  reconnects: %" PRIu32 "\n",
+	       "\n  reconnects: %" PRIu32 "\n  epoch: %" PRIu64
+	       "\n  journal: %" PRIu32 " events, %" PRIu64 " bytes",
 	       c->name, c->cluster_id, cluster_state_name(c->state),
 	       (uint64_t)c->seq, (uint64_t)c->posted, (uint64_t)c->matched,
 	       (uint64_t)c->delivered, (uint64_t)c->lost, c->objects, c->ports,
-	       c->reconnects);
+	       c->reconnects, (uint64_t)c->epoch, c->journal_events,
+	       (uint64_t)c->journal_bytes);
+	if (c->journal_events)
+		printf(", seq %" PRIu64 "..%" PRIu64, (uint64_t)c->journal_first,
+		       journal_last(c));
+	putchar('\n');
 }
 
 int cmd_stats(int argc, char **argv)

@@ -72,6 +72,13 @@ static void print_json_info(const struct watch *w,
 	if (info.range_first || info.range_last)
 		printf(",\"range_first\":%" PRIu64 ",\"range_last\":%" PRIu64,
 		       info.range_first, info.range_last);
+	/* The previous values, where the kernel filled them in. */
+	if (info.prev_state != CLUSNOTIFY_STATE_UNKNOWN)
+		printf(",\"prev_state\":%" PRId32, info.prev_state);
+	if (info.prev_owner_len) {
+		fputs(",\"prev_owner\":", stdout);
+		json_string(info.prev_owner);
+	}
 }
 
 static void print_json(const struct watch *w, const struct clusnotify_event *ev)

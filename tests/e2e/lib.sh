@@ -25,7 +25,7 @@ declare -a e2e_pids=()
 declare -a e2e_netns=()
 declare -A cs_pid=()
 declare -A d_pid=()
-pcmk_pid=
+declare -A pcmk_pid=()
 
 say() { echo "# $*"; }
 
@@ -248,10 +248,12 @@ cleanup() {
 	d_pid=()
 }
 
-# cib_seed FILE: a CIB that starts in seconds (short dc-deadtime, no
-# fencing) with a group "grp" holding one ocf:pacemaker:Dummy, "dummy".
+# cib_seed FILE [CONSTRAINTS]: a CIB that starts in seconds (short
+# dc-deadtime, no fencing) with a group "grp" holding one
+# ocf:pacemaker:Dummy, "dummy", and CONSTRAINTS (XML) if given.
 cib_seed() {
-	cat >"$1" <<-'EOT'
+	local cib
+	cib=$(cat <<-'EOT'
 	<cib validate-with="pacemaker-3.9" epoch="1" num_updates="0" admin_epoch="0">
 	  <configuration>
 	    <crm_config>
@@ -279,12 +281,17 @@ cib_seed() {
 	  <status/>
 	</cib>
 	EOT
+	)
+	[ -z "${2:-}" ] || cib=${cib/<constraints\/>/<constraints>$2<\/constraints>}
+	printf '%s\n' "$cib" >"$1"
 }
 
-# pcmk_start N: pacemaker on node N, with private /run and /var/lib/pacemaker.
+# pcmk_start N [CONSTRAINTS]: pacemaker on node N, with private /run and
+# /var/lib/pacemaker (the CIB seeded as cib_seed says).
 pcmk_start() {
 	local n=$1 dir=$E2E_DIR/n$1
-	cib_seed "$dir/cib.xml"
+	mkdir -p "$dir"
+	cib_seed "$dir/cib.xml" "${2:-}"
 	ip netns exec "cn-n$n" env PCMK_logfile="$dir/pacemaker.log" PCMK_logfacility=none \
 		PCMK_debug=no HA_LOGFACILITY=none sh -c '
 		mount -t tmpfs -o mode=0755 tmpfs /run &&
@@ -296,13 +303,21 @@ pcmk_start() {
 		touch "$2" && chown hacluster:haclient "$2" &&
 		exec pacemakerd -f' sh "$dir/cib.xml" "$dir/pacemaker.log" \
 		>>"$dir/pacemakerd.out" 2>&1 &
-	pcmk_pid=$!
-	track_pid "$pcmk_pid"
+	pcmk_pid[$n]=$!
+	track_pid "${pcmk_pid[$n]}"
 }
 
-# pcmk_stop: pacemakerd and its children, by pid, and their /dev/shm files.
+# pcmk_stop [N]: node N's pacemakerd (every node's if N is left out) and
+# its children, by pid, and their /dev/shm files.
 pcmk_stop() {
-	local pid=${pcmk_pid:-} kids k
+	local n pid kids k
+	if [ $# = 0 ]; then
+		for n in "${!pcmk_pid[@]}"; do
+			pcmk_stop "$n"
+		done
+		return 0
+	fi
+	n=$1 pid=${pcmk_pid[$1]:-}
 	[ -n "$pid" ] || return 0
 	kids=$(pgrep -P "$pid")
 	kill -KILL "$pid" $kids 2>/dev/null
@@ -310,7 +325,7 @@ pcmk_stop() {
 	for k in $pid $kids; do
 		rm -rf /dev/shm/qb-"$k"-* /dev/shm/qb-*-"$k"-*
 	done
-	pcmk_pid=
+	unset "pcmk_pid[$n]"
 }
 
 # rsc_state N RSC: "Started", "Stopped", ... as crm_resource says.

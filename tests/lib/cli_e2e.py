@@ -173,6 +173,22 @@ def test_resume_file(feeder):
         r = cli("watch", "--cluster", name, "--since", "x:1", "node")
         check(r.returncode == 2, f"--since x:1: {r.returncode} {r.stderr}")
 
+    # `clusters` shows the epoch and what the journal holds, which a
+    # resume point is compared with: the feeder posts nothing meanwhile.
+    r = cli("clusters", "--json")
+    c = [c for c in map(json.loads, r.stdout.splitlines()) if c["name"] == name]
+    check(r.returncode == 0 and len(c) == 1, f"clusters: {r.returncode} {r.stdout}")
+    c = c[0]
+    check(c["epoch"] == epoch and c["journal_last"] == c["seq"] >= seq + 3
+          and 1 <= c["journal_first"] <= seq + 1
+          and c["journal_events"] == c["journal_last"] - c["journal_first"] + 1
+          and c["journal_bytes"] > 0, f"clusters' epoch and journal: {c}")
+    r = cli("clusters")
+    row = [l.split() for l in r.stdout.splitlines()[1:] if f" {name} " in l]
+    check(r.returncode == 0 and r.stdout.split("\n")[0].split()[-2:] == ["EPOCH", "JOURNAL"]
+          and len(row) == 1 and row[0][-2:] == [str(epoch),
+          f"{c['journal_first']}..{c['journal_last']}"], f"clusters, human: {r.stdout}")
+
 
 def test_snapshot_sigint_stats(feeder):
     name = feeder.name

@@ -26,6 +26,8 @@ packages=(
 	trinity
 	# make bench's pictures
 	gnuplot-nox
+	# the bridge daemon's votequorum client (expected and total votes)
+	libvotequorum-dev
 )
 
 missing=()

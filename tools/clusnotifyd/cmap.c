@@ -19,15 +19,8 @@
 #include "corosync.h"
 #include "inventory.h"
 #include "log.h"
+#include "props.h"
 #include "view.h"
-
-/* Property list syntaxes (CLUSPROP_SYNTAX_*). */
-#define PROP_NAME	0x00040003u
-#define PROP_DWORD	0x00010002u
-#define PROP_SZ		0x00010003u
-#define PROP_ULARGE	0x00010006u
-#define PROP_LONG	0x00010007u
-#define PROP_BINARY	0x00010001u
 
 static const char nodelist_prefix[] = "nodelist.";
 static const char totem_prefix[] = "totem.";
@@ -37,134 +30,48 @@ static int cmap_fd = -1;
 static bool nodelist_dirty;
 /* A registry key changed: publish the REGISTRY objects again. */
 static bool registry_dirty;
-/* totem.* changes of this turn, as property list entries after the count */
-static unsigned char props[CLUSNOTIFY_PAYLOAD_MAX];
-static size_t props_len;
-static uint32_t nprops;
-
-static void props_put(const void *p, size_t len, bool *ok)
-{
-	size_t pad = (4 - len % 4) % 4;
-
-	if (!*ok || 4 + props_len + len + pad + 4 > sizeof(props)) {
-		*ok = false;
-		return;
-	}
-	memcpy(props + 4 + props_len, p, len);
-	memset(props + 4 + props_len + len, 0, pad);
-	props_len += len + pad;
-}
-
-static void props_put_u32(uint32_t v, bool *ok)
-{
-	props_put(&v, 4, ok);
-}
-
-/* UTF-8 to UTF-16LE, NUL included; returns bytes written. */
-static size_t to_utf16(const char *s, uint16_t *out, size_t max_units)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = 0;
-	uint32_t c;
-
-	while (*p && n + 2 < max_units) {
-		if (*p < 0x80) {
-			c = *p++;
-		} else if ((*p & 0xe0) == 0xc0 && p[1]) {
-			c = (uint32_t)(p[0] & 0x1f) << 6 | (p[1] & 0x3f);
-			p += 2;
-		} else if ((*p & 0xf0) == 0xe0 && p[1] && p[2]) {
-			c = (uint32_t)(p[0] & 0x0f) << 12 | (uint32_t)(p[1] & 0x3f) << 6 |
-			    (p[2] & 0x3f);
-			p += 3;
-		} else if ((*p & 0xf8) == 0xf0 && p[1] && p[2] && p[3]) {
-			c = (uint32_t)(p[0] & 0x07) << 18 | (uint32_t)(p[1] & 0x3f) << 12 |
-			    (uint32_t)(p[2] & 0x3f) << 6 | (p[3] & 0x3f);
-			p += 4;
-		} else {
-			c = 0xfffd;
-			p++;
-		}
-		if (c >= 0x10000) {
-			c -= 0x10000;
-			out[n++] = (uint16_t)(0xd800 | (c >> 10));
-			out[n++] = (uint16_t)(0xdc00 | (c & 0x3ff));
-		} else {
-			out[n++] = (uint16_t)c;
-		}
-	}
-	out[n++] = 0;
-	return n * 2;
-}
-
-static void props_put_sz(uint32_t syntax, const char *s, bool *ok)
-{
-	uint16_t w[512];
-	size_t len = to_utf16(s, w, sizeof(w) / sizeof(w[0]));
-
-	props_put_u32(syntax, ok);
-	props_put_u32((uint32_t)len, ok);
-	props_put(w, len, ok);
-}
+/* totem.* changes of this turn */
+static struct cnd_props totem_props;
 
 static void add_property(const char *name, const struct cmap_notify_value *v)
 {
-	size_t save_len = props_len;
+	struct cnd_props *p = &totem_props;
 	char str[256];
-	bool ok = true;
-	uint32_t u32;
-	int32_t i32;
 	uint64_t u64;
+	int32_t i32;
 
-	props_put_sz(PROP_NAME, name, &ok);
 	switch (v->type) {
 	case CMAP_VALUETYPE_UINT8:
-		u32 = *(const uint8_t *)v->data;
-		goto dword;
+		cnd_props_dword(p, name, *(const uint8_t *)v->data);
+		break;
 	case CMAP_VALUETYPE_UINT16:
-		u32 = *(const uint16_t *)v->data;
-		goto dword;
+		cnd_props_dword(p, name, *(const uint16_t *)v->data);
+		break;
 	case CMAP_VALUETYPE_UINT32:
-		u32 = *(const uint32_t *)v->data;
-dword:
-		props_put_u32(PROP_DWORD, &ok);
-		props_put_u32(4, &ok);
-		props_put_u32(u32, &ok);
+		cnd_props_dword(p, name, *(const uint32_t *)v->data);
 		break;
 	case CMAP_VALUETYPE_INT8:
-		i32 = *(const int8_t *)v->data;
-		goto slong;
+		cnd_props_long(p, name, *(const int8_t *)v->data);
+		break;
 	case CMAP_VALUETYPE_INT16:
-		i32 = *(const int16_t *)v->data;
-		goto slong;
+		cnd_props_long(p, name, *(const int16_t *)v->data);
+		break;
 	case CMAP_VALUETYPE_INT32:
-		i32 = *(const int32_t *)v->data;
-slong:
-		props_put_u32(PROP_LONG, &ok);
-		props_put_u32(4, &ok);
-		props_put(&i32, 4, &ok);
+		memcpy(&i32, v->data, 4);
+		cnd_props_long(p, name, i32);
 		break;
 	case CMAP_VALUETYPE_UINT64:
 	case CMAP_VALUETYPE_INT64:
 		memcpy(&u64, v->data, 8);
-		props_put_u32(PROP_ULARGE, &ok);
-		props_put_u32(8, &ok);
-		props_put(&u64, 8, &ok);
+		cnd_props_ularge(p, name, u64);
 		break;
 	case CMAP_VALUETYPE_STRING:
 		snprintf(str, sizeof(str), "%.*s", (int)v->len, (const char *)v->data);
-		props_put_sz(PROP_SZ, str, &ok);
+		cnd_props_sz(p, name, str);
 		break;
 	default:
-		props_put_u32(PROP_BINARY, &ok);
-		props_put_u32((uint32_t)v->len, &ok);
-		props_put(v->data, v->len, &ok);
+		cnd_props_binary(p, name, v->data, v->len);
 	}
-	props_put_u32(0, &ok);	/* CLUSPROP_SYNTAX_ENDMARK */
-	if (ok)
-		nprops++;
-	else
-		props_len = save_len;
 }
 
 static void registry_event(const char *prefix, const char *key, int32_t event)
@@ -481,14 +388,7 @@ void cnd_cmap_publish(void)
 	}
 	if (registry_dirty)
 		publish_registry();
-	if (nprops) {
-		memcpy(props, &nprops, 4);
-		cnd_inv_post(CLUSNOTIFY_OBJ_CLUSTER, CLUSNOTIFY_CLUSTER_COMMON_PROPERTY,
-			     "", NULL, cnd_cs_cluster_name(), props,
-			     4 + props_len);
-		nprops = 0;
-		props_len = 0;
-	}
+	cnd_props_post(&totem_props);
 }
 
 static int start(void)
@@ -507,8 +407,7 @@ static int start(void)
 	for (i = 0; i < cnd_conf.nprefixes; i++)
 		if (track(cnd_conf.registry_prefix[i]))
 			goto err;
-	nprops = 0;
-	props_len = 0;
+	cnd_props_reset(&totem_props);
 	return 0;
 err:
 	cmap_finalize(cmap);

@@ -14,6 +14,7 @@
 
 static const struct cnd_source *const sources[] = {
 	&cnd_cmap_source, &cnd_cfg_source, &cnd_quorum_source, &cnd_cpg_source,
+	&cnd_votequorum_source,
 };
 #define NSOURCES (sizeof(sources) / sizeof(sources[0]))
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The connections to corosync: cmap, cfg, quorum and cpg, made and lost
- * together. Each is a source with its own fd in the main poll loop.
+ * The connections to corosync: cmap, cfg, quorum, cpg and votequorum, made
+ * and lost together (votequorum only where corosync runs that provider).
+ * Each is a source with its own fd in the main poll loop.
  */
 #ifndef CLUSNOTIFYD_COROSYNC_H
 #define CLUSNOTIFYD_COROSYNC_H
@@ -24,8 +25,9 @@ extern const struct cnd_source cnd_cmap_source;
 extern const struct cnd_source cnd_cfg_source;
 extern const struct cnd_source cnd_quorum_source;
 extern const struct cnd_source cnd_cpg_source;
+extern const struct cnd_source cnd_votequorum_source;
 
-/* All four or none; on failure nothing stays connected. */
+/* All or none; on failure nothing stays connected. */
 int cnd_cs_connect(void);
 void cnd_cs_disconnect(void);
 bool cnd_cs_connected(void);
@@ -50,5 +52,9 @@ void cnd_cfg_set_local(uint32_t nodeid);
 /* Polls knet link status now if due; returns ms until the next poll or -1. */
 int cnd_links_tick(int64_t now_ms);
 void cnd_links_republish(void);
+/* votequorum.c: publishes the votes if they may have changed. */
+void cnd_vq_publish(void);
+/* Publishes the votes again at the next turn. */
+void cnd_vq_republish(void);
 
 #endif /* CLUSNOTIFYD_COROSYNC_H */

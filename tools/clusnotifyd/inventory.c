@@ -318,6 +318,11 @@ void cnd_inv_post_str(uint32_t type, uint64_t flag, const char *id,
 	cnd_inv_post(type, flag, id, NULL, NULL, s, strlen(s) + 1);
 }
 
+size_t cnd_inv_queued_events(void)
+{
+	return evs.n;
+}
+
 int cnd_inv_flush(void)
 {
 	int ret = 0;

@@ -45,6 +45,9 @@ void cnd_inv_post_u32(uint32_t type, uint64_t flag, const char *id, uint32_t v);
 void cnd_inv_post_str(uint32_t type, uint64_t flag, const char *id,
 		      const char *s);
 
+/* How many events are queued for the next flush. */
+size_t cnd_inv_queued_events(void);
+
 /* Sends what is queued; a negative return means the socket is unusable. */
 int cnd_inv_flush(void);
 

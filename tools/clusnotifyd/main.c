@@ -3,8 +3,8 @@
  * clusnotifyd: feeds the clusnotify kernel module with the events of the
  * corosync / pacemaker cluster this node belongs to. See clusnotifyd(8).
  *
- * One poll() loop over a signalfd, the netlink socket, the four corosync
- * IPC fds and the fds of GLib's default context (libcib). Each turn
+ * One poll() loop over a signalfd, the netlink socket, the corosync IPC
+ * fds and the fds of GLib's default context (libcib). Each turn
  * dispatches what is ready, reconnects what is due, publishes what changed
  * and sends it as one batch.
  */
@@ -109,6 +109,7 @@ static void try_register(int64_t now)
 	cnd_links_republish();
 	cnd_pcmk_republish();
 	cnd_cmap_republish();
+	cnd_vq_republish();
 	return;
 fail:
 	unregister();
@@ -204,6 +205,7 @@ static int publish(int64_t now)
 		return -1;
 	cnd_cmap_publish();
 	cnd_view_publish();
+	cnd_vq_publish();
 	if (cnd_pcmk_connected())
 		cnd_pcmk_publish();
 	if (whole_first) {
@@ -257,6 +259,7 @@ static bool read_signal(int sfd)
 		cnd_links_republish();
 		cnd_pcmk_republish();
 		cnd_cmap_republish();
+		cnd_vq_republish();
 		return false;
 	}
 	log_notice("%s: exiting", strsignal((int)si.ssi_signo));

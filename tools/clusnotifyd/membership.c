@@ -39,7 +39,7 @@ static void on_totem(cpg_handle_t h, struct cpg_ring_id ring, uint32_t n,
 {
 	(void)h;
 	log_members("cpg totem ring", n, members);
-	(void)ring;
+	cnd_view_set_ring(ring.nodeid, ring.seq);
 	cnd_view_set_members(members, n);
 }
 
@@ -123,9 +123,9 @@ static void on_quorum(quorum_handle_t h, uint32_t quorate,
 		      const uint32_t *members)
 {
 	(void)h;
-	(void)ring;
 	log_info("quorum: %s", quorate ? "quorate" : "not quorate");
 	log_members("quorum", n, members);
+	cnd_view_set_ring(ring.nodeid, ring.seq);
 	cnd_view_set_members(members, n);
 	cnd_view_set_quorum(quorate);
 }
@@ -135,8 +135,9 @@ static void on_nodelist(quorum_handle_t h, struct quorum_ring_id ring,
 			uint32_t nj, const uint32_t *joined,
 			uint32_t nl, const uint32_t *left)
 {
-	(void)h, (void)ring, (void)nj, (void)joined, (void)nl, (void)left;
+	(void)h, (void)nj, (void)joined, (void)nl, (void)left;
 	log_members("quorum nodelist", n, members);
+	cnd_view_set_ring(ring.nodeid, ring.seq);
 	cnd_view_set_members(members, n);
 }
 

@@ -24,6 +24,7 @@
 #include "inventory.h"
 #include "log.h"
 #include "pacemaker.h"
+#include "props.h"
 #include "view.h"
 
 #ifndef F_CIB_UPDATE_RESULT
@@ -361,16 +362,45 @@ static void publish_nodes(GList *nodes)
 	}
 }
 
+/*
+ * The version of the CIB copy the events just queued come from
+ * (admin_epoch, epoch, num_updates, as cibadmin shows them), after them.
+ */
+static void post_cib_version(void)
+{
+	static const char *const attr[] = { "admin_epoch", "epoch", "num_updates" };
+	static const char *const prop[] = { "CibAdminEpoch", "CibEpoch",
+					    "CibNumUpdates" };
+	static struct cnd_props props;
+	const char *v;
+	unsigned long n;
+	char *end;
+	size_t i;
+
+	for (i = 0; i < sizeof(attr) / sizeof(attr[0]); i++) {
+		v = crm_element_value(current, attr[i]);
+		if (!v)
+			continue;
+		errno = 0;
+		n = strtoul(v, &end, 10);
+		if (!errno && !*end && end != v && n <= UINT32_MAX)
+			cnd_props_dword(&props, prop[i], (uint32_t)n);
+	}
+	cnd_props_post(&props);
+}
+
 void cnd_pcmk_publish(void)
 {
 	struct group_acc none = { 0 };
 	pe_working_set_t *ds;
 	pe_resource_t *r;
+	size_t queued;
 	GList *l;
 
 	if (!dirty || !current || !cnd_inv_registered())
 		return;
 	dirty = false;
+	queued = cnd_inv_queued_events();
 	ds = pe_new_working_set();
 	if (!ds)
 		return;
@@ -391,6 +421,8 @@ void cnd_pcmk_publish(void)
 	cnd_inv_sweep_end(CLUSNOTIFY_OBJ_RESOURCE, resource_gone);
 	cnd_inv_sweep_end(CLUSNOTIFY_OBJ_GROUP, group_gone);
 	pe_free_working_set(ds);
+	if (cnd_inv_queued_events() != queued)
+		post_cib_version();
 }
 
 static void unknown(const struct cnd_obj *o, void *arg)

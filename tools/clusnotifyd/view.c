@@ -4,6 +4,7 @@
  * membership (Up or Down), pacemaker whether a member is in standby (Paused)
  * or has not finished joining its controller (Joining).
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "corosync.h"
 #include "inventory.h"
 #include "log.h"
+#include "props.h"
 #include "view.h"
 
 #define QUORUM_ID	"quorum"
@@ -24,6 +26,10 @@ static bool dirty;
 static uint32_t *last_members;
 static size_t nlast;
 static bool last_quorate, posted;
+/* corosync's ring id of the membership, posted after each MEMBERSHIP */
+static uint32_t ring_node;
+static uint64_t ring_seq;
+static bool ring_known;
 
 void cnd_node_id(uint32_t nodeid, char *buf, size_t size)
 {
@@ -38,6 +44,7 @@ void cnd_view_reset(void)
 	quorate = quorum_known = members_known = false;
 	provider[0] = '\0';
 	dirty = false;
+	ring_known = false;
 }
 
 static struct cnd_node *find(uint32_t nodeid)
@@ -138,6 +145,13 @@ void cnd_view_set_provider(const char *prov)
 	dirty = true;
 }
 
+void cnd_view_set_ring(uint32_t nodeid, uint64_t seq)
+{
+	ring_node = nodeid;
+	ring_seq = seq;
+	ring_known = true;
+}
+
 void cnd_view_set_pcmk(uint32_t nodeid, bool standby, bool pending)
 {
 	struct cnd_node *n = find(nodeid);
@@ -196,6 +210,26 @@ static void node_gone(const struct cnd_obj *o)
 			 CND_NODE_DOWN);
 }
 
+/*
+ * The ring the MEMBERSHIP just posted comes from, as corosync-quorumtool
+ * prints it ("1.2c": the representative's node id and the ring's sequence
+ * number, in hex) and as its two numbers: CLUSTER_MEMBERSHIP_INFO has no
+ * room for it.
+ */
+static void post_ring(void)
+{
+	static struct cnd_props props;
+	char ring[32];
+
+	if (!ring_known)
+		return;
+	snprintf(ring, sizeof(ring), "%x.%" PRIx64, ring_node, ring_seq);
+	cnd_props_sz(&props, "RingId", ring);
+	cnd_props_dword(&props, "RingIdNode", ring_node);
+	cnd_props_ularge(&props, "RingIdSeq", ring_seq);
+	cnd_props_post(&props);
+}
+
 static void post_membership(void)
 {
 	uint8_t buf[8 + 256];
@@ -232,6 +266,7 @@ static void post_membership(void)
 	cnd_inv_post(CLUSNOTIFY_OBJ_CLUSTER, CLUSNOTIFY_CLUSTER_MEMBERSHIP,
 		     "", NULL, cnd_cs_cluster_name(), buf,
 		     8 + count);
+	post_ring();
 }
 
 void cnd_view_publish(void)

@@ -34,6 +34,8 @@ void cnd_view_set_nodelist(const struct cnd_node *nodes, size_t n);
 void cnd_view_set_members(const uint32_t *ids, size_t n);
 void cnd_view_set_quorum(bool quorate);
 void cnd_view_set_provider(const char *provider);
+/* The ring the membership comes from (corosync's ring id). */
+void cnd_view_set_ring(uint32_t nodeid, uint64_t seq);
 void cnd_view_set_pcmk(uint32_t nodeid, bool standby, bool pending);
 void cnd_view_clear_pcmk(void);
 
