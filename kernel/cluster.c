@@ -168,8 +168,8 @@ static void cluster_event(struct cn_cluster *cl, u64 flag, u32 state)
 		hlist_for_each_entry_rcu(bn,
 				&cl->by_bit[CLUSNOTIFY_OBJ_CLUSTER][__ffs64(flag)],
 				node)
-			cn_counts_add(&c, cn_port_lost(bn->sub->watch->port,
-						       cl->id, bn->sub->key,
+			cn_counts_add(&c, cn_port_lost(bn->port,
+						       cl->id, bn->key,
 						       cl->epoch, cl->seq));
 	}
 	cn_wake_list_flush(&wl);
@@ -771,8 +771,8 @@ static struct cn_event *build_posted(struct cn_cluster *cl,
 
 /*
  * Enqueue attempts one RCU read section may make before the poster leaves
- * it, wakes what it queued to and reschedules: however many ports a user
- * has subscribe, no section grows past this (plus one event's fan-out).
+ * it and reschedules: however many ports a user has subscribe, no section
+ * grows past this (plus one event's fan-out).
  */
 #define CN_POST_SECTION_WORK 1024
 /*

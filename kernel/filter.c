@@ -269,6 +269,8 @@ static void sub_link_filter(struct cn_cluster *cl, struct cn_sub *sub)
 		if (!(sub->mask & BIT_ULL(bit)))
 			continue;
 		sub->bits[i].sub = sub;
+		sub->bits[i].port = sub->watch->port;
+		sub->bits[i].key = sub->key;
 		hlist_add_head_rcu(&sub->bits[i].node,
 				   &cl->by_bit[sub->type][bit]);
 		i++;
@@ -940,8 +942,8 @@ void cn_filter_match(struct cn_cluster *cl, struct cn_event *ev,
 			if (registry && ev->id_len &&
 			    !(bn->sub->mask & CLUSNOTIFY_REGISTRY_SUBTREE))
 				continue;
-			cn_counts_add(c, cn_port_enqueue(bn->sub->watch->port,
-							 ev, bn->sub->key, wl));
+			cn_counts_add(c, cn_port_enqueue(bn->port, ev, bn->key,
+							 wl));
 		}
 	}
 

@@ -580,8 +580,15 @@ struct cn_obj_key {
 	const char *id;
 };
 
+/*
+ * A cluster-wide filter's entry in cluster->by_bit. It carries the port and
+ * key its sub gives, so a match that reaches ten thousand ports reads one
+ * object per port before the port itself, not three.
+ */
 struct cn_bitnode {
 	struct hlist_node node;
+	struct cn_port *port;
+	u64 key;
 	struct cn_sub *sub;
 };
 

@@ -128,6 +128,17 @@ static int put_journal(struct sk_buff *skb, struct cn_cluster *cl)
 				 CLUSNOTIFY_STAT_PAD);
 }
 
+/*
+ * What put_stats() adds: a nest of eight u64 and four u32 attributes. A
+ * post's answer is sized with it: NLMSG_DEFAULT_SIZE would allocate (and,
+ * with init_on_alloc, zero) a page and more per post.
+ */
+static size_t stats_size(void)
+{
+	return nla_total_size(0) + 8 * nla_total_size_64bit(sizeof(u64)) +
+	       4 * nla_total_size(sizeof(u32));
+}
+
 static int put_stats(struct sk_buff *skb, struct cn_cluster *cl)
 {
 	struct nlattr *nest = nla_nest_start(skb, CLUSNOTIFY_A_CLUSTER_STATS);
@@ -581,7 +592,7 @@ static int cn_nl_event_post(struct sk_buff *skb, struct genl_info *info)
 		goto out_free;
 	}
 	/* An answer of -ENOMEM must mean nothing was posted: no retry twice. */
-	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	msg = genlmsg_new(nla_total_size(sizeof(u32)) + stats_size(), GFP_KERNEL);
 	if (!msg) {
 		ret = -ENOMEM;
 		goto out_put;
