@@ -17,7 +17,7 @@
 #     -r REPS         repetitions (5)      -s SCALE  event counts x SCALE (1)
 #     -N MAX          largest fan-out (10000)
 #     -m LIST         measurements (throughput fanout memory latency library ksub
-#                     collide posters failover)
+#                     collide posters failover journal)
 #     -M MEM          guest memory (4G)
 #   KERNEL=IMAGE picks another stock image; VM_TIMEOUT (1800 s) bounds the guest.
 set -euo pipefail
@@ -47,7 +47,7 @@ if [ "$debug" = 1 ]; then
 else
 	: "${reps:=5}" "${scale:=1}" "${maxn:=10000}"
 fi
-: "${list:=throughput fanout memory latency library ksub collide posters failover}"
+: "${list:=throughput fanout memory latency library ksub collide posters failover journal}"
 
 # The subscriber module: built by kbuild with the rest when the top-level
 # Kbuild names tests/bench/kmod/, on its own otherwise.

@@ -191,24 +191,6 @@ static void *poster_main(void *arg)
 	return NULL;
 }
 
-static void poster_drain(struct poster *p)
-{
-	static char buf[1 << 16];
-	long got = 0;
-	ssize_t n, off;
-
-	while (got < p->E) {
-		n = read(p->port, buf, sizeof(buf));
-		if (n <= 0)
-			die("draining a port: %s", n ? strerror(errno) : "EOF");
-		for (off = 0; off < n; off += ((struct clusnotify_record *)(buf + off))->len) {
-			if (((struct clusnotify_record *)(buf + off))->flags & CLUSNOTIFY_RECORD_LOST)
-				die("posters: a port lost events");
-			got++;
-		}
-	}
-}
-
 int bench_posters(void)
 {
 	long E = scaled(16384, 1024);
@@ -241,7 +223,7 @@ int bench_posters(void)
 	for (i = 0; i < 2; i++) {
 		pthread_create(&p[i].th, NULL, poster_main, &p[i]);
 		pthread_join(p[i].th, NULL);
-		poster_drain(&p[i]);
+		port_drain(p[i].port, p[i].E, true);
 	}
 	for (rep = 0; rep < opt.reps; rep++) {
 		/* One alone (poster rep % 2, on its CPU), then both at once. */
@@ -251,7 +233,7 @@ int bench_posters(void)
 		pthread_create(&a->th, NULL, poster_main, a);
 		pthread_join(a->th, NULL);
 		series_add(&one, per_sec_ns(E, a->t_end - t0));
-		poster_drain(a);
+		port_drain(a->port, a->E, true);
 
 		t0 = now_ns();
 		for (i = 0; i < 2; i++)
@@ -261,7 +243,7 @@ int bench_posters(void)
 		t1 = p[0].t_end > p[1].t_end ? p[0].t_end : p[1].t_end;
 		series_add(&two, per_sec_ns(2 * E, t1 - t0));
 		for (i = 0; i < 2; i++)
-			poster_drain(&p[i]);
+			port_drain(p[i].port, p[i].E, true);
 		note("posters rep %d: one %.0f, two %.0f events/s", rep + 1, one.v[rep],
 		     two.v[rep]);
 	}

@@ -378,30 +378,42 @@ void param_set(const char *name, long v)
 		die("cannot write %s: %s", param_path(name), strerror(errno));
 }
 
-static long saved_max_queued = -1;
+/* Parameters the benchmark changed, and what they were. */
+static struct {
+	const char *name;
+	long was;
+} saved[8];
+static int nsaved;
+
+void set_param(const char *name, long v)
+{
+	int i;
+
+	for (i = 0; i < nsaved && strcmp(saved[i].name, name); i++)
+		;
+	if (i == nsaved) {
+		if (nsaved == (int)(sizeof(saved) / sizeof(saved[0])))
+			die("set_param: too many parameters");
+		saved[nsaved].name = name;
+		saved[nsaved++].was = param_get(name);
+	}
+	param_set(name, v);
+}
 
 void set_max_queued(long v)
 {
-	if (saved_max_queued < 0)
-		saved_max_queued = param_get("max_queued_events");
-	param_set("max_queued_events", v);
+	set_param("max_queued_events", v);
 }
-
-static long saved_max_monitors = -1;
 
 void set_max_monitors(long v)
 {
-	if (saved_max_monitors < 0)
-		saved_max_monitors = param_get("max_net_monitors");
-	param_set("max_net_monitors", v);
+	set_param("max_net_monitors", v);
 }
 
 void restore_params(void)
 {
-	if (saved_max_queued >= 0)
-		param_set("max_queued_events", saved_max_queued);
-	if (saved_max_monitors >= 0)
-		param_set("max_net_monitors", saved_max_monitors);
+	for (int i = 0; i < nsaved; i++)
+		param_set(saved[i].name, saved[i].was);
 }
 
 void raise_nofile(long n)
@@ -442,6 +454,30 @@ void port_filter(int fd, uint32_t cid, uint32_t type, uint64_t mask,
 
 	if (ioctl(fd, CLUSNOTIFY_IOC_ADD_FILTERS, &a))
 		die("CLUSNOTIFY_IOC_ADD_FILTERS: %s", strerror(errno));
+}
+
+long port_drain(int fd, long expect, bool no_loss)
+{
+	static char buf[1 << 16];
+	const struct clusnotify_record *h;
+	long got = 0;
+	ssize_t n, off;
+
+	while (got < expect) {
+		n = read(fd, buf, sizeof(buf));
+		if (n <= 0)
+			die("draining a port: %s (%ld of %ld)",
+			    n ? strerror(errno) : "EOF", got, expect);
+		for (off = 0; off < n; off += h->len) {
+			h = (const struct clusnotify_record *)(buf + off);
+			if (no_loss && (h->flags & (CLUSNOTIFY_RECORD_LOST |
+						    CLUSNOTIFY_RECORD_GAP)))
+				die("a port %s events", h->flags & CLUSNOTIFY_RECORD_LOST ?
+				    "lost" : "could not resume");
+			got++;
+		}
+	}
+	return got;
 }
 
 void port_register(int fd, uint32_t cid, uint32_t type, uint64_t mask,

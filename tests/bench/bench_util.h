@@ -100,8 +100,12 @@ void result_end(struct result *r);
 /* Module parameters of clusnotify. */
 long param_get(const char *name);
 void param_set(const char *name, long v);
-/* max_queued_events (read at open); restore_params() puts it back. */
-/* max_net_monitors, restored by restore_params(). */
+/*
+ * Module parameters: set_param() remembers the first value it replaces, and
+ * restore_params() puts them back. max_queued_events is read at open,
+ * max_net_monitors at MONITOR_START.
+ */
+void set_param(const char *name, long v);
 void set_max_monitors(long v);
 void set_max_queued(long v);
 void restore_params(void);
@@ -111,6 +115,11 @@ void raise_nofile(long n);
 int port_open(bool nonblock);
 void port_filter(int fd, uint32_t cid, uint32_t type, uint64_t mask,
 		 uint64_t key);
+/*
+ * Reads whole records until expect came in; with no_loss, a LOST or GAP
+ * record ends the run. Returns the records read.
+ */
+long port_drain(int fd, long expect, bool no_loss);
 void port_register(int fd, uint32_t cid, uint32_t type, uint64_t mask,
 		   uint64_t key, const char *object_id);
 

@@ -36,6 +36,7 @@ int bench_library(void);
 int bench_collide(void);
 int bench_posters(void);
 int bench_failover(void);
+int bench_journal(void);
 
 static uint32_t new_cluster(struct bnl *b, const char *what)
 {
@@ -540,22 +541,6 @@ static int bench_fanout(void)
 	return 0;
 }
 
-static void drain_port(int fd, long expect)
-{
-	static char buf[1 << 16];
-	long got = 0;
-	ssize_t n, off;
-
-	while (got < expect) {
-		n = read(fd, buf, sizeof(buf));
-		if (n <= 0)
-			die("draining a port: %s (%ld of %ld)",
-			    n ? strerror(errno) : "EOF", got, expect);
-		for (off = 0; off < n; off += ((struct clusnotify_record *)(buf + off))->len)
-			got++;
-	}
-}
-
 /*
  * 3b. Kernel memory per queued event: N ports (or pipes), E events queued
  * on each, from /proc/meminfo and /proc/slabinfo before and after.
@@ -610,7 +595,7 @@ static int bench_memory(void)
 		memsnap(&a2);
 		restore_params();
 		for (int i = 0; i < N; i++)
-			drain_port(fds[i], E);
+			port_drain(fds[i], E, false);
 		close_all(fds, N);
 		usleep(300000);
 
@@ -1010,7 +995,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: cnbench [-r REPS] [-s SCALE] [-j FILE] [-k KO] [-N MAX] [-t TAG] "
-		"throughput|fanout|memory|latency|library|ksub\n");
+		"throughput|fanout|memory|latency|library|ksub|collide|posters|failover|journal\n");
 	exit(2);
 }
 
@@ -1072,6 +1057,8 @@ int main(int argc, char **argv)
 		ret = bench_posters();
 	else if (!strcmp(cmd, "failover"))
 		ret = bench_failover();
+	else if (!strcmp(cmd, "journal"))
+		ret = bench_journal();
 	else
 		usage();
 	return ret;

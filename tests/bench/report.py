@@ -77,6 +77,11 @@ SUMMARY = {
         ("two posters, two clusters", "one poster", "two/one",
          "two posters on two CPUs vs one"),
     ],
+    "journal": [
+        ("journal on", "journal off", "on/off", "journal on vs off"),
+        ("resume from the journal", "read as queued live", "resume/live",
+         "vs reading them live"),
+    ],
     "failover": [
         ("time to the last delivery", None, None, "to the last delivery"),
         ("events lost per watching port", None, None, "lost per port"),

@@ -13,7 +13,7 @@
 #                is run with less)
 #     -N MAX     largest fan-out (default 10000)
 #     -m LIST    which of: throughput fanout memory latency library ksub
-#                collide posters failover
+#                collide posters failover journal
 #   CLUSNOTIFY_KO   the module (default kernel/clusnotify.ko)
 #   CNBENCH_SUB_KO  the subscriber for ksub (default: next to the module,
 #                   tests/bench/kmod/cnbench_sub.ko)
@@ -28,7 +28,7 @@ out=build/bench/bench.json
 reps=5
 scale=1
 maxn=10000
-list="throughput fanout memory latency library ksub collide posters failover"
+list="throughput fanout memory latency library ksub collide posters failover journal"
 while getopts o:r:s:N:m: opt; do
 	case $opt in
 	o) out=$OPTARG ;;
