@@ -26,6 +26,8 @@ packages=(
 	trinity
 	# make bench's pictures
 	gnuplot-nox
+	# the coverage report of the debug kernel's tiers (make check, make coverage)
+	gcovr
 )
 
 missing=()

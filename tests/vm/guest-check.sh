@@ -59,12 +59,28 @@ else
 	rc=1
 fi
 
+# A module built with gcov (make module-debug, on the debug kernel): its
+# counters outlive rmmod in debugfs (gcov_persist, the default), so the exit
+# path counts too, and a tier that loads it again adds to them. The kernel
+# itself has none (no GCOV_PROFILE_ALL): every .gcda there is the module's,
+# under the path it was built at (an alias's, from a path with spaces). They
+# go to the results share, and check.sh adds them to build/debug/coverage.
+mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug 2>/dev/null
+if [ -n "${VM_OUT:-}" ] && [ -d /sys/kernel/debug/gcov ]; then
+	n=0
+	mkdir -p "$VM_OUT/gcov"
+	while IFS= read -r -d '' f; do
+		# debugfs says size 0: read to the end rather than trust it.
+		cat "$f" >"$VM_OUT/gcov/${f##*/}" && n=$((n + 1))
+	done < <(find /sys/kernel/debug/gcov -name '*.gcda' -print0)
+	echo "# coverage: $n gcov counter files handed to the host"
+fi
+
 # A kernel with kmemleak (the debug kernel) gets an explicit scan once every
 # tier has run and the module is gone: anything it still finds leaked. Two
 # scans, because an object becomes a suspect only after it has been seen
 # unreferenced for a while.
 kml=/sys/kernel/debug/kmemleak
-mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug 2>/dev/null
 if [ -e "$kml" ]; then
 	echo scan >"$kml"
 	sleep 6
