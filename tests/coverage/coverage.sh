@@ -8,11 +8,14 @@
 #
 #   coverage.sh reset          forget the runs collected so far
 #   coverage.sh add DIR [NAME] one guest's .gcda files (DIR) become a run: a
-#                              gcovr JSON tracefile in $COV/runs/NAME.json
+#                              gcovr JSON tracefile in $COV/runs/N-NAME.json;
+#                              the snapshots taken after each tier, if the
+#                              guest left them in DIR/../gcov-after/K-TIER,
+#                              say what each tier added (N-NAME.tiers)
 #   coverage.sh report         sums every run (gcovr --add-tracefile), prints
 #                              the table (line and branch coverage of each
 #                              file of kernel/ and the total), writes
-#                              $COV/index.html (with a page per file),
+#                              $COV/html/index.html (a page per file),
 #                              $COV/summary.json and $COV/coverage.txt
 #   coverage.sh functions [PCT]  the functions whose lines are under PCT
 #                              percent covered (90), from the last report
@@ -35,6 +38,28 @@ command -v gcovr >/dev/null || die "gcovr is missing: apt-get install gcovr (or 
 # module's sources only (their copies in build/debug, named kernel/...).
 common=(--root "$repo/build/debug" --filter "$objdir/" --exclude-unreachable-branches)
 
+# gcda_to DIR GCOVR-OUTPUT-OPTION FILE: one set of counters (DIR, .gcda files)
+# read by gcovr. gcov wants an object's .gcda and .gcno side by side, so the
+# counters meet copies of the build's notes in a scratch directory.
+gcda_to() {
+	local src=$1 work f b
+	shift
+	compgen -G "$src/*.gcda" >/dev/null || die "no .gcda files in $src"
+	compgen -G "$objdir/*.gcno" >/dev/null ||
+		die "no .gcno files in $objdir: make module-debug builds the module with gcov"
+	mkdir -p "$cov"
+	work=$(mktemp -d "$cov/work.XXXXXX")
+	cp "$src"/*.gcda "$work/"
+	for f in "$work"/*.gcda; do
+		b=${f##*/}
+		[ -f "$objdir/${b%.gcda}.gcno" ] || { rm -rf "$work"; die "$b has no ${b%.gcda}.gcno in $objdir (built elsewhere?)"; }
+		cp "$objdir/${b%.gcda}.gcno" "$work/"
+	done
+	gcovr "${common[@]}" --object-directory "$work" "$@" "$work" ||
+		{ rm -rf "$work"; die "gcovr could not read the counters of $src"; }
+	rm -rf "$work"
+}
+
 cmd=${1:-}
 [ $# -eq 0 ] || shift
 case $cmd in
@@ -44,24 +69,23 @@ reset)
 add)
 	src=${1:?usage: coverage.sh add DIR [NAME]}
 	name=${2:-run}
-	compgen -G "$src/*.gcda" >/dev/null || die "no .gcda files in $src"
-	compgen -G "$objdir/*.gcno" >/dev/null ||
-		die "no .gcno files in $objdir: make module-debug builds the module with gcov"
 	mkdir -p "$cov/runs"
 	n=$(($(find "$cov/runs" -name '*.json' | wc -l) + 1))
-	# gcov wants an object's .gcda and .gcno side by side, so the run's
-	# counters meet copies of the build's notes in a scratch directory.
-	work=$(mktemp -d "$cov/work.XXXXXX")
-	trap 'rm -rf "$work"' EXIT
-	cp "$src"/*.gcda "$work/"
-	for f in "$work"/*.gcda; do
-		b=${f##*/}
-		[ -f "$objdir/${b%.gcda}.gcno" ] || die "$b has no ${b%.gcda}.gcno in $objdir (built elsewhere?)"
-		cp "$objdir/${b%.gcda}.gcno" "$work/"
-	done
-	gcovr "${common[@]}" --object-directory "$work" --json "$cov/runs/$n-$name.json" "$work" ||
-		die "gcovr could not read the counters of $src"
-	echo "coverage: run $n-$name: $(ls "$src"/*.gcda | wc -l) counter files"
+	gcda_to "$src" --json "$cov/runs/$n-$name.json"
+	echo "coverage: run $n-$name: $(find "$src" -maxdepth 1 -name '*.gcda' | wc -l) counter files"
+	# The guest's snapshots after each tier: what each one added.
+	if [ -d "$src/../gcov-after" ]; then
+		prev=0
+		while IFS= read -r d; do
+			d=$src/../gcov-after/$d
+			gcda_to "$d" --json-summary "$cov/tier.json"
+			python3 "$repo/tests/coverage/table.py" --total "$cov/tier.json" "${d##*/}" "$prev" \
+				>>"$cov/runs/$n-$name.tiers"
+			prev=$(tail -n 1 "$cov/runs/$n-$name.tiers" | awk '{ print $NF }')
+			rm -f "$cov/tier.json"
+		done < <(ls "$src/../gcov-after" | sort -n)
+		sed 's/ [^ ]*$//' "$cov/runs/$n-$name.tiers" | sed 's/^/coverage:   /'
+	fi
 	;;
 report)
 	runs=("$cov"/runs/*.json)
@@ -81,7 +105,14 @@ report)
 		--json-summary-pretty --json-summary "$cov/summary.json" \
 		--html-details "$cov/html/index.html" --html-title "clusnotify: coverage of kernel/" ||
 		die "gcovr could not sum the runs"
-	python3 "$repo/tests/coverage/table.py" "$cov/summary.json" "${#runs[@]}" | tee "$cov/coverage.txt"
+	{
+		python3 "$repo/tests/coverage/table.py" "$cov/summary.json" "${#runs[@]}"
+		for r in "${runs[@]}"; do
+			[ -f "${r%.json}.tiers" ] || continue
+			echo "lines reached by ${r##*/runs/}'s guest after each tier:"
+			sed 's/ [^ ]*$//; s/^/  /' "${r%.json}.tiers"
+		done
+	} | tee "$cov/coverage.txt"
 	echo "coverage: HTML report: ${cov#"$repo"/}/html/index.html"
 	;;
 functions)
@@ -89,7 +120,7 @@ functions)
 	python3 "$repo/tests/coverage/table.py" --functions "${1:-90}" "$cov/merged.json"
 	;;
 *)
-	sed -n '4,23p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '4,27p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 	;;
 esac

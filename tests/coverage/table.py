@@ -5,6 +5,8 @@
   table.py SUMMARY.json RUNS         the table of gcovr's --json-summary:
                                      lines and branches of each file, and
                                      the total
+  table.py --total SUMMARY.json TIER PREV  one line: the lines reached
+                                     after a tier, and what it added to PREV
   table.py --functions PCT MERGED.json  the functions whose lines are under
                                      PCT percent covered, worst first, with
                                      the lines never reached
@@ -34,6 +36,17 @@ def table(path, runs):
                  pct(s["line_covered"], s["line_total"]),
                  s["branch_total"], s["branch_covered"],
                  pct(s["branch_covered"], s["branch_total"])))
+
+
+def total(path, name, prev):
+    """One line: the lines reached after tier NAME, and what it added to
+    PREV percent; the last field is the bare percentage, for the next."""
+    with open(path) as f:
+        s = json.load(f)
+    p = 100.0 * s["line_covered"] / s["line_total"] if s["line_total"] else 0.0
+    print("after %-18s %5d/%-5d lines %5.1f%% (%+.1f) %.3f"
+          % (name.split("-", 1)[-1], s["line_covered"],
+             s["line_total"], p, round(p - float(prev), 1) + 0.0, p))
 
 
 def ranges(nums):
@@ -77,7 +90,9 @@ def functions(threshold, path):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 4 and sys.argv[1] == "--functions":
+    if len(sys.argv) == 5 and sys.argv[1] == "--total":
+        total(sys.argv[2], sys.argv[3], sys.argv[4])
+    elif len(sys.argv) == 4 and sys.argv[1] == "--functions":
         functions(float(sys.argv[2]), sys.argv[3])
     elif len(sys.argv) == 3:
         table(sys.argv[1], sys.argv[2])
