@@ -14,6 +14,9 @@
 # make bench      the benchmark, in a guest (BENCH_ARGS=--debug-kernel)
 # make fuzz       the fuzz tier alone on the debug kernel, DURATION seconds of
 #                 cnfuzz (default 600; FUZZ_SEED=, FUZZ_PROCS=, TRINITY_DURATION=)
+# make coverage   the line and branch coverage of kernel/ (table and HTML in
+#                 build/debug/coverage/) from the counters make check collected
+#                 last; with none, runs the debug kernel's tiers first
 
 # Kbuild refuses a directory whose path has a space ("building multiple
 # external modules is not supported"), and make's word lists split it. From
@@ -51,7 +54,7 @@ endif
 
 export KDIR KVER PREFIX DESTDIR V
 
-.PHONY: all module module-debug lib tools examples tests check run bench fuzz install dkms-install deb clean deps
+.PHONY: all module module-debug lib tools examples tests check run bench fuzz coverage install dkms-install deb clean deps
 
 all: module lib tools examples tests
 
@@ -63,11 +66,13 @@ module:
 # The module and the test modules for the debug kernel (tests/vm/debug-kernel.sh
 # builds it once and caches it). Kbuild writes objects next to the sources, so
 # this builds from a copy in build/debug, leaving the stock build alone.
+# The module gets gcov counters (CLUSNOTIFY_GCOV, kernel/Kbuild) for make
+# coverage; the .gcno files beside its objects must survive the copy.
 module-debug:
 	$(Q)d=$$(tests/vm/debug-kernel.sh) && mkdir -p build/debug && \
 	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
-		--exclude='*.mod*' --exclude=build Kbuild kernel uapi tests build/debug/ && \
-	$(MAKE) -C $$d M=$(CURDIR)/build/debug modules
+		--exclude='*.mod*' --exclude='*.gcno' --exclude=build Kbuild kernel uapi tests build/debug/ && \
+	$(MAKE) -C $$d M=$(CURDIR)/build/debug CLUSNOTIFY_GCOV=1 modules
 
 lib:
 	$(Q)$(MAKE) -C lib
@@ -111,6 +116,18 @@ fuzz: deps
 	FUZZ_DURATION=$(DURATION) TIER_TIMEOUT=$$(($(DURATION) + 900)) VM_TIMEOUT=$$(($(DURATION) + 1800)) \
 	TIERS=tests/fuzz CHECK_RIG=0 KERNEL=$$d/arch/x86/boot/bzImage \
 	CLUSNOTIFY_KO=$(CURDIR)/build/debug/kernel/clusnotify.ko tests/vm/check.sh
+
+# The coverage report of kernel/ (tests/coverage/coverage.sh) from the gcov
+# counters the debug-kernel guests of the last make check (or make fuzz, or
+# make coverage) handed back; with none yet, the debug half of make check
+# runs first (CHECK_STOCK=0: not the stock kernel), and prints it itself.
+coverage: deps
+	$(Q)if ls build/debug/coverage/runs/*.json >/dev/null 2>&1; then \
+		tests/coverage/coverage.sh report; \
+	else \
+		echo "make: no coverage counters yet: running the debug kernel's tiers"; \
+		$(MAKE) all module-debug && CHECK_STOCK=0 CHECK_RIG=0 tests/vm/check.sh; \
+	fi
 
 run: deps
 	$(Q)$(MAKE) all

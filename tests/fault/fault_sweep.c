@@ -42,41 +42,19 @@
 
 #include <linux/clusnotify.h>
 
+#include "failnth.h"
+
 #include "../selftests/cn_nl.h"
 
 #define MAX_NTH		400	/* no operation allocates this often */
 #define MAX_NOTES	12
 #define NGROUPS		6	/* objects the snapshot covers */
 
-static int failnth_fd = -1;
-
 /* ---- fail-nth --------------------------------------------------------- */
-
-static void nth_write(unsigned int n)
-{
-	char b[16];
-	int l = snprintf(b, sizeof(b), "%u", n);
-
-	if (pwrite(failnth_fd, b, l, 0) != l) {
-		perror("fail-nth");
-		exit(2);
-	}
-}
 
 static void arm(unsigned int n)
 {
 	nth_write(n);
-}
-
-/* Disarms; true if the armed failure was injected. */
-static bool disarm(void)
-{
-	char b[16] = "";
-	ssize_t r = pread(failnth_fd, b, sizeof(b) - 1, 0);
-	unsigned long left = r > 0 ? strtoul(b, NULL, 10) : 1;
-
-	nth_write(0);
-	return left == 0;
 }
 
 /* ---- reporting -------------------------------------------------------- */

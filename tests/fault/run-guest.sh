@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Guest side of the fault-injection tier (the debug kernel): the failslab
-# sweep (build/fault/fault_sweep, from tests/fault/Makefile), then a kmemleak
-# scan that fails on anything leaked that mentions clusnotify.
+# sweep (build/fault/fault_sweep, from tests/fault/Makefile), the same sweep
+# over the module's load (build/fault/load_sweep), then a kmemleak scan that
+# fails on anything leaked that mentions clusnotify.
 #
 # failslab is set up so that nothing fails but what the sweep asks for: it
 # fails the Nth allocation of its own thread through fail-nth, which works
@@ -15,6 +16,7 @@
 #
 #   CLUSNOTIFY_KO   the module, loaded (and unloaded) here if it is not loaded
 #   FAULT_OPS       operations to sweep (default: all)
+#   FAULT_LOAD      1 (default): then sweep the module's load (load_sweep), 0: not
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 
@@ -79,6 +81,30 @@ if [ "$src" = 124 ] || [ "$src" = 137 ]; then
 	rc=1
 elif [ "$src" != 0 ]; then
 	rc=1
+fi
+# The module's own load, each slab allocation of it failed in turn
+# (build/fault/load_sweep): cn_init()'s unwind ladder. It unloads the module
+# and leaves it loaded again, with its default parameters. FAULT_LOAD=0
+# leaves it out.
+if [ "${FAULT_LOAD:-1}" = 1 ]; then
+	lbin=build/fault/load_sweep
+	if [ ! -x "$lbin" ]; then
+		echo "not ok - fault/module_load # $lbin is missing: make -C tests/fault"
+		rc=1
+	else
+		timeout -k 10 "${FAULT_LOAD_TIMEOUT:-300}" "$lbin" "$ko"
+		lrc=$?
+		if [ "$lrc" = 124 ] || [ "$lrc" = 137 ]; then
+			echo "not ok - fault/module_load # timed out"
+			rc=1
+		elif [ "$lrc" != 0 ]; then
+			rc=1
+		fi
+		if [ ! -d /sys/module/clusnotify ] && ! insmod "$ko"; then
+			echo "not ok - fault/module_load # the module could not be loaded again after the sweep"
+			rc=1
+		fi
+	fi
 fi
 restore
 trap - EXIT

@@ -8,6 +8,11 @@
 #     IMAGE  kernel image (or KERNEL=...; default: the newest stock kernel)
 #     KO     the module built for it (or CLUSNOTIFY_KO=...; kernel/clusnotify.ko)
 #   TIER_TIMEOUT (900 s) bounds each tier's run.sh, VM_TIMEOUT (3600 s) each guest.
+#   CHECK_STOCK=0 leaves the stock kernel out (make coverage: the debug half alone).
+#
+# A guest running a module built with gcov (make module-debug) hands back its
+# counters: they are summed over this run's guests into build/debug/coverage
+# (tests/coverage/coverage.sh), whose table is printed above the tiers'.
 #
 # Fails if a test failed, a tier's run.sh failed without saying which test, the
 # guest timed out or crashed, its kernel log has a splat, or no test ran.
@@ -19,6 +24,7 @@ cd "$VM_REPO"
 passed=0 failed=0 skipped=0 ran=0
 problems=()
 table=()
+coverage_runs=0
 
 # Per tier of guest-check.sh's output: tier, passed, failed, skipped, the
 # exit status of its run.sh ("none": it has none; "-": no run.sh to exit,
@@ -61,6 +67,16 @@ check_kernel() {
 		TRINITY_DURATION="${TRINITY_DURATION:-}" tests/vm/guest-check.sh || true
 
 	echo "check: $tag"
+	# gcov counters: this run's guests only, summed (the first one that
+	# brings some clears what an earlier run left).
+	if compgen -G "$VM_RUNDIR/out/gcov/*.gcda" >/dev/null; then
+		[ "$coverage_runs" != 0 ] || tests/coverage/coverage.sh reset
+		if tests/coverage/coverage.sh add "$VM_RUNDIR/out/gcov" "$tag"; then
+			coverage_runs=$((coverage_runs + 1))
+		else
+			problems+=("$tag: the guest's coverage counters could not be read (see above)")
+		fi
+	fi
 	kname=$(vm_image_version "$image")
 	kname=${kname:-$tag}
 	while read -r tier p f s ex secs; do
@@ -108,7 +124,8 @@ fi
 
 image=${1:-${KERNEL:-}}
 [ -n "$image" ] || image=$(vm_default_kernel)
-check_kernel "$image" "${2:-${CLUSNOTIFY_KO:-kernel/clusnotify.ko}}"
+[ "${CHECK_STOCK:-1}" = 0 ] && [ -z "${1:-${KERNEL:-}}" ] ||
+	check_kernel "$image" "${2:-${CLUSNOTIFY_KO:-kernel/clusnotify.ko}}"
 
 # The debug kernel (KASAN, lockdep, kmemleak, UBSAN, KUnit, failslab) runs
 # every tier again, plus the KUnit suites and the failslab sweep that only it
@@ -123,9 +140,15 @@ if [ "${CHECK_DEBUG:-1}" = 1 ] && [ -z "${1:-${KERNEL:-}}" ]; then
 	TIERS="tests/selftests tests/hostile tests/kapi tests/lib tests/e2e tests/port tests/kunit tests/fault tests/fuzz" \
 	E2E_DOWN_SLACK=3.0 E2E_DAEMON_SHARE=1.5 E2E_WAIT_SCALE=3 \
 		check_kernel "$dbg/arch/x86/boot/bzImage" "$VM_REPO/build/debug/kernel/clusnotify.ko"
+	[ "$coverage_runs" != 0 ] ||
+		problems+=("debug kernel: no gcov counters came back (is build/debug/kernel/clusnotify.ko from make module-debug, and the debug kernel's config CONFIG_GCOV_KERNEL?)")
 fi
 
 [ "$ran" != 0 ] || problems+=("no test ran")
+if [ "$coverage_runs" != 0 ]; then
+	tests/coverage/coverage.sh report ||
+		problems+=("the coverage report failed (see above)")
+fi
 printf '%-18s %-24s %6s %6s %7s %7s\n' tier kernel passed failed skipped seconds
 for row in "${table[@]}"; do
 	echo "$row"

@@ -28,6 +28,8 @@ packages=(
 	gnuplot-nox
 	# the bridge daemon's votequorum client (expected and total votes)
 	libvotequorum-dev
+	# the coverage report of the debug kernel's tiers (make check, make coverage)
+	gcovr
 )
 
 missing=()

@@ -35,7 +35,25 @@ echo "ok - insmod $ko"
 case $ko in /*) ;; *) ko=$PWD/$ko ;; esac
 export CLUSNOTIFY_KO=$ko
 
+# A module built with gcov (make module-debug, on the debug kernel) has its
+# counters in debugfs. The kernel itself has none (no GCOV_PROFILE_ALL):
+# every .gcda there is the module's, under the path it was built at (an
+# alias's, from a path with spaces). gcov_copy DIR copies them to DIR in the
+# results share, for check.sh to add to build/debug/coverage; prints how many.
+gcov_copy() {
+	local n=0 f
+	mkdir -p "$1" || return
+	while IFS= read -r -d '' f; do
+		# debugfs says size 0: read to the end rather than trust it.
+		cat "$f" >"$1/${f##*/}" && n=$((n + 1))
+	done < <(find /sys/kernel/debug/gcov -name '*.gcda' -print0)
+	echo "$n"
+}
+gcov=0
+[ -z "${VM_OUT:-}" ] || [ ! -d /sys/kernel/debug/gcov ] || gcov=1
+
 rc=0
+tn=0
 for tier in "${tiers[@]}"; do
 	if [ ! -x "$tier/run.sh" ]; then
 		echo "# vm-tier: $tier none"
@@ -49,6 +67,9 @@ for tier in "${tiers[@]}"; do
 	fi
 	echo "# vm-tier-exit: $tier $trc $((SECONDS - start))"
 	[ "$trc" = 0 ] || rc=1
+	# The counters so far: what each tier adds (check.sh prints it).
+	tn=$((tn + 1))
+	[ "$gcov" = 0 ] || gcov_copy "$VM_OUT/gcov-after/$tn-${tier##*/}" >/dev/null
 done
 
 echo "# vm-tier: module"
@@ -58,6 +79,10 @@ else
 	echo "not ok - rmmod clusnotify"
 	rc=1
 fi
+
+# The module's counters outlive rmmod (gcov_persist, the default), so its
+# exit path counts too, and a tier that loads it again adds to them.
+[ "$gcov" = 0 ] || echo "# coverage: $(gcov_copy "$VM_OUT/gcov") gcov counter files handed to the host"
 
 # A kernel with kmemleak (the debug kernel) gets an explicit scan once every
 # tier has run and the module is gone: anything it still finds leaked. Two

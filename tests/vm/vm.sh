@@ -225,6 +225,9 @@ vm_scan_log() {
 		/Kernel command line:|Command line:/ { next }
 		ignore != "" && line ~ ignore { next }
 		line ~ /FAULT_INJECTION: forcing a failure/ { injected = 1; next }
+		# The report of an allocation the fault tier made fail on purpose
+		# (warn_alloc, in the injecting program: the module loader vmallocs).
+		line ~ /^(load_sweep|fault_sweep): (vmalloc error|page allocation failure)/ { injected = 1; next }
 		injected && line ~ /<\/TASK>/ { injected = 0; next }
 		injected && line ~ /Call Trace/ { next }
 		line ~ re { print }
