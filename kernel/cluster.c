@@ -795,8 +795,8 @@ static struct cn_event *build_posted(struct cn_cluster *cl,
  * that end between two events once they have done CN_POST_SECTION_WORK
  * attempts or the CPU is wanted. Each port is woken once per batch, at its
  * end, unless the batch makes more than CN_POST_WAKE_WORK attempts: then the
- * ports queued to so far are woken at the end of the section that passes
- * it.
+ * ports queued to so far are woken after the section that passes it. Those
+ * wake-ups run out of RCU, yielding every CN_WAKE_RESCHED ports.
  *
  * A poster with a fatal signal pending at the end of a section stops there:
  * the events before it are posted, with consecutive sequence numbers, and
@@ -847,17 +847,18 @@ int cn_cluster_post(struct cn_cluster *cl, const struct clusnotify_post_event *d
 		if (++done == n ||
 		    (c.walked - mark < CN_POST_SECTION_WORK && !need_resched()))
 			continue;
+		rcu_read_unlock();
 		/*
 		 * The ports stay on the list across sections (cn_wake_srcu):
 		 * woken when the batch ends, or once CN_POST_WAKE_WORK attempts
-		 * have waited. A port another poster queues to meanwhile is
-		 * woken by that poster, so only this batch's events wait.
+		 * have waited, out of RCU and yielding as it goes. A port
+		 * another poster queues to meanwhile is woken by that poster,
+		 * so only this batch's events wait.
 		 */
 		if (c.walked - woken >= CN_POST_WAKE_WORK) {
-			cn_wake_list_flush(&wl);
+			cn_wake_list_flush_srcu(&wl);
 			woken = c.walked;
 		}
-		rcu_read_unlock();
 		cond_resched();
 		if (fatal_signal_pending(current)) {
 			ret = -EINTR;
@@ -868,7 +869,7 @@ int cn_cluster_post(struct cn_cluster *cl, const struct clusnotify_post_event *d
 	}
 	if (!ret)
 		rcu_read_unlock();
-	cn_wake_list_flush(&wl);
+	cn_wake_list_flush_srcu(&wl);
 	srcu_read_unlock(&cn_wake_srcu, srcu_idx);
 	atomic64_add(done, &cl->posted);
 	cluster_count(cl, &c);

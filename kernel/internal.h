@@ -335,7 +335,6 @@ struct cn_popped {
  */
 struct cn_wake_list {
 	struct cn_port *first;
-	unsigned int n;
 	unsigned int nother;
 	struct cn_port *other[CN_WAKE_BATCH];
 };
@@ -376,6 +375,7 @@ void cn_port_enqueue_reserved(struct cn_port *port, struct cn_event *ev,
 enum cn_enqueued cn_port_lost(struct cn_port *port, u32 cluster_id, u64 key,
 			      u64 epoch, u64 seq);
 void cn_wake_list_flush(struct cn_wake_list *wl);
+void cn_wake_list_flush_srcu(struct cn_wake_list *wl);
 ssize_t cn_port_read(struct cn_port *port, char __user *buf, size_t count,
 		     bool nonblock);
 __poll_t cn_port_poll(struct cn_port *port, struct file *file,

@@ -256,11 +256,9 @@ clusnotify_subscribe(struct clusnotify_cluster *cl,
 	return sub;
 
 err_port:
+	/* cn_filter_add() fails before a filter is linked: no poster saw it. */
 	cn_port_shutdown(sub->port);
 	cn_filter_detach_port(sub->port);
-	/* A poster that saw a filter before it was taken back may wake it. */
-	cn_port_sync_wakers();
-	cancel_work_sync(&sub->work);
 	cn_port_destroy(sub->port);
 err_unlock:
 	mutex_unlock(&cn_ksubs_lock);

@@ -129,7 +129,8 @@ static int put_journal(struct sk_buff *skb, struct cn_cluster *cl)
 }
 
 /*
- * What put_stats() adds: a nest of eight u64 and four u32 attributes. A
+ * What put_stats() adds: a nest of eight u64 and four u32 attributes (keep
+ * the two in step: a post that took place must not answer -EMSGSIZE). A
  * post's answer is sized with it: NLMSG_DEFAULT_SIZE would allocate (and,
  * with init_on_alloc, zero) a page and more per post.
  */

@@ -32,6 +32,8 @@ DEFINE_SRCU(cn_wake_srcu);
 
 /* Records read() copies out per lock hold. */
 #define CN_READ_BATCH 16
+/* Ports a flush out of RCU wakes between two scheduling points. */
+#define CN_WAKE_RESCHED 1024
 
 /* A LOST record: the header and its __u64 count, no strings but the NULs. */
 struct cn_lost_record {
@@ -333,25 +335,19 @@ static void wake_later(struct cn_port *port, struct cn_wake_list *wl)
 	if (READ_ONCE(port->waker) == wl)
 		return;
 	/*
-	 * The event is queued before the mark is read; the flush clears a mark
-	 * before it wakes (cmpxchg, fully ordered). So a poster that finds
-	 * another's mark knows that wake-up is still to come and follows its
-	 * event; one that finds none chains the port on its own list.
+	 * Unmarked: the mark makes the port's chain link ours until our flush.
+	 * Another poster's: it may be far from its flush, so this poster wakes
+	 * the port itself, from a small list of its own. Either way the poster
+	 * that queued an event wakes the port after it.
 	 */
-	smp_mb();
 	old = cmpxchg(&port->waker, NULL, wl);
 	if (!old) {
 		port->wake_next = wl->first;
 		wl->first = port;
-		wl->n++;
 		return;
 	}
 	if (old == wl)
 		return;
-	/*
-	 * Another poster's: it may be far from its flush, so this poster wakes
-	 * the port itself, from a small list of its own.
-	 */
 	if (wl->nother && wl->other[wl->nother - 1] == port)
 		return;
 	if (wl->nother == ARRAY_SIZE(wl->other))
@@ -569,26 +565,52 @@ enum cn_enqueued cn_port_lost(struct cn_port *port, u32 cluster_id, u64 key,
 	return ret;
 }
 
-/**
- * cn_wake_list_flush() - wake every port a poster queued to, once each
- * @wl: the poster's list
- *
- * Context: rcu_read_lock() held since the ports were queued to, or
- * cn_wake_srcu.
+/*
+ * Wakes the chain, then the ports another poster had marked. With
+ * @resched (the caller holds cn_wake_srcu, not RCU) it yields every
+ * CN_WAKE_RESCHED ports: a batch's chain may hold every port it reached.
  */
-void cn_wake_list_flush(struct cn_wake_list *wl)
+static void cn_wake_list_flush_from(struct cn_wake_list *wl, bool resched)
 {
 	struct cn_port *port, *next;
+	unsigned int n = 0;
 
 	for (port = wl->first; port; port = next) {
 		/* Read before the mark goes: another poster may chain it next. */
 		next = READ_ONCE(port->wake_next);
 		cmpxchg(&port->waker, wl, NULL);
 		wake(port);
+		if (resched && !(++n % CN_WAKE_RESCHED))
+			cond_resched();
 	}
 	wl->first = NULL;
-	wl->n = 0;
 	flush_other(wl);
+}
+
+/**
+ * cn_wake_list_flush_srcu() - cn_wake_list_flush() for a poster out of RCU
+ * @wl: the poster's list
+ *
+ * Context: process context, cn_wake_srcu held since the ports were queued
+ * to, no RCU read lock; may sleep.
+ */
+void cn_wake_list_flush_srcu(struct cn_wake_list *wl)
+{
+	might_sleep();
+	cn_wake_list_flush_from(wl, true);
+}
+
+/**
+ * cn_wake_list_flush() - wake every port a poster queued to, once each
+ * @wl: the poster's list
+ *
+ * Context: rcu_read_lock() held since the ports were queued to, or
+ * cn_wake_srcu; or, for a list that holds only the caller's own port (a
+ * snapshot's, a resume's), neither.
+ */
+void cn_wake_list_flush(struct cn_wake_list *wl)
+{
+	cn_wake_list_flush_from(wl, false);
 }
 EXPORT_SYMBOL_IF_KUNIT(cn_wake_list_flush);
 
@@ -764,8 +786,6 @@ static ssize_t read_some(struct cn_port *port, char __user *buf, size_t count)
 			n = read_events(port, buf + done, count - done);
 		else
 			break;
-		if (n == -ESHUTDOWN)
-			break;
 		if (n < 0) {
 			spin_unlock(&port->lock);
 			return done ?: n;
@@ -822,6 +842,8 @@ bool cn_port_pop(struct cn_port *port, struct cn_popped *p)
 
 	memset(p, 0, sizeof(*p));
 	spin_lock(&port->lock);
+	/* Kernel ports are popped, never read(): no batch is being copied. */
+	WARN_ON_ONCE(port->rd_busy);
 	fold(port);
 	if (port->shutdown) {
 		ret = false;

@@ -1982,9 +1982,38 @@ static void wake_does_not_wait_for_another_posters_batch(struct kunit *test)
 	cn_port_enqueue(port, ev, 6, &a);
 	cn_wake_list_flush(&a);
 	rcu_read_unlock();
-	/* the first poster wakes it too; b's mark may list it twice there */
-	KUNIT_EXPECT_GE(test, w->wakes, 3);
-	KUNIT_EXPECT_LE(test, w->wakes, 4);
+	/* the first poster wakes it too, once */
+	KUNIT_EXPECT_EQ(test, w->wakes, 3);
+}
+
+/*
+ * A second poster reaching more ports another poster has marked than its
+ * own small list holds: each is woken once by each poster, none skipped.
+ */
+static void other_posters_ports_past_the_list_woken_once_each(struct kunit *test)
+{
+	const int n = 2 * CN_WAKE_BATCH + 3;
+	struct cn_event *ev = kt_event_new(test);
+	struct cn_wake_list a = { }, b = { };
+	struct kt_waiter **w;
+	int i;
+
+	w = kunit_kcalloc(test, n, sizeof(*w), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	for (i = 0; i < n; i++)
+		w[i] = kt_waiter_add(test, kt_port_new(test));
+	rcu_read_lock();
+	for (i = 0; i < n; i++)
+		cn_port_enqueue(w[i]->port, ev, i, &a);
+	for (i = 0; i < n; i++)
+		cn_port_enqueue(w[i]->port, ev, i, &b);
+	cn_wake_list_flush(&b);
+	for (i = 0; i < n; i++)
+		KUNIT_EXPECT_EQ_MSG(test, w[i]->wakes, 1, "port %d, second poster", i);
+	cn_wake_list_flush(&a);
+	rcu_read_unlock();
+	for (i = 0; i < n; i++)
+		KUNIT_EXPECT_EQ_MSG(test, w[i]->wakes, 2, "port %d, first poster", i);
 }
 
 /*
@@ -2017,7 +2046,10 @@ static void batch_over_sections_wakes_each_port_once(struct kunit *test)
 	}
 }
 
-/* A batch reaching more ports than the list holds still wakes each one. */
+/*
+ * A batch reaching more ports than a fixed list of CN_WAKE_BATCH would hold
+ * still wakes each one.
+ */
 static void wake_list_overflow_wakes_every_port(struct kunit *test)
 {
 	const int n = 3 * CN_WAKE_BATCH + 1;
@@ -2056,6 +2088,7 @@ static struct kunit_case kt_queue_cases[] = {
 	KUNIT_CASE(wake_does_not_wait_for_another_posters_batch),
 	KUNIT_CASE(wake_list_overflow_wakes_every_port),
 	KUNIT_CASE(batch_over_sections_wakes_each_port_once),
+	KUNIT_CASE(other_posters_ports_past_the_list_woken_once_each),
 	{}
 };
 
