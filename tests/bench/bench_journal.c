@@ -19,17 +19,9 @@ int bench_journal(void);
 
 static uint32_t journal_cluster(struct bnl *b, const char *what, long events)
 {
-	char name[CLUSNOTIFY_CLUSTER_NAME_MAX];
-	uint32_t id;
-	int ret;
-
 	/* max_journal_events is read when the cluster is made. */
 	set_param("max_journal_events", events);
-	snprintf(name, sizeof(name), "cnbench%s-%s-%d", opt.tag, what, (int)getpid());
-	ret = bnl_cluster_register(b, name, &id);
-	if (ret)
-		die("CLUSTER_REGISTER %s: %s", name, strerror(-ret));
-	return id;
+	return bench_cluster(b, what, NULL);
 }
 
 static void cluster_pos(struct bnl *b, uint32_t cid, uint64_t *epoch,

@@ -54,9 +54,7 @@ int bench_library(void)
 
 	if (bnl_open(&b))
 		die("generic netlink family %s not found", CLUSNOTIFY_GENL_NAME);
-	snprintf(name, sizeof(name), "cnbench%s-lib-%d", opt.tag, (int)getpid());
-	if (bnl_cluster_register(&b, name, &cid))
-		die("CLUSTER_REGISTER %s failed", name);
+	cid = bench_cluster(&b, "lib", name);
 	evset_init(&ev, E, 256, 0);
 
 	/* Three ports, each holding a whole run. */

@@ -27,19 +27,6 @@ int bench_collide(void);
 int bench_posters(void);
 int bench_failover(void);
 
-static uint32_t cluster(struct bnl *b, const char *what)
-{
-	char name[CLUSNOTIFY_CLUSTER_NAME_MAX];
-	uint32_t id;
-	int ret;
-
-	snprintf(name, sizeof(name), "cnbench%s-%s-%d", opt.tag, what, (int)getpid());
-	ret = bnl_cluster_register(b, name, &id);
-	if (ret)
-		die("CLUSTER_REGISTER %s: %s", name, strerror(-ret));
-	return id;
-}
-
 /* Sets objs; the library splits them into messages the kernel takes. */
 static void set_objects(struct bnl *b, uint32_t cid,
 			const struct clusnotify_feed_object *o, int n)
@@ -97,7 +84,7 @@ int bench_collide(void)
 		die("generic netlink family %s not found", CLUSNOTIFY_GENL_NAME);
 	set_max_queued(E);
 	for (s = 0; s < 2; s++) {
-		cid[s] = cluster(&b, s ? "random" : "collide");
+		cid[s] = bench_cluster(&b, s ? "random" : "collide", NULL);
 		for (i = 0; i < CO_NOBJ; i++)
 			objs[i] = (struct clusnotify_feed_object){
 				.type = CLUSNOTIFY_OBJ_RESOURCE, .id = ids[s][i],
@@ -208,7 +195,7 @@ int bench_posters(void)
 		memset(&p[i], 0, sizeof(p[i]));
 		if (bnl_open(&p[i].b))
 			die("generic netlink family %s not found", CLUSNOTIFY_GENL_NAME);
-		p[i].cid = cluster(&p[i].b, i ? "poster2" : "poster1");
+		p[i].cid = bench_cluster(&p[i].b, i ? "poster2" : "poster1", NULL);
 		p[i].port = port_open(false);
 		port_filter(p[i].port, p[i].cid, CLUSNOTIFY_OBJ_RESOURCE,
 			    CLUSNOTIFY_RESOURCE_STATE, 1);
@@ -457,7 +444,7 @@ int bench_failover(void)
 	nturns = fo_script(&w, turn_end);
 	if (bnl_open(&b))
 		die("generic netlink family %s not found", CLUSNOTIFY_GENL_NAME);
-	cid = cluster(&b, "failover");
+	cid = bench_cluster(&b, "failover", NULL);
 	raise_nofile(FO_PORTS + 1024);
 	/* The watchers: default limits; groups, resources and nodes, all flags. */
 	for (i = 0; i < FO_PORTS; i++) {

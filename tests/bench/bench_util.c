@@ -456,6 +456,22 @@ void port_filter(int fd, uint32_t cid, uint32_t type, uint64_t mask,
 		die("CLUSNOTIFY_IOC_ADD_FILTERS: %s", strerror(errno));
 }
 
+uint32_t bench_cluster(struct bnl *b, const char *what, char *name)
+{
+	char own[CLUSNOTIFY_CLUSTER_NAME_MAX];
+	uint32_t id;
+	int ret;
+
+	if (!name)
+		name = own;
+	snprintf(name, CLUSNOTIFY_CLUSTER_NAME_MAX, "cnbench%s-%s-%d", opt.tag,
+		 what, (int)getpid());
+	ret = bnl_cluster_register(b, name, &id);
+	if (ret)
+		die("CLUSTER_REGISTER %s: %s", name, strerror(-ret));
+	return id;
+}
+
 long port_drain(int fd, long expect, bool no_loss)
 {
 	static char buf[1 << 16];

@@ -116,6 +116,11 @@ int port_open(bool nonblock);
 void port_filter(int fd, uint32_t cid, uint32_t type, uint64_t mask,
 		 uint64_t key);
 /*
+ * Registers cluster "cnbench<tag>-<what>-<pid>" and returns its id; name,
+ * if not NULL, gets the name (CLUSNOTIFY_CLUSTER_NAME_MAX bytes).
+ */
+uint32_t bench_cluster(struct bnl *b, const char *what, char *name);
+/*
  * Reads whole records until expect came in; with no_loss, a LOST or GAP
  * record ends the run. Returns the records read.
  */

@@ -38,20 +38,6 @@ int bench_posters(void);
 int bench_failover(void);
 int bench_journal(void);
 
-static uint32_t new_cluster(struct bnl *b, const char *what)
-{
-	char name[CLUSNOTIFY_CLUSTER_NAME_MAX];
-	uint32_t id;
-	int ret;
-
-	snprintf(name, sizeof(name), "cnbench%s-%s-%d", opt.tag, what,
-		 (int)getpid());
-	ret = bnl_cluster_register(b, name, &id);
-	if (ret)
-		die("CLUSTER_REGISTER %s: %s", name, strerror(-ret));
-	return id;
-}
-
 static void write_full(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;
@@ -104,9 +90,9 @@ static int bench_throughput(void)
 
 	if (bnl_open(&b))
 		die("generic netlink family %s not found", CLUSNOTIFY_GENL_NAME);
-	cid = new_cluster(&b, "tput");
-	cid_mc = new_cluster(&b, "tputmc");
-	cid_none = new_cluster(&b, "tputnone");
+	cid = bench_cluster(&b, "tput", NULL);
+	cid_mc = bench_cluster(&b, "tputmc", NULL);
+	cid_none = bench_cluster(&b, "tputnone", NULL);
 	evset_init(&ev, E, 256, 0);
 	recs = malloc(E * REC_LEN);
 	if (!recs)
@@ -272,12 +258,12 @@ static int bench_fanout(void)
 	mcns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (mcns < 0 || bnl_open(&bmc))
 		die("generic netlink in the baseline's namespace");
-	cid_mc = new_cluster(&bmc, "fanmc");
+	cid_mc = bench_cluster(&bmc, "fanmc", NULL);
 	if (setns(home, CLONE_NEWNET))
 		die("setns: %s", strerror(errno));
 	if (bnl_open(&b))
 		die("generic netlink family %s not found", CLUSNOTIFY_GENL_NAME);
-	cid = new_cluster(&b, "fan");
+	cid = bench_cluster(&b, "fan", NULL);
 	raise_nofile(4L * opt.max_ports + 1024);
 
 	for (ni = 0; ni < sizeof(ns_all) / sizeof(ns_all[0]); ni++) {
@@ -563,7 +549,7 @@ static int bench_memory(void)
 
 	if (bnl_open(&b))
 		die("generic netlink family %s not found", CLUSNOTIFY_GENL_NAME);
-	cid = new_cluster(&b, "mem");
+	cid = bench_cluster(&b, "mem", NULL);
 	raise_nofile(3L * N + 1024);
 	fds = calloc(N, sizeof(int));
 	prd = calloc(N, sizeof(int));
@@ -738,7 +724,7 @@ static int bench_latency(void)
 
 	if (bnl_open(&b))
 		die("generic netlink family %s not found", CLUSNOTIFY_GENL_NAME);
-	cid = new_cluster(&b, "lat");
+	cid = bench_cluster(&b, "lat", NULL);
 	evset_init(&ev, 1, 1, 0);
 	port = port_open(true);
 	port_filter(port, cid, CLUSNOTIFY_OBJ_RESOURCE, CLUSNOTIFY_RESOURCE_STATE, 1);
@@ -889,9 +875,7 @@ static int bench_ksub(void)
 		    opt.kmod ? opt.kmod : "not given");
 	if (bnl_open(&b))
 		die("generic netlink family %s not found", CLUSNOTIFY_GENL_NAME);
-	snprintf(name, sizeof(name), "cnbench%s-ksub-%d", opt.tag, (int)getpid());
-	if (bnl_cluster_register(&b, name, &cid))
-		die("CLUSTER_REGISTER %s failed", name);
+	cid = bench_cluster(&b, "ksub", name);
 	raise_nofile(N + 1024);
 	ports = calloc(N, sizeof(int));
 	if (!ports)
