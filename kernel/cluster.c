@@ -759,11 +759,9 @@ static struct cn_event *build_posted(struct cn_cluster *cl,
 			d.type_name = obj->type_name;
 	}
 	owner = prev_owner(cl, src);
-	if (cn_event_len_prev(&d, owner) > CLUSNOTIFY_RECORD_MAX)
-		return ERR_PTR(-EINVAL);
 	ev = cn_event_build_prev(&d, owner, 0, GFP_KERNEL_ACCOUNT);
-	if (!ev)
-		return ERR_PTR(-ENOMEM);
+	if (IS_ERR(ev))
+		return ev;
 	ev->cluster_id = cl->id;
 	ev->epoch = cl->epoch;
 	return ev;
@@ -814,7 +812,7 @@ int cn_cluster_post(struct cn_cluster *cl, const struct clusnotify_post_event *d
 	struct cn_counts c = { };
 	struct cn_event **evs;
 	unsigned int i, done;
-	u64 mark = 0, woken = 0;
+	u64 mark = 0, woken = 0, now;
 	int srcu_idx, ret = 0;
 
 	evs = kvcalloc(n, sizeof(*evs), GFP_KERNEL);
@@ -837,11 +835,16 @@ int cn_cluster_post(struct cn_cluster *cl, const struct clusnotify_post_event *d
 
 	srcu_idx = srcu_read_lock(&cn_wake_srcu);
 	rcu_read_lock();
+	/*
+	 * The events a section posts share one reading of the clock: they are
+	 * posted together, and a clock read was a fiftieth of a large post.
+	 */
+	now = ktime_get_real_ns();
 	for (done = 0; done < n;) {
 		/* Only an event that is posted changes the registry. */
 		update_state(cl, evs[done], &descs[done]);
 		evs[done]->seq = ++cl->seq;
-		evs[done]->timestamp_ns = ktime_get_real_ns();
+		evs[done]->timestamp_ns = now;
 		cn_journal_append(&cl->journal, evs[done]);
 		cn_filter_match(cl, evs[done], &wl, &c);
 		if (++done == n ||
@@ -866,6 +869,7 @@ int cn_cluster_post(struct cn_cluster *cl, const struct clusnotify_post_event *d
 		}
 		mark = c.walked;
 		rcu_read_lock();
+		now = ktime_get_real_ns();
 	}
 	if (!ret)
 		rcu_read_unlock();

@@ -128,10 +128,24 @@ EXPORT_SYMBOL_IF_KUNIT(cn_event_flag_validate);
  */
 bool cn_string_valid(const char *s, size_t max)
 {
-	size_t len = strnlen(s, max);
+	size_t ascii, len;
 	unicode_t u;
 
-	if (len >= max)
+	/*
+	 * Ids and names are nearly always ASCII: one pass over those bytes,
+	 * the decoder only from the first byte that is not.
+	 */
+	for (ascii = 0; ascii < max; ascii++) {
+		if (!s[ascii])
+			return true;
+		if (s[ascii] & 0x80)
+			break;
+	}
+	if (ascii == max)
+		return false;
+	s += ascii;
+	len = strnlen(s, max - ascii);
+	if (ascii + len >= max)
 		return false;
 	while (len) {
 		int n = utf8_to_utf32(s, len, &u);
@@ -284,6 +298,8 @@ static void sub_unlink(struct cn_cluster *cl, struct cn_sub *sub)
 	lockdep_assert_held(&cl->index_lock);
 	if (sub->object_id[0]) {
 		rhltable_remove(&cn_regs, &sub->obj_node, cn_reg_params);
+		/* After the removal: a poster that reads 0 misses nothing. */
+		WRITE_ONCE(cl->nregs, cl->nregs - 1);
 		return;
 	}
 	for (i = 0; i < sub->nbits; i++)
@@ -755,10 +771,19 @@ int cn_filter_register_at(struct cn_port *port, u32 reg_id, u32 cluster_id,
 	/* Posters follow sub->watch as soon as the sub is in the index. */
 	sub->watch = w;
 	mutex_lock(&cl->index_lock);
-	if (sub->object_id[0])
+	if (sub->object_id[0]) {
+		/*
+		 * Counted before the insert, so that no poster skips the
+		 * lookup while the registration is in the table; a poster
+		 * racing the insert may miss it either way.
+		 */
+		WRITE_ONCE(cl->nregs, cl->nregs + 1);
 		ret = rhltable_insert(&cn_regs, &sub->obj_node, cn_reg_params);
-	else
+		if (ret)
+			WRITE_ONCE(cl->nregs, cl->nregs - 1);
+	} else {
 		sub_link_filter(cl, sub);
+	}
 	mutex_unlock(&cl->index_lock);
 	if (ret) {
 		/*
@@ -947,7 +972,8 @@ void cn_filter_match(struct cn_cluster *cl, struct cn_event *ev,
 		}
 	}
 
-	if (!ev->id_len)
+	/* Most clusters' watchers use filters only: no hash of the id. */
+	if (!ev->id_len || !READ_ONCE(cl->nregs))
 		return;
 	list = rhltable_lookup(&cn_regs, &k, cn_reg_params);
 	rhl_for_each_entry_rcu(sub, pos, list, obj_node) {

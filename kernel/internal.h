@@ -465,6 +465,8 @@ struct cn_event *cn_journal_event(struct cn_journal *j, u32 i);
  * @journal: the most recent events, under post_lock
  * @index_lock: serialises writers of the index and of @watches
  * @by_bit: cluster-wide filters by [type][flag bit] (RCU readers)
+ * @nregs: registrations on one object of this cluster in cn_regs, under
+ *	index_lock; a poster that reads 0 skips the lookup
  * @watches: struct cn_watch of every port watching (RCU readers)
  * @nports: entries on @watches
  * @posted, @matched, @delivered, @lost: counters
@@ -493,6 +495,7 @@ struct cn_cluster {
 
 	struct mutex index_lock;
 	struct hlist_head by_bit[CLUSNOTIFY_OBJ_MAX + 1][CN_FLAG_BITS];
+	u32 nregs;
 	struct list_head watches;
 	u32 nports;
 

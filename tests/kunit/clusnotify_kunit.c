@@ -593,6 +593,9 @@ static const struct kt_str_case kt_str_cases[] = {
 	{ "truncated_three_byte_at_end", "\xe2\x82", 64, false },
 	{ "truncated_four_byte_at_end", "\xf0\x9f\x98", 64, false },
 	{ "lead_byte_then_ascii", "\xc3" "a", 64, false },
+	{ "ascii_multibyte_ascii", "ab\xc3\xa9" "cd\xe2\x82\xac" "ef", 64, true },
+	{ "bad_byte_after_valid_multibyte", "ab\xc3\xa9" "cd\xff", 64, false },
+	{ "continuation_after_valid_multibyte", "\xc3\xa9" "x\x80", 64, false },
 	{ "fills_its_bound", "abcd", 4, false },
 	{ "one_short_of_its_bound", "abc", 4, true },
 	{ "multibyte_reaching_the_bound", "ab\xc3\xa9", 4, false },
@@ -1099,6 +1102,46 @@ static void kt_reg_case_desc(const struct kt_reg_case *c, char *desc)
 
 KUNIT_ARRAY_PARAM(kt_reg_cases, kt_reg_cases, kt_reg_case_desc);
 
+/*
+ * A poster skips the registration table while its cluster counts none
+ * (cn_cluster.nregs): the count must follow every insert and removal, or
+ * a registration that is still there would stop matching.
+ */
+static void registration_count_follows_the_table(struct kunit *test)
+{
+	struct kt_cluster *c = kt_cluster_new(test);
+	struct cn_port *port = kt_port_new(test);
+	struct kt_rec r;
+	u32 reg1, reg2;
+
+	kt_obj_set(test, c, CLUSNOTIFY_OBJ_NODE, "node-1", "Node One", "", "", 0);
+	kt_obj_set(test, c, CLUSNOTIFY_OBJ_NODE, "node-2", "Node Two", "", "", 0);
+	KUNIT_EXPECT_EQ(test, c->cl->nregs, 0U);
+	KUNIT_ASSERT_EQ(test, cn_filter_register(port, c->id, CLUSNOTIFY_OBJ_NODE,
+						 CLUSNOTIFY_NODE_STATE, KT_KEY,
+						 "node-1", &reg1), 0);
+	KUNIT_ASSERT_EQ(test, cn_filter_register(port, c->id, CLUSNOTIFY_OBJ_NODE,
+						 CLUSNOTIFY_NODE_STATE, KT_KEY,
+						 "node-2", &reg2), 0);
+	/* A cluster-wide filter is not in the table. */
+	kt_filter(test, port, c->id, KT_KEY, CLUSNOTIFY_OBJ_GROUP,
+		  CLUSNOTIFY_GROUP_STATE);
+	KUNIT_EXPECT_EQ(test, c->cl->nregs, 2U);
+
+	KUNIT_ASSERT_EQ(test, cn_filter_unregister(port, reg1), 0);
+	KUNIT_EXPECT_EQ(test, c->cl->nregs, 1U);
+	kt_post(test, c, CLUSNOTIFY_OBJ_NODE, CLUSNOTIFY_NODE_STATE, "node-2");
+	KT_ASSERT_POP_EVENT(test, port, &r);
+	KUNIT_EXPECT_STREQ(test, cn_event_id(r.ev), "node-2");
+	kt_post(test, c, CLUSNOTIFY_OBJ_NODE, CLUSNOTIFY_NODE_STATE, "node-1");
+	KT_EXPECT_EMPTY(test, port);
+
+	KUNIT_ASSERT_EQ(test, cn_filter_unregister(port, reg2), 0);
+	KUNIT_EXPECT_EQ(test, c->cl->nregs, 0U);
+	kt_post(test, c, CLUSNOTIFY_OBJ_NODE, CLUSNOTIFY_NODE_STATE, "node-2");
+	KT_EXPECT_EMPTY(test, port);
+}
+
 static void register_rejects(struct kunit *test)
 {
 	const struct kt_reg_case *p = test->param_value;
@@ -1396,6 +1439,7 @@ static struct kunit_case kt_index_cases[] = {
 	KUNIT_CASE(filter_and_registration_each_deliver_with_their_key),
 	KUNIT_CASE(registration_with_empty_id_watches_every_object),
 	KUNIT_CASE_PARAM(unregister_stops_matching, kt_unreg_cases_gen_params),
+	KUNIT_CASE(registration_count_follows_the_table),
 	KUNIT_CASE_PARAM(register_rejects, kt_reg_cases_gen_params),
 	KUNIT_CASE_PARAM(add_filters_rejects_the_whole_array, kt_addf_cases_gen_params),
 	KUNIT_CASE(shut_down_port_refuses_configuration),

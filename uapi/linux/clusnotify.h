@@ -847,7 +847,9 @@ struct clusnotify_list_objects {
  * @key: the user key of the filter or registration that matched
  * @seq: per-cluster sequence number; a snapshot record carries the number
  *	of the last event its state reflects; LOST and HANDLE_CLOSE records 0
- * @timestamp_ns: CLOCK_REALTIME when the event was posted
+ * @timestamp_ns: CLOCK_REALTIME when the event was posted; the events of
+ *	one post share it (a very long post takes a new reading between the
+ *	stretches it posts in)
  * @id_len: length of the object id, without its NUL
  * @parent_len: length of the parent id
  * @name_len: length of the name
