@@ -274,20 +274,84 @@ static bool filter_held(const struct cn_watch *w, const struct cn_sub *sub)
 	return false;
 }
 
+/* Whether @a and @b can both match an event of their type with flag @bit. */
+static bool subs_share(const struct cn_sub *a, const struct cn_sub *b,
+		       unsigned int bit)
+{
+	return a->type == b->type && (a->mask & b->mask & BIT_ULL(bit));
+}
+
+/* Whether one of @subs shares a solo entry of a sub @w already has. */
+static bool solo_conflict(const struct cn_watch *w, struct cn_sub **subs,
+			  unsigned int n)
+{
+	const struct cn_sub *o;
+	unsigned int i, j;
+
+	if (!w)
+		return false;
+	list_for_each_entry(o, &w->subs, watch_node)
+		for (i = 0; i < o->nbits; i++)
+			for (j = 0; j < n; j++)
+				if (o->bits[i].solo && subs[j] &&
+				    subs[j] != o &&
+				    subs[j]->type == o->type &&
+				    (subs[j]->mask & BIT_ULL(o->bits[i].bit)))
+					return true;
+	return false;
+}
+
+/*
+ * Before @subs (NULL entries skipped) join @w: which of their entries are
+ * solo, and which of @w's others stop being. The caller holds the
+ * cluster's index_lock, and its post_lock if solo_conflict() said so.
+ */
+static void solo_update(struct cn_watch *w, struct cn_sub **subs, unsigned int n)
+{
+	struct cn_sub *o;
+	unsigned int i, j, k, bit;
+
+	list_for_each_entry(o, &w->subs, watch_node)
+		for (i = 0; i < o->nbits; i++)
+			for (j = 0; j < n; j++)
+				if (subs[j] && subs[j] != o &&
+				    subs_share(subs[j], o, o->bits[i].bit))
+					WRITE_ONCE(o->bits[i].solo, false);
+	for (j = 0; j < n; j++) {
+		if (!subs[j] || !subs[j]->nbits)
+			continue;
+		i = 0;
+		for (bit = 0; bit < CN_FLAG_BITS; bit++) {
+			bool solo = true;
+
+			if (!(subs[j]->mask & BIT_ULL(bit)))
+				continue;
+			list_for_each_entry(o, &w->subs, watch_node)
+				if (o != subs[j] && subs_share(o, subs[j], bit))
+					solo = false;
+			for (k = 0; k < n; k++)
+				if (k != j && subs[k] &&
+				    subs_share(subs[k], subs[j], bit))
+					solo = false;
+			subs[j]->bits[i].bit = bit;
+			subs[j]->bits[i].solo = solo;
+			i++;
+		}
+	}
+}
+
+/* Links a sub's entries, prepared by solo_update(). */
 static void sub_link_filter(struct cn_cluster *cl, struct cn_sub *sub)
 {
-	unsigned int i = 0, bit;
+	unsigned int i;
 
 	lockdep_assert_held(&cl->index_lock);
-	for (bit = 0; bit < CN_FLAG_BITS; bit++) {
-		if (!(sub->mask & BIT_ULL(bit)))
-			continue;
+	for (i = 0; i < sub->nbits; i++) {
 		sub->bits[i].sub = sub;
 		sub->bits[i].port = sub->watch->port;
 		sub->bits[i].key = sub->key;
 		hlist_add_head_rcu(&sub->bits[i].node,
-				   &cl->by_bit[sub->type][bit]);
-		i++;
+				   &cl->by_bit[sub->type][sub->bits[i].bit]);
 	}
 }
 
@@ -522,6 +586,7 @@ int cn_filter_add(struct cn_port *port, u32 cluster_id, u64 key,
 {
 	unsigned int i, j, fresh = 0;
 	struct cn_resume *rs = NULL;
+	bool solo_lock;
 	struct cn_sub **subs;
 	struct cn_cluster *cl;
 	struct cn_watch *w;
@@ -597,7 +662,12 @@ int cn_filter_add(struct cn_port *port, u32 cluster_id, u64 key,
 		ret = -ENOMEM;
 		goto out_unreserve;
 	}
+	/* Solo entries change under post_lock (the resume path holds it). */
+	solo_lock = !since && solo_conflict(w, subs, n);
+	if (solo_lock)
+		mutex_lock(&cl->post_lock);
 	mutex_lock(&cl->index_lock);
+	solo_update(w, subs, n);
 	for (i = 0; i < n; i++) {
 		if (!subs[i])
 			continue;
@@ -607,6 +677,8 @@ int cn_filter_add(struct cn_port *port, u32 cluster_id, u64 key,
 		subs[i] = NULL;
 	}
 	mutex_unlock(&cl->index_lock);
+	if (solo_lock)
+		mutex_unlock(&cl->post_lock);
 	port->nsubs += fresh;
 	port->nfilters += fresh;
 resume:
@@ -723,6 +795,7 @@ int cn_filter_register_at(struct cn_port *port, u32 reg_id, u32 cluster_id,
 	struct cn_cluster *cl;
 	struct cn_watch *w;
 	struct cn_sub *sub;
+	bool solo_lock;
 	int ret;
 
 	ret = cn_filter_validate(type, mask);
@@ -770,7 +843,11 @@ int cn_filter_register_at(struct cn_port *port, u32 reg_id, u32 cluster_id,
 	}
 	/* Posters follow sub->watch as soon as the sub is in the index. */
 	sub->watch = w;
+	solo_lock = solo_conflict(w, &sub, 1);
+	if (solo_lock)
+		mutex_lock(&cl->post_lock);
 	mutex_lock(&cl->index_lock);
+	solo_update(w, &sub, 1);
 	if (sub->object_id[0]) {
 		/*
 		 * Counted before the insert, so that no poster skips the
@@ -785,6 +862,8 @@ int cn_filter_register_at(struct cn_port *port, u32 reg_id, u32 cluster_id,
 		sub_link_filter(cl, sub);
 	}
 	mutex_unlock(&cl->index_lock);
+	if (solo_lock)
+		mutex_unlock(&cl->post_lock);
 	if (ret) {
 		/*
 		 * The watch stays, as after a registration removed; the id
@@ -943,34 +1022,19 @@ EXPORT_SYMBOL_IF_KUNIT(cn_filter_detach_port);
  * event's flag bit and the registrations on the event's object (and, for a
  * registry event, on each of its key's ancestors); @c->walked counts them.
  */
-void cn_filter_match(struct cn_cluster *cl, struct cn_event *ev,
-		     struct cn_wake_list *wl, struct cn_counts *c)
+/* Registrations of @ev's object, and of its ancestors' (registry keys). */
+static void match_regs(struct cn_cluster *cl, struct cn_event *ev,
+		       struct cn_wake_list *wl, struct cn_counts *c)
 {
-	unsigned int bit = __ffs64(ev->flag);
 	struct cn_obj_key k = {
 		.cl = cl,
 		.type = ev->object_type,
 		.id = cn_event_id(ev),
 	};
-	bool registry = ev->object_type == CLUSNOTIFY_OBJ_REGISTRY;
 	struct rhlist_head *list, *pos;
 	char path[CLUSNOTIFY_ID_MAX];
-	struct cn_bitnode *bn;
 	struct cn_sub *sub;
 	char *end;
-
-	if (bit < CN_FLAG_BITS) {
-		hlist_for_each_entry_rcu(bn, &cl->by_bit[ev->object_type][bit],
-					 node) {
-			c->walked++;
-			/* A registry filter watches the root key: subkeys need SUBTREE. */
-			if (registry && ev->id_len &&
-			    !(bn->sub->mask & CLUSNOTIFY_REGISTRY_SUBTREE))
-				continue;
-			cn_counts_add(c, cn_port_enqueue(bn->port, ev, bn->key,
-							 wl));
-		}
-	}
 
 	/* Most clusters' watchers use filters only: no hash of the id. */
 	if (!ev->id_len || !READ_ONCE(cl->nregs))
@@ -982,7 +1046,7 @@ void cn_filter_match(struct cn_cluster *cl, struct cn_event *ev,
 			cn_counts_add(c, cn_port_enqueue(sub->watch->port, ev,
 							 sub->key, wl));
 	}
-	if (!registry)
+	if (ev->object_type != CLUSNOTIFY_OBJ_REGISTRY)
 		return;
 	/*
 	 * A key registered with SUBTREE also watches every key under it: look
@@ -1001,6 +1065,111 @@ void cn_filter_match(struct cn_cluster *cl, struct cn_event *ev,
 								 ev, sub->key,
 								 wl));
 		}
+	}
+}
+
+/*
+ * The cluster-wide entries of @ev's (type, flag): all of them, or with
+ * @solo_done only those that are not solo (cn_filter_match_run() queued
+ * the run to those).
+ */
+static void match_bits(struct cn_cluster *cl, struct cn_event *ev,
+		       bool solo_done, struct cn_wake_list *wl,
+		       struct cn_counts *c)
+{
+	unsigned int bit = __ffs64(ev->flag);
+	bool registry = ev->object_type == CLUSNOTIFY_OBJ_REGISTRY;
+	struct cn_bitnode *bn;
+
+	if (bit >= CN_FLAG_BITS)
+		return;
+	hlist_for_each_entry_rcu(bn, &cl->by_bit[ev->object_type][bit], node) {
+		c->walked++;
+		if (solo_done && bn->solo)
+			continue;
+		/* A registry filter watches the root key: subkeys need SUBTREE. */
+		if (registry && ev->id_len &&
+		    !(bn->sub->mask & CLUSNOTIFY_REGISTRY_SUBTREE))
+			continue;
+		cn_counts_add(c, cn_port_enqueue(bn->port, ev, bn->key, wl));
+	}
+}
+
+/**
+ * cn_filter_match() - queue an event to every port that asked for it
+ * @cl: its cluster
+ * @ev: the event
+ * @wl: the poster's wake list
+ * @c: counts to add to
+ *
+ * Context: RCU read section, under the cluster's post_lock.
+ */
+void cn_filter_match(struct cn_cluster *cl, struct cn_event *ev,
+		     struct cn_wake_list *wl, struct cn_counts *c)
+{
+	match_bits(cl, ev, false, wl, c);
+	match_regs(cl, ev, wl, c);
+}
+
+/**
+ * cn_filter_run_ok() - whether two events may share a run
+ * @a: an event
+ * @b: the event after it
+ *
+ * Return: true if both go through the same cluster-wide list (same type and
+ * flag, not the registry's: its entries are checked per key).
+ */
+bool cn_filter_run_ok(const struct cn_event *a, const struct cn_event *b)
+{
+	return a->object_type == b->object_type && a->flag == b->flag &&
+	       a->object_type != CLUSNOTIFY_OBJ_REGISTRY &&
+	       __ffs64(a->flag) < CN_FLAG_BITS;
+}
+
+/**
+ * cn_filter_match_run() - queue a run of events to every port that asked
+ * @cl: their cluster
+ * @evs: events for which cn_filter_run_ok() holds pairwise, in order
+ * @n: how many
+ * @wl: the poster's wake list
+ * @c: counts to add to
+ *
+ * What @n calls of cn_filter_match() would queue, in the same order for
+ * every port, but port by port: each solo entry of the list takes the
+ * whole run, so that a broadcast touches each of ten thousand ports once
+ * per run rather than once per event. A port that has more than one sub
+ * the events can match (no solo entry) gets them event by event after:
+ * its subs' copies of one event stay together, as does its order.
+ *
+ * Context: RCU read section, under the cluster's post_lock, which keeps
+ * every entry's solo flag for the whole run.
+ */
+void cn_filter_match_run(struct cn_cluster *cl, struct cn_event **evs,
+			 unsigned int n, struct cn_wake_list *wl,
+			 struct cn_counts *c)
+{
+	struct cn_event *ev = evs[0];
+	unsigned int i, others = 0;
+	struct cn_bitnode *bn;
+
+	lockdep_assert_held(&cl->post_lock);
+	hlist_for_each_entry_rcu(bn, &cl->by_bit[ev->object_type]
+					       [__ffs64(ev->flag)], node) {
+		if (!bn->solo) {
+			others++;
+			continue;
+		}
+		for (i = 0; i < n; i++) {
+			c->walked++;
+			cn_counts_add(c, cn_port_enqueue(bn->port, evs[i],
+							 bn->key, wl));
+		}
+	}
+	for (i = 0; i < n; i++) {
+		/* Entries linked since the walk above come solo or not. */
+		if (others)
+			match_bits(cl, evs[i], true, wl, c);
+		match_regs(cl, evs[i], wl, c);
 	}
 }
 

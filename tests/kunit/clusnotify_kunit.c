@@ -1652,6 +1652,65 @@ static u64 kt_post_n(struct kunit *test, struct kt_cluster *c, unsigned int n)
 	return last;
 }
 
+/*
+ * Pops every record of @port: each an event, their sequence numbers never
+ * going back. Return: how many.
+ */
+static unsigned int kt_drain_in_order(struct kunit *test, struct cn_port *port,
+				      const char *what)
+{
+	unsigned int n = 0;
+	struct kt_rec r;
+	u64 last = 0;
+
+	while (kt_pop(test, port, &r)) {
+		KUNIT_ASSERT_NOT_NULL_MSG(test, r.ev, "%s: a LOST record", what);
+		KUNIT_EXPECT_GE_MSG(test, r.ev->seq, last,
+				    "%s: record %u goes back", what, n);
+		last = r.ev->seq;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * A batch of events of one type and flag is queued port by port
+ * (cn_filter_match_run()). Each port must still get its records in order:
+ * one with a single filter, one with two filters on the same list, one
+ * with a filter and a registration of one object, one with a filter and a
+ * registration of every object (each of the last three gets an event's
+ * copies one after the other).
+ */
+static void batch_run_keeps_every_ports_order(struct kunit *test)
+{
+	const unsigned int n = 20;
+	struct kt_cluster *c = kt_cluster_new(test);
+	struct cn_port *a = kt_port_new(test), *b = kt_port_new(test);
+	struct cn_port *d = kt_port_new(test), *e = kt_port_new(test);
+	u32 reg;
+
+	kt_filter(test, a, c->id, 1, CLUSNOTIFY_OBJ_GROUP, CLUSNOTIFY_GROUP_STATE);
+	kt_filter(test, b, c->id, 1, CLUSNOTIFY_OBJ_GROUP, CLUSNOTIFY_GROUP_STATE);
+	kt_filter(test, b, c->id, 2, CLUSNOTIFY_OBJ_GROUP,
+		  CLUSNOTIFY_GROUP_STATE | CLUSNOTIFY_GROUP_OWNER_NODE);
+	kt_filter(test, d, c->id, 1, CLUSNOTIFY_OBJ_GROUP, CLUSNOTIFY_GROUP_STATE);
+	KUNIT_ASSERT_EQ(test, cn_filter_register(d, c->id, CLUSNOTIFY_OBJ_GROUP,
+						 CLUSNOTIFY_GROUP_STATE, 3,
+						 "g-3", &reg), 0);
+	KUNIT_ASSERT_EQ(test, cn_filter_register(e, c->id, CLUSNOTIFY_OBJ_GROUP,
+						 CLUSNOTIFY_GROUP_STATE, 4,
+						 "", &reg), 0);
+	kt_filter(test, e, c->id, 1, CLUSNOTIFY_OBJ_GROUP, CLUSNOTIFY_GROUP_STATE);
+
+	kt_post_n(test, c, n);
+	KUNIT_EXPECT_EQ(test, kt_drain_in_order(test, a, "one filter"), n);
+	KUNIT_EXPECT_EQ(test, kt_drain_in_order(test, b, "two filters"), 2 * n);
+	KUNIT_EXPECT_EQ(test, kt_drain_in_order(test, d, "filter and registration"),
+			n + 1);
+	KUNIT_EXPECT_EQ(test, kt_drain_in_order(test, e, "filter and every object"),
+			2 * n);
+}
+
 struct kt_limit_case {
 	const char *name;
 	u32 limit;
@@ -2132,6 +2191,7 @@ static struct kunit_case kt_queue_cases[] = {
 	KUNIT_CASE(wake_does_not_wait_for_another_posters_batch),
 	KUNIT_CASE(wake_list_overflow_wakes_every_port),
 	KUNIT_CASE(batch_over_sections_wakes_each_port_once),
+	KUNIT_CASE(batch_run_keeps_every_ports_order),
 	KUNIT_CASE(other_posters_ports_past_the_list_woken_once_each),
 	{}
 };
