@@ -792,17 +792,19 @@ static struct cn_event *build_posted(struct cn_cluster *cl,
 /*
  * How many of @evs to match as one run: events that go through one
  * cluster-wide list (cn_filter_run_ok()), as many as CN_POST_RUN_WORK
- * allows at the fan-out the last match had. The first event of a batch,
- * whose fan-out is not known yet, goes alone.
+ * allows at @fanout, the attempts per event the match before made. That
+ * measures this list only if the event before (@prev) went through it: an
+ * event that starts a list, whose fan-out is not known yet, goes alone.
  */
-static unsigned int run_length(struct cn_event **evs, unsigned int n, u64 fanout)
+static unsigned int run_length(struct cn_event **evs, unsigned int n,
+			       const struct cn_event *prev, u32 fanout)
 {
 	unsigned int k = 1, max;
 
-	if (!fanout)
+	if (!prev || !fanout || !cn_filter_run_ok(prev, evs[0]))
 		return 1;
-	max = min3(n, CN_POST_RUN_MAX,
-		   max_t(u64, 1, CN_POST_RUN_WORK / fanout));
+	max = min3(n, (unsigned int)CN_POST_RUN_MAX,
+		   max(1U, (unsigned int)(CN_POST_RUN_WORK / fanout)));
 	while (k < max && cn_filter_run_ok(evs[k - 1], evs[k]))
 		k++;
 	return k;
@@ -842,7 +844,8 @@ int cn_cluster_post(struct cn_cluster *cl, const struct clusnotify_post_event *d
 	struct cn_counts c = { };
 	struct cn_event **evs;
 	unsigned int i, done;
-	u64 mark = 0, woken = 0, now, fanout = 0;
+	u64 mark = 0, woken = 0, now;
+	u32 fanout = 0;
 	int srcu_idx, ret = 0;
 
 	evs = kvcalloc(n, sizeof(*evs), GFP_KERNEL);
@@ -871,7 +874,8 @@ int cn_cluster_post(struct cn_cluster *cl, const struct clusnotify_post_event *d
 	 */
 	now = ktime_get_real_ns();
 	for (done = 0; done < n;) {
-		unsigned int k = run_length(evs + done, n - done, fanout);
+		unsigned int k = run_length(evs + done, n - done,
+					    done ? evs[done - 1] : NULL, fanout);
 		u64 before = c.walked;
 
 		for (i = done; i < done + k; i++) {
@@ -885,7 +889,8 @@ int cn_cluster_post(struct cn_cluster *cl, const struct clusnotify_post_event *d
 			cn_filter_match_run(cl, evs + done, k, &wl, &c);
 		else
 			cn_filter_match(cl, evs[done], &wl, &c);
-		fanout = (c.walked - before) / k;
+		/* Attempts of one match are bounded by the ports: u32. */
+		fanout = (u32)(c.walked - before) / k;
 		done += k;
 		if (done == n ||
 		    (c.walked - mark < CN_POST_SECTION_WORK && !need_resched()))

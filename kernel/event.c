@@ -16,7 +16,7 @@
 /* The five strings of a record, in their order, and their lengths. */
 struct cn_layout {
 	const char *s[5];
-	u16 len[5];
+	size_t len[5];
 	size_t payload_off;
 	size_t rec_len;
 };
@@ -38,7 +38,6 @@ static void layout(const struct clusnotify_post_event *d, const char *prev_owner
 	l->s[3] = d->type_name;
 	l->s[4] = prev_owner;
 	for (i = 0; i < 5; i++) {
-		/* Validated strings are bounded far below U16_MAX. */
 		l->len[i] = l->s[i] ? strlen(l->s[i]) : 0;
 		strs += l->len[i] + 1;
 	}

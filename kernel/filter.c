@@ -9,7 +9,9 @@
  * with a secret siphash key and the table's own random seed, so that a
  * producer cannot aim ids at one chain and chains stay short as the table
  * grows. Writers hold cluster->index_lock and the port's cfg_lock; posters
- * read under RCU and never take a lock of the index.
+ * read under RCU and never take a lock of the index. A filter entry's solo
+ * flag (struct cn_bitnode) is cleared under the cluster's post_lock too, so
+ * that it holds for a whole post.
  */
 
 #include <linux/bitops.h>
@@ -274,67 +276,79 @@ static bool filter_held(const struct cn_watch *w, const struct cn_sub *sub)
 	return false;
 }
 
-/* Whether @a and @b can both match an event of their type with flag @bit. */
-static bool subs_share(const struct cn_sub *a, const struct cn_sub *b,
-		       unsigned int bit)
+/*
+ * The flags each object type is asked for by @n subs (NULL entries
+ * skipped), in @mask; in @twice, those asked for by two of them.
+ */
+static void subs_masks(struct cn_sub **subs, unsigned int n,
+		       u64 mask[CLUSNOTIFY_OBJ_MAX + 1],
+		       u64 twice[CLUSNOTIFY_OBJ_MAX + 1])
 {
-	return a->type == b->type && (a->mask & b->mask & BIT_ULL(bit));
+	unsigned int j;
+
+	for (j = 0; j < n; j++) {
+		if (!subs[j])
+			continue;
+		twice[subs[j]->type] |= mask[subs[j]->type] & subs[j]->mask;
+		mask[subs[j]->type] |= subs[j]->mask;
+	}
 }
 
-/* Whether one of @subs shares a solo entry of a sub @w already has. */
+/*
+ * Whether @subs share a type and flag with a solo entry of a sub @w
+ * already has: clearing it then needs the cluster's post_lock. One pass
+ * over @w's subs, however many @subs come.
+ */
 static bool solo_conflict(const struct cn_watch *w, struct cn_sub **subs,
 			  unsigned int n)
 {
+	u64 mask[CLUSNOTIFY_OBJ_MAX + 1] = { }, twice[CLUSNOTIFY_OBJ_MAX + 1] = { };
 	const struct cn_sub *o;
-	unsigned int i, j;
+	unsigned int i;
 
 	if (!w)
 		return false;
+	subs_masks(subs, n, mask, twice);
 	list_for_each_entry(o, &w->subs, watch_node)
 		for (i = 0; i < o->nbits; i++)
-			for (j = 0; j < n; j++)
-				if (o->bits[i].solo && subs[j] &&
-				    subs[j] != o &&
-				    subs[j]->type == o->type &&
-				    (subs[j]->mask & BIT_ULL(o->bits[i].bit)))
-					return true;
+			if (o->bits[i].solo &&
+			    (mask[o->type] & BIT_ULL(o->bits[i].bit)))
+				return true;
 	return false;
 }
 
 /*
  * Before @subs (NULL entries skipped) join @w: which of their entries are
- * solo, and which of @w's others stop being. The caller holds the
- * cluster's index_lock, and its post_lock if solo_conflict() said so.
+ * solo, and which of @w's others stop being. The caller holds the port's
+ * cfg_lock (which keeps @w's subs), the cluster's index_lock, and its
+ * post_lock if solo_conflict() said so. Linear in @w's subs and @n.
  */
 static void solo_update(struct cn_watch *w, struct cn_sub **subs, unsigned int n)
 {
+	u64 mask[CLUSNOTIFY_OBJ_MAX + 1] = { }, twice[CLUSNOTIFY_OBJ_MAX + 1] = { };
+	u64 held[CLUSNOTIFY_OBJ_MAX + 1] = { };
+	unsigned int i, j, bit;
 	struct cn_sub *o;
-	unsigned int i, j, k, bit;
 
-	list_for_each_entry(o, &w->subs, watch_node)
+	subs_masks(subs, n, mask, twice);
+	list_for_each_entry(o, &w->subs, watch_node) {
+		held[o->type] |= o->mask;
 		for (i = 0; i < o->nbits; i++)
-			for (j = 0; j < n; j++)
-				if (subs[j] && subs[j] != o &&
-				    subs_share(subs[j], o, o->bits[i].bit))
-					WRITE_ONCE(o->bits[i].solo, false);
+			if (mask[o->type] & BIT_ULL(o->bits[i].bit))
+				WRITE_ONCE(o->bits[i].solo, false);
+	}
 	for (j = 0; j < n; j++) {
-		if (!subs[j] || !subs[j]->nbits)
+		struct cn_sub *sub = subs[j];
+
+		if (!sub || !sub->nbits)
 			continue;
 		i = 0;
 		for (bit = 0; bit < CN_FLAG_BITS; bit++) {
-			bool solo = true;
-
-			if (!(subs[j]->mask & BIT_ULL(bit)))
+			if (!(sub->mask & BIT_ULL(bit)))
 				continue;
-			list_for_each_entry(o, &w->subs, watch_node)
-				if (o != subs[j] && subs_share(o, subs[j], bit))
-					solo = false;
-			for (k = 0; k < n; k++)
-				if (k != j && subs[k] &&
-				    subs_share(subs[k], subs[j], bit))
-					solo = false;
-			subs[j]->bits[i].bit = bit;
-			subs[j]->bits[i].solo = solo;
+			sub->bits[i].bit = bit;
+			sub->bits[i].solo = !((held[sub->type] | twice[sub->type]) &
+					      BIT_ULL(bit));
 			i++;
 		}
 	}
@@ -1008,20 +1022,6 @@ void cn_filter_detach_port(struct cn_port *port)
 }
 EXPORT_SYMBOL_IF_KUNIT(cn_filter_detach_port);
 
-/**
- * cn_filter_match() - queue an event on every port that wants it
- * @cl: the event's cluster
- * @ev: the event
- * @wl: ports to wake when the batch is done
- * @c: the batch's counts
- *
- * Registry filters watch the root key: they see a subkey's events only with
- * SUBTREE; a registration with SUBTREE also sees the keys under its own.
- *
- * Context: rcu_read_lock() held. Cost follows the filters that hold the
- * event's flag bit and the registrations on the event's object (and, for a
- * registry event, on each of its key's ancestors); @c->walked counts them.
- */
 /* Registrations of @ev's object, and of its ancestors' (registry keys). */
 static void match_regs(struct cn_cluster *cl, struct cn_event *ev,
 		       struct cn_wake_list *wl, struct cn_counts *c)
@@ -1068,14 +1068,9 @@ static void match_regs(struct cn_cluster *cl, struct cn_event *ev,
 	}
 }
 
-/*
- * The cluster-wide entries of @ev's (type, flag): all of them, or with
- * @solo_done only those that are not solo (cn_filter_match_run() queued
- * the run to those).
- */
+/* The cluster-wide entries of @ev's (type, flag). */
 static void match_bits(struct cn_cluster *cl, struct cn_event *ev,
-		       bool solo_done, struct cn_wake_list *wl,
-		       struct cn_counts *c)
+		       struct cn_wake_list *wl, struct cn_counts *c)
 {
 	unsigned int bit = __ffs64(ev->flag);
 	bool registry = ev->object_type == CLUSNOTIFY_OBJ_REGISTRY;
@@ -1085,8 +1080,6 @@ static void match_bits(struct cn_cluster *cl, struct cn_event *ev,
 		return;
 	hlist_for_each_entry_rcu(bn, &cl->by_bit[ev->object_type][bit], node) {
 		c->walked++;
-		if (solo_done && bn->solo)
-			continue;
 		/* A registry filter watches the root key: subkeys need SUBTREE. */
 		if (registry && ev->id_len &&
 		    !(bn->sub->mask & CLUSNOTIFY_REGISTRY_SUBTREE))
@@ -1096,18 +1089,23 @@ static void match_bits(struct cn_cluster *cl, struct cn_event *ev,
 }
 
 /**
- * cn_filter_match() - queue an event to every port that asked for it
- * @cl: its cluster
+ * cn_filter_match() - queue an event on every port that wants it
+ * @cl: the event's cluster
  * @ev: the event
- * @wl: the poster's wake list
- * @c: counts to add to
+ * @wl: ports to wake when the batch is done
+ * @c: the batch's counts
  *
- * Context: RCU read section, under the cluster's post_lock.
+ * Registry filters watch the root key: they see a subkey's events only with
+ * SUBTREE; a registration with SUBTREE also sees the keys under its own.
+ *
+ * Context: rcu_read_lock() held. Cost follows the filters that hold the
+ * event's flag bit and the registrations on the event's object (and, for a
+ * registry event, on each of its key's ancestors); @c->walked counts them.
  */
 void cn_filter_match(struct cn_cluster *cl, struct cn_event *ev,
 		     struct cn_wake_list *wl, struct cn_counts *c)
 {
-	match_bits(cl, ev, false, wl, c);
+	match_bits(cl, ev, wl, c);
 	match_regs(cl, ev, wl, c);
 }
 
@@ -1126,6 +1124,9 @@ bool cn_filter_run_ok(const struct cn_event *a, const struct cn_event *b)
 	       __ffs64(a->flag) < CN_FLAG_BITS;
 }
 
+/* Entries of a run's list that are not solo, kept from its one walk. */
+#define CN_RUN_OTHERS 16
+
 /**
  * cn_filter_match_run() - queue a run of events to every port that asked
  * @cl: their cluster
@@ -1137,26 +1138,32 @@ bool cn_filter_run_ok(const struct cn_event *a, const struct cn_event *b)
  * What @n calls of cn_filter_match() would queue, in the same order for
  * every port, but port by port: each solo entry of the list takes the
  * whole run, so that a broadcast touches each of ten thousand ports once
- * per run rather than once per event. A port that has more than one sub
- * the events can match (no solo entry) gets them event by event after:
- * its subs' copies of one event stay together, as does its order.
+ * per run rather than once per event. The entries of a port that has more
+ * than one sub the events can match (not solo) take them event by event
+ * after, from the walk's own list of them (or a walk per event past
+ * CN_RUN_OTHERS of them): a port's copies of one event stay together, and
+ * its order holds.
  *
  * Context: RCU read section, under the cluster's post_lock, which keeps
- * every entry's solo flag for the whole run.
+ * every linked entry's solo flag for the whole run.
  */
 void cn_filter_match_run(struct cn_cluster *cl, struct cn_event **evs,
 			 unsigned int n, struct cn_wake_list *wl,
 			 struct cn_counts *c)
 {
-	struct cn_event *ev = evs[0];
-	unsigned int i, others = 0;
-	struct cn_bitnode *bn;
+	struct cn_bitnode *bn, *others[CN_RUN_OTHERS];
+	unsigned int i, j, nothers = 0;
+	bool overflow = false;
 
 	lockdep_assert_held(&cl->post_lock);
-	hlist_for_each_entry_rcu(bn, &cl->by_bit[ev->object_type]
-					       [__ffs64(ev->flag)], node) {
+	hlist_for_each_entry_rcu(bn, &cl->by_bit[evs[0]->object_type]
+					       [__ffs64(evs[0]->flag)], node) {
 		if (!bn->solo) {
-			others++;
+			c->walked++;
+			if (nothers < CN_RUN_OTHERS)
+				others[nothers++] = bn;
+			else
+				overflow = true;
 			continue;
 		}
 		for (i = 0; i < n; i++) {
@@ -1166,9 +1173,23 @@ void cn_filter_match_run(struct cn_cluster *cl, struct cn_event **evs,
 		}
 	}
 	for (i = 0; i < n; i++) {
-		/* Entries linked since the walk above come solo or not. */
-		if (others)
-			match_bits(cl, evs[i], true, wl, c);
+		if (overflow) {
+			/* Solo flags hold under post_lock: skip the solo. */
+			hlist_for_each_entry_rcu(bn, &cl->by_bit[evs[i]->object_type]
+							       [__ffs64(evs[i]->flag)],
+						 node) {
+				c->walked++;
+				if (!bn->solo)
+					cn_counts_add(c, cn_port_enqueue(bn->port,
+							evs[i], bn->key, wl));
+			}
+		} else {
+			for (j = 0; j < nothers; j++) {
+				c->walked++;
+				cn_counts_add(c, cn_port_enqueue(others[j]->port,
+						evs[i], others[j]->key, wl));
+			}
+		}
 		match_regs(cl, evs[i], wl, c);
 	}
 }

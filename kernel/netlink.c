@@ -519,6 +519,11 @@ static int parse_event(const struct nlattr *attr, struct clusnotify_post_event *
 		NL_SET_ERR_MSG_ATTR(extack, attr, "expected an EVENT nest");
 		return -EINVAL;
 	}
+	/* nla_validate_array() checks an entry's contents, not this flag. */
+	if (!(attr->nla_type & NLA_F_NESTED)) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "NLA_F_NESTED is missing");
+		return -EINVAL;
+	}
 	/*
 	 * genl checked every EVENT nest against cn_ev_policy before the doit
 	 * (NLA_POLICY_NESTED_ARRAY, strict: no unknown or rejected attribute,

@@ -591,6 +591,34 @@ static void put_bad_event(struct nl_msg *m, const void *a)
 	nla_nest_end(m, all);
 }
 
+/*
+ * A good event, then the same attributes in an EVENT entry without
+ * NLA_F_NESTED (libnl's nla_nest_start() always sets it: the entry is put
+ * whole, from a message of its own).
+ */
+static void put_flat_event(struct nl_msg *m, const void *a)
+{
+	struct nl_msg *inner = nlmsg_alloc();
+	struct nlattr *all, *one;
+
+	nla_put_u32(m, CLUSNOTIFY_A_CLUSTER_ID, *(const uint32_t *)a);
+	all = nla_nest_start(m, CLUSNOTIFY_A_EVENTS | NLA_F_NESTED);
+	one = nla_nest_start(m, CLUSNOTIFY_A_EVENT | NLA_F_NESTED);
+	nla_put_u32(m, CLUSNOTIFY_EV_A_OBJ_TYPE, CLUSNOTIFY_OBJ_NODE);
+	nla_put_u64(m, CLUSNOTIFY_EV_A_FLAG, CLUSNOTIFY_NODE_STATE);
+	nla_put_string(m, CLUSNOTIFY_EV_A_OBJ_ID, "n1");
+	nla_nest_end(m, one);
+	if (inner) {
+		nla_put_u32(inner, CLUSNOTIFY_EV_A_OBJ_TYPE, CLUSNOTIFY_OBJ_NODE);
+		nla_put_u64(inner, CLUSNOTIFY_EV_A_FLAG, CLUSNOTIFY_NODE_STATE);
+		nla_put_string(inner, CLUSNOTIFY_EV_A_OBJ_ID, "n2");
+		nla_put(m, CLUSNOTIFY_A_EVENT, nlmsg_datalen(nlmsg_hdr(inner)),
+			nlmsg_data(nlmsg_hdr(inner)));
+		nlmsg_free(inner);
+	}
+	nla_nest_end(m, all);
+}
+
 TEST_F(nl, event_post_validated_as_a_whole)
 {
 	const struct {
@@ -655,6 +683,9 @@ TEST_F(nl, event_post_validated_as_a_whole)
 				       put_bad_event, &b));
 	}
 	EXPECT_EQ(-EINVAL, raw(self->nl, CLUSNOTIFY_CMD_EVENT_POST, 0, put_id, &self->cid));
+	/* a well-formed EVENT entry that lacks NLA_F_NESTED, after a good one */
+	EXPECT_EQ(-EINVAL, raw(self->nl, CLUSNOTIFY_CMD_EVENT_POST, 0, put_flat_event,
+			       &self->cid));
 
 	/* nothing of those batches was delivered, counted or multicast */
 	ASSERT_EQ(0, cn_stats(self->fd, &st));
