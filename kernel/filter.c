@@ -9,9 +9,7 @@
  * with a secret siphash key and the table's own random seed, so that a
  * producer cannot aim ids at one chain and chains stay short as the table
  * grows. Writers hold cluster->index_lock and the port's cfg_lock; posters
- * read under RCU and never take a lock of the index. A filter entry's solo
- * flag (struct cn_bitnode) is cleared under the cluster's post_lock too, so
- * that it holds for a whole post.
+ * read under RCU and never take a lock of the index.
  */
 
 #include <linux/bitops.h>
@@ -276,96 +274,20 @@ static bool filter_held(const struct cn_watch *w, const struct cn_sub *sub)
 	return false;
 }
 
-/*
- * The flags each object type is asked for by @n subs (NULL entries
- * skipped), in @mask; in @twice, those asked for by two of them.
- */
-static void subs_masks(struct cn_sub **subs, unsigned int n,
-		       u64 mask[CLUSNOTIFY_OBJ_MAX + 1],
-		       u64 twice[CLUSNOTIFY_OBJ_MAX + 1])
-{
-	unsigned int j;
-
-	for (j = 0; j < n; j++) {
-		if (!subs[j])
-			continue;
-		twice[subs[j]->type] |= mask[subs[j]->type] & subs[j]->mask;
-		mask[subs[j]->type] |= subs[j]->mask;
-	}
-}
-
-/*
- * Whether @subs share a type and flag with a solo entry of a sub @w
- * already has: clearing it then needs the cluster's post_lock. One pass
- * over @w's subs, however many @subs come.
- */
-static bool solo_conflict(const struct cn_watch *w, struct cn_sub **subs,
-			  unsigned int n)
-{
-	u64 mask[CLUSNOTIFY_OBJ_MAX + 1] = { }, twice[CLUSNOTIFY_OBJ_MAX + 1] = { };
-	const struct cn_sub *o;
-	unsigned int i;
-
-	if (!w)
-		return false;
-	subs_masks(subs, n, mask, twice);
-	list_for_each_entry(o, &w->subs, watch_node)
-		for (i = 0; i < o->nbits; i++)
-			if (o->bits[i].solo &&
-			    (mask[o->type] & BIT_ULL(o->bits[i].bit)))
-				return true;
-	return false;
-}
-
-/*
- * Before @subs (NULL entries skipped) join @w: which of their entries are
- * solo, and which of @w's others stop being. The caller holds the port's
- * cfg_lock (which keeps @w's subs), the cluster's index_lock, and its
- * post_lock if solo_conflict() said so. Linear in @w's subs and @n.
- */
-static void solo_update(struct cn_watch *w, struct cn_sub **subs, unsigned int n)
-{
-	u64 mask[CLUSNOTIFY_OBJ_MAX + 1] = { }, twice[CLUSNOTIFY_OBJ_MAX + 1] = { };
-	u64 held[CLUSNOTIFY_OBJ_MAX + 1] = { };
-	unsigned int i, j, bit;
-	struct cn_sub *o;
-
-	subs_masks(subs, n, mask, twice);
-	list_for_each_entry(o, &w->subs, watch_node) {
-		held[o->type] |= o->mask;
-		for (i = 0; i < o->nbits; i++)
-			if (mask[o->type] & BIT_ULL(o->bits[i].bit))
-				WRITE_ONCE(o->bits[i].solo, false);
-	}
-	for (j = 0; j < n; j++) {
-		struct cn_sub *sub = subs[j];
-
-		if (!sub || !sub->nbits)
-			continue;
-		i = 0;
-		for (bit = 0; bit < CN_FLAG_BITS; bit++) {
-			if (!(sub->mask & BIT_ULL(bit)))
-				continue;
-			sub->bits[i].bit = bit;
-			sub->bits[i].solo = !((held[sub->type] | twice[sub->type]) &
-					      BIT_ULL(bit));
-			i++;
-		}
-	}
-}
-
-/* Links a sub's entries, prepared by solo_update(). */
 static void sub_link_filter(struct cn_cluster *cl, struct cn_sub *sub)
 {
-	unsigned int i;
+	unsigned int i = 0, bit;
 
 	lockdep_assert_held(&cl->index_lock);
-	for (i = 0; i < sub->nbits; i++) {
+	for (bit = 0; bit < CN_FLAG_BITS; bit++) {
+		if (!(sub->mask & BIT_ULL(bit)))
+			continue;
 		sub->bits[i].sub = sub;
 		sub->bits[i].port = sub->watch->port;
 		sub->bits[i].key = sub->key;
 		hlist_add_head_rcu(&sub->bits[i].node,
-				   &cl->by_bit[sub->type][sub->bits[i].bit]);
+				   &cl->by_bit[sub->type][bit]);
+		i++;
 	}
 }
 
@@ -600,7 +522,6 @@ int cn_filter_add(struct cn_port *port, u32 cluster_id, u64 key,
 {
 	unsigned int i, j, fresh = 0;
 	struct cn_resume *rs = NULL;
-	bool solo_lock;
 	struct cn_sub **subs;
 	struct cn_cluster *cl;
 	struct cn_watch *w;
@@ -676,12 +597,7 @@ int cn_filter_add(struct cn_port *port, u32 cluster_id, u64 key,
 		ret = -ENOMEM;
 		goto out_unreserve;
 	}
-	/* Solo entries change under post_lock (the resume path holds it). */
-	solo_lock = !since && solo_conflict(w, subs, n);
-	if (solo_lock)
-		mutex_lock(&cl->post_lock);
 	mutex_lock(&cl->index_lock);
-	solo_update(w, subs, n);
 	for (i = 0; i < n; i++) {
 		if (!subs[i])
 			continue;
@@ -691,8 +607,6 @@ int cn_filter_add(struct cn_port *port, u32 cluster_id, u64 key,
 		subs[i] = NULL;
 	}
 	mutex_unlock(&cl->index_lock);
-	if (solo_lock)
-		mutex_unlock(&cl->post_lock);
 	port->nsubs += fresh;
 	port->nfilters += fresh;
 resume:
@@ -809,7 +723,6 @@ int cn_filter_register_at(struct cn_port *port, u32 reg_id, u32 cluster_id,
 	struct cn_cluster *cl;
 	struct cn_watch *w;
 	struct cn_sub *sub;
-	bool solo_lock;
 	int ret;
 
 	ret = cn_filter_validate(type, mask);
@@ -857,11 +770,7 @@ int cn_filter_register_at(struct cn_port *port, u32 reg_id, u32 cluster_id,
 	}
 	/* Posters follow sub->watch as soon as the sub is in the index. */
 	sub->watch = w;
-	solo_lock = solo_conflict(w, &sub, 1);
-	if (solo_lock)
-		mutex_lock(&cl->post_lock);
 	mutex_lock(&cl->index_lock);
-	solo_update(w, &sub, 1);
 	if (sub->object_id[0]) {
 		/*
 		 * Counted before the insert, so that no poster skips the
@@ -876,8 +785,6 @@ int cn_filter_register_at(struct cn_port *port, u32 reg_id, u32 cluster_id,
 		sub_link_filter(cl, sub);
 	}
 	mutex_unlock(&cl->index_lock);
-	if (solo_lock)
-		mutex_unlock(&cl->post_lock);
 	if (ret) {
 		/*
 		 * The watch stays, as after a registration removed; the id
@@ -1022,19 +929,48 @@ void cn_filter_detach_port(struct cn_port *port)
 }
 EXPORT_SYMBOL_IF_KUNIT(cn_filter_detach_port);
 
-/* Registrations of @ev's object, and of its ancestors' (registry keys). */
-static void match_regs(struct cn_cluster *cl, struct cn_event *ev,
-		       struct cn_wake_list *wl, struct cn_counts *c)
+/**
+ * cn_filter_match() - queue an event on every port that wants it
+ * @cl: the event's cluster
+ * @ev: the event
+ * @wl: ports to wake when the batch is done
+ * @c: the batch's counts
+ *
+ * Registry filters watch the root key: they see a subkey's events only with
+ * SUBTREE; a registration with SUBTREE also sees the keys under its own.
+ *
+ * Context: rcu_read_lock() held. Cost follows the filters that hold the
+ * event's flag bit and the registrations on the event's object (and, for a
+ * registry event, on each of its key's ancestors); @c->walked counts them.
+ */
+void cn_filter_match(struct cn_cluster *cl, struct cn_event *ev,
+		     struct cn_wake_list *wl, struct cn_counts *c)
 {
+	unsigned int bit = __ffs64(ev->flag);
 	struct cn_obj_key k = {
 		.cl = cl,
 		.type = ev->object_type,
 		.id = cn_event_id(ev),
 	};
+	bool registry = ev->object_type == CLUSNOTIFY_OBJ_REGISTRY;
 	struct rhlist_head *list, *pos;
 	char path[CLUSNOTIFY_ID_MAX];
+	struct cn_bitnode *bn;
 	struct cn_sub *sub;
 	char *end;
+
+	if (bit < CN_FLAG_BITS) {
+		hlist_for_each_entry_rcu(bn, &cl->by_bit[ev->object_type][bit],
+					 node) {
+			c->walked++;
+			/* A registry filter watches the root key: subkeys need SUBTREE. */
+			if (registry && ev->id_len &&
+			    !(bn->sub->mask & CLUSNOTIFY_REGISTRY_SUBTREE))
+				continue;
+			cn_counts_add(c, cn_port_enqueue(bn->port, ev, bn->key,
+							 wl));
+		}
+	}
 
 	/* Most clusters' watchers use filters only: no hash of the id. */
 	if (!ev->id_len || !READ_ONCE(cl->nregs))
@@ -1046,7 +982,7 @@ static void match_regs(struct cn_cluster *cl, struct cn_event *ev,
 			cn_counts_add(c, cn_port_enqueue(sub->watch->port, ev,
 							 sub->key, wl));
 	}
-	if (ev->object_type != CLUSNOTIFY_OBJ_REGISTRY)
+	if (!registry)
 		return;
 	/*
 	 * A key registered with SUBTREE also watches every key under it: look
@@ -1065,132 +1001,6 @@ static void match_regs(struct cn_cluster *cl, struct cn_event *ev,
 								 ev, sub->key,
 								 wl));
 		}
-	}
-}
-
-/* The cluster-wide entries of @ev's (type, flag). */
-static void match_bits(struct cn_cluster *cl, struct cn_event *ev,
-		       struct cn_wake_list *wl, struct cn_counts *c)
-{
-	unsigned int bit = __ffs64(ev->flag);
-	bool registry = ev->object_type == CLUSNOTIFY_OBJ_REGISTRY;
-	struct cn_bitnode *bn;
-
-	if (bit >= CN_FLAG_BITS)
-		return;
-	hlist_for_each_entry_rcu(bn, &cl->by_bit[ev->object_type][bit], node) {
-		c->walked++;
-		/* A registry filter watches the root key: subkeys need SUBTREE. */
-		if (registry && ev->id_len &&
-		    !(bn->sub->mask & CLUSNOTIFY_REGISTRY_SUBTREE))
-			continue;
-		cn_counts_add(c, cn_port_enqueue(bn->port, ev, bn->key, wl));
-	}
-}
-
-/**
- * cn_filter_match() - queue an event on every port that wants it
- * @cl: the event's cluster
- * @ev: the event
- * @wl: ports to wake when the batch is done
- * @c: the batch's counts
- *
- * Registry filters watch the root key: they see a subkey's events only with
- * SUBTREE; a registration with SUBTREE also sees the keys under its own.
- *
- * Context: rcu_read_lock() held. Cost follows the filters that hold the
- * event's flag bit and the registrations on the event's object (and, for a
- * registry event, on each of its key's ancestors); @c->walked counts them.
- */
-void cn_filter_match(struct cn_cluster *cl, struct cn_event *ev,
-		     struct cn_wake_list *wl, struct cn_counts *c)
-{
-	match_bits(cl, ev, wl, c);
-	match_regs(cl, ev, wl, c);
-}
-
-/**
- * cn_filter_run_ok() - whether two events may share a run
- * @a: an event
- * @b: the event after it
- *
- * Return: true if both go through the same cluster-wide list (same type and
- * flag, not the registry's: its entries are checked per key).
- */
-bool cn_filter_run_ok(const struct cn_event *a, const struct cn_event *b)
-{
-	return a->object_type == b->object_type && a->flag == b->flag &&
-	       a->object_type != CLUSNOTIFY_OBJ_REGISTRY &&
-	       __ffs64(a->flag) < CN_FLAG_BITS;
-}
-
-/* Entries of a run's list that are not solo, kept from its one walk. */
-#define CN_RUN_OTHERS 16
-
-/**
- * cn_filter_match_run() - queue a run of events to every port that asked
- * @cl: their cluster
- * @evs: events for which cn_filter_run_ok() holds pairwise, in order
- * @n: how many
- * @wl: the poster's wake list
- * @c: counts to add to
- *
- * What @n calls of cn_filter_match() would queue, in the same order for
- * every port, but port by port: each solo entry of the list takes the
- * whole run, so that a broadcast touches each of ten thousand ports once
- * per run rather than once per event. The entries of a port that has more
- * than one sub the events can match (not solo) take them event by event
- * after, from the walk's own list of them (or a walk per event past
- * CN_RUN_OTHERS of them): a port's copies of one event stay together, and
- * its order holds.
- *
- * Context: RCU read section, under the cluster's post_lock, which keeps
- * every linked entry's solo flag for the whole run.
- */
-void cn_filter_match_run(struct cn_cluster *cl, struct cn_event **evs,
-			 unsigned int n, struct cn_wake_list *wl,
-			 struct cn_counts *c)
-{
-	struct cn_bitnode *bn, *others[CN_RUN_OTHERS];
-	unsigned int i, j, nothers = 0;
-	bool overflow = false;
-
-	lockdep_assert_held(&cl->post_lock);
-	hlist_for_each_entry_rcu(bn, &cl->by_bit[evs[0]->object_type]
-					       [__ffs64(evs[0]->flag)], node) {
-		if (!bn->solo) {
-			c->walked++;
-			if (nothers < CN_RUN_OTHERS)
-				others[nothers++] = bn;
-			else
-				overflow = true;
-			continue;
-		}
-		for (i = 0; i < n; i++) {
-			c->walked++;
-			cn_counts_add(c, cn_port_enqueue(bn->port, evs[i],
-							 bn->key, wl));
-		}
-	}
-	for (i = 0; i < n; i++) {
-		if (overflow) {
-			/* Solo flags hold under post_lock: skip the solo. */
-			hlist_for_each_entry_rcu(bn, &cl->by_bit[evs[i]->object_type]
-							       [__ffs64(evs[i]->flag)],
-						 node) {
-				c->walked++;
-				if (!bn->solo)
-					cn_counts_add(c, cn_port_enqueue(bn->port,
-							evs[i], bn->key, wl));
-			}
-		} else {
-			for (j = 0; j < nothers; j++) {
-				c->walked++;
-				cn_counts_add(c, cn_port_enqueue(others[j]->port,
-						evs[i], others[j]->key, wl));
-			}
-		}
-		match_regs(cl, evs[i], wl, c);
 	}
 }
 
