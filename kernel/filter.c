@@ -9,7 +9,9 @@
  * with a secret siphash key and the table's own random seed, so that a
  * producer cannot aim ids at one chain and chains stay short as the table
  * grows. Writers hold cluster->index_lock and the port's cfg_lock; posters
- * read under RCU and never take a lock of the index.
+ * read under RCU and never take a lock of the index. A filter entry's solo
+ * flag (struct cn_bitnode) is cleared under the cluster's post_lock too, so
+ * that it holds for a whole post.
  */
 
 #include <linux/bitops.h>
@@ -274,20 +276,104 @@ static bool filter_held(const struct cn_watch *w, const struct cn_sub *sub)
 	return false;
 }
 
+/* The flag bits that have lists (a sub's mask may hold others). */
+typedef u16 cn_listbits;
+static_assert(CN_FLAG_BITS <= 16);
+
+/*
+ * The list bits each object type is asked for by @n subs (NULL entries
+ * skipped), in @mask; in @twice, those asked for by two of them.
+ */
+static void subs_masks(struct cn_sub **subs, unsigned int n,
+		       cn_listbits mask[CLUSNOTIFY_OBJ_MAX + 1],
+		       cn_listbits twice[CLUSNOTIFY_OBJ_MAX + 1])
+{
+	unsigned int j;
+
+	for (j = 0; j < n; j++) {
+		if (!subs[j])
+			continue;
+		twice[subs[j]->type] |= mask[subs[j]->type] & subs[j]->mask;
+		mask[subs[j]->type] |= subs[j]->mask;
+	}
+}
+
+/*
+ * Whether @subs share a type and flag with a solo entry of a sub @w
+ * already has: clearing it then needs the cluster's post_lock. One pass
+ * over @w's subs, however many @subs come.
+ */
+static bool solo_conflict(const struct cn_watch *w, struct cn_sub **subs,
+			  unsigned int n)
+{
+	cn_listbits mask[CLUSNOTIFY_OBJ_MAX + 1] = { };
+	cn_listbits twice[CLUSNOTIFY_OBJ_MAX + 1] = { };
+	const struct cn_sub *o;
+	unsigned int i;
+
+	if (!w)
+		return false;
+	subs_masks(subs, n, mask, twice);
+	list_for_each_entry(o, &w->subs, watch_node)
+		for (i = 0; i < o->nbits; i++)
+			if (o->bits[i].solo &&
+			    (mask[o->type] & BIT(o->bits[i].bit)))
+				return true;
+	return false;
+}
+
+/*
+ * Before @subs (NULL entries skipped) join @w: which of their entries are
+ * solo, and which of @w's others stop being. The caller holds the port's
+ * cfg_lock (which keeps @w's subs), the cluster's index_lock, and its
+ * post_lock if solo_conflict() said so (only a set flag is written, so
+ * without it nothing is). Linear in @w's subs and @n.
+ */
+static void solo_update(struct cn_watch *w, struct cn_sub **subs, unsigned int n)
+{
+	cn_listbits mask[CLUSNOTIFY_OBJ_MAX + 1] = { };
+	cn_listbits twice[CLUSNOTIFY_OBJ_MAX + 1] = { };
+	cn_listbits held[CLUSNOTIFY_OBJ_MAX + 1] = { };
+	unsigned int i, j, bit;
+	struct cn_sub *o;
+
+	subs_masks(subs, n, mask, twice);
+	list_for_each_entry(o, &w->subs, watch_node) {
+		held[o->type] |= o->mask;
+		for (i = 0; i < o->nbits; i++)
+			if (o->bits[i].solo &&
+			    (mask[o->type] & BIT(o->bits[i].bit)))
+				WRITE_ONCE(o->bits[i].solo, false);
+	}
+	for (j = 0; j < n; j++) {
+		struct cn_sub *sub = subs[j];
+
+		if (!sub || !sub->nbits)
+			continue;
+		i = 0;
+		for (bit = 0; bit < CN_FLAG_BITS; bit++) {
+			if (!(sub->mask & BIT_ULL(bit)))
+				continue;
+			sub->bits[i].bit = bit;
+			sub->bits[i].solo = !((held[sub->type] | twice[sub->type]) &
+					      BIT(bit));
+			i++;
+		}
+	}
+}
+
+/* Links a sub's entries, prepared by solo_update(). */
 static void sub_link_filter(struct cn_cluster *cl, struct cn_sub *sub)
 {
-	unsigned int i = 0, bit;
+	unsigned int i;
 
 	lockdep_assert_held(&cl->index_lock);
-	for (bit = 0; bit < CN_FLAG_BITS; bit++) {
-		if (!(sub->mask & BIT_ULL(bit)))
-			continue;
+	for (i = 0; i < sub->nbits; i++) {
 		sub->bits[i].sub = sub;
 		sub->bits[i].port = sub->watch->port;
 		sub->bits[i].key = sub->key;
 		hlist_add_head_rcu(&sub->bits[i].node,
-				   &cl->by_bit[sub->type][bit]);
-		i++;
+				   &cl->by_bit[sub->type][sub->bits[i].bit]);
 	}
 }
 
@@ -511,6 +597,10 @@ static bool charge_subs(struct cn_port *port, unsigned int n)
  * only ever removed all together (cn_filter_detach_port()), so a merged one
  * needs no count.
  *
+ * A filter that shares a type and flag with one of the port's subs there
+ * ends that sub's solo entries (struct cn_bitnode), under the cluster's
+ * post_lock: it waits for a post in progress, holding the port's cfg_lock.
+ *
  * Return: 0; -EINVAL for a bad filter or a @since after the cluster's
  * last event of its epoch, -ENOENT for an unknown cluster, -ENOSPC past
  * max_port_subs or the user's max_user_subs, -ENOBUFS (@since), -ENOMEM,
@@ -522,6 +612,7 @@ int cn_filter_add(struct cn_port *port, u32 cluster_id, u64 key,
 {
 	unsigned int i, j, fresh = 0;
 	struct cn_resume *rs = NULL;
+	bool solo_lock;
 	struct cn_sub **subs;
 	struct cn_cluster *cl;
 	struct cn_watch *w;
@@ -597,7 +688,12 @@ int cn_filter_add(struct cn_port *port, u32 cluster_id, u64 key,
 		ret = -ENOMEM;
 		goto out_unreserve;
 	}
+	/* Solo entries change under post_lock (the resume path holds it). */
+	solo_lock = !since && solo_conflict(w, subs, n);
+	if (solo_lock)
+		mutex_lock(&cl->post_lock);
 	mutex_lock(&cl->index_lock);
+	solo_update(w, subs, n);
 	for (i = 0; i < n; i++) {
 		if (!subs[i])
 			continue;
@@ -607,6 +703,8 @@ int cn_filter_add(struct cn_port *port, u32 cluster_id, u64 key,
 		subs[i] = NULL;
 	}
 	mutex_unlock(&cl->index_lock);
+	if (solo_lock)
+		mutex_unlock(&cl->post_lock);
 	port->nsubs += fresh;
 	port->nfilters += fresh;
 resume:
@@ -685,6 +783,9 @@ void cn_filter_unreserve(struct cn_port *port, u32 reg_id)
  *	(what a registration on a cluster handle needs).
  * @reg_id: out: the registration id
  *
+ * As for cn_filter_add(), one that shares a type and flag with another of
+ * the port's subs there waits for a post in progress (post_lock).
+ *
  * Return: 0; -EINVAL, -ENOENT (cluster), -ENOSPC (past max_port_subs or the
  * user's max_user_subs), -ENOMEM, -ESHUTDOWN, -EBUSY (the index cannot grow
  * now).
@@ -723,6 +824,7 @@ int cn_filter_register_at(struct cn_port *port, u32 reg_id, u32 cluster_id,
 	struct cn_cluster *cl;
 	struct cn_watch *w;
 	struct cn_sub *sub;
+	bool solo_lock;
 	int ret;
 
 	ret = cn_filter_validate(type, mask);
@@ -770,7 +872,11 @@ int cn_filter_register_at(struct cn_port *port, u32 reg_id, u32 cluster_id,
 	}
 	/* Posters follow sub->watch as soon as the sub is in the index. */
 	sub->watch = w;
+	solo_lock = solo_conflict(w, &sub, 1);
+	if (solo_lock)
+		mutex_lock(&cl->post_lock);
 	mutex_lock(&cl->index_lock);
+	solo_update(w, &sub, 1);
 	if (sub->object_id[0]) {
 		/*
 		 * Counted before the insert, so that no poster skips the
@@ -785,6 +891,8 @@ int cn_filter_register_at(struct cn_port *port, u32 reg_id, u32 cluster_id,
 		sub_link_filter(cl, sub);
 	}
 	mutex_unlock(&cl->index_lock);
+	if (solo_lock)
+		mutex_unlock(&cl->post_lock);
 	if (ret) {
 		/*
 		 * The watch stays, as after a registration removed; the id
@@ -929,6 +1037,74 @@ void cn_filter_detach_port(struct cn_port *port)
 }
 EXPORT_SYMBOL_IF_KUNIT(cn_filter_detach_port);
 
+/* Registrations of @ev's object, and of its ancestors' (registry keys). */
+static void match_regs(struct cn_cluster *cl, struct cn_event *ev,
+		       struct cn_wake_list *wl, struct cn_counts *c)
+{
+	struct cn_obj_key k = {
+		.cl = cl,
+		.type = ev->object_type,
+		.id = cn_event_id(ev),
+	};
+	struct rhlist_head *list, *pos;
+	char path[CLUSNOTIFY_ID_MAX];
+	struct cn_sub *sub;
+	char *end;
+
+	/* Most clusters' watchers use filters only: no hash of the id. */
+	if (!ev->id_len || !READ_ONCE(cl->nregs))
+		return;
+	list = rhltable_lookup(&cn_regs, &k, cn_reg_params);
+	rhl_for_each_entry_rcu(sub, pos, list, obj_node) {
+		c->walked++;
+		c->regs++;
+		if (sub->mask & ev->flag)
+			cn_counts_add(c, cn_port_enqueue(sub->watch->port, ev,
+							 sub->key, wl));
+	}
+	if (ev->object_type != CLUSNOTIFY_OBJ_REGISTRY)
+		return;
+	/*
+	 * A key registered with SUBTREE also watches every key under it: look
+	 * each ancestor of the event's key ("a\b" for "a\b\c") up too.
+	 */
+	strscpy(path, k.id, sizeof(path));
+	k.id = path;
+	for (end = strrchr(path, '\\'); end; end = strrchr(path, '\\')) {
+		*end = '\0';
+		list = rhltable_lookup(&cn_regs, &k, cn_reg_params);
+		rhl_for_each_entry_rcu(sub, pos, list, obj_node) {
+			c->walked++;
+			c->regs++;
+			if ((sub->mask & ev->flag) &&
+			    (sub->mask & CLUSNOTIFY_REGISTRY_SUBTREE))
+				cn_counts_add(c, cn_port_enqueue(sub->watch->port,
+								 ev, sub->key,
+								 wl));
+		}
+	}
+}
+
+/* The cluster-wide entries of @ev's (type, flag). */
+static void match_bits(struct cn_cluster *cl, struct cn_event *ev,
+		       struct cn_wake_list *wl, struct cn_counts *c)
+{
+	unsigned int bit = __ffs64(ev->flag);
+	bool registry = ev->object_type == CLUSNOTIFY_OBJ_REGISTRY;
+	struct cn_bitnode *bn;
+
+	if (bit >= CN_FLAG_BITS)
+		return;
+	hlist_for_each_entry_rcu(bn, &cl->by_bit[ev->object_type][bit], node) {
+		c->walked++;
+		/* A registry filter watches the root key: subkeys need SUBTREE. */
+		if (registry && ev->id_len &&
+		    !(bn->sub->mask & CLUSNOTIFY_REGISTRY_SUBTREE))
+			continue;
+		cn_counts_add(c, cn_port_enqueue(bn->port, ev, bn->key, wl));
+	}
+}
+
 /**
  * cn_filter_match() - queue an event on every port that wants it
  * @cl: the event's cluster
@@ -946,61 +1122,92 @@ EXPORT_SYMBOL_IF_KUNIT(cn_filter_detach_port);
 void cn_filter_match(struct cn_cluster *cl, struct cn_event *ev,
 		     struct cn_wake_list *wl, struct cn_counts *c)
 {
-	unsigned int bit = __ffs64(ev->flag);
-	struct cn_obj_key k = {
-		.cl = cl,
-		.type = ev->object_type,
-		.id = cn_event_id(ev),
-	};
-	bool registry = ev->object_type == CLUSNOTIFY_OBJ_REGISTRY;
-	struct rhlist_head *list, *pos;
-	char path[CLUSNOTIFY_ID_MAX];
-	struct cn_bitnode *bn;
-	struct cn_sub *sub;
-	char *end;
+	match_bits(cl, ev, wl, c);
+	match_regs(cl, ev, wl, c);
+}
 
-	if (bit < CN_FLAG_BITS) {
-		hlist_for_each_entry_rcu(bn, &cl->by_bit[ev->object_type][bit],
-					 node) {
+/**
+ * cn_filter_run_ok() - whether two events may share a run
+ * @a: an event
+ * @b: the event after it
+ *
+ * Return: true if both go through the same cluster-wide list (same type and
+ * flag, not the registry's: its entries are checked per key).
+ */
+bool cn_filter_run_ok(const struct cn_event *a, const struct cn_event *b)
+{
+	return a->object_type == b->object_type && a->flag == b->flag &&
+	       a->object_type != CLUSNOTIFY_OBJ_REGISTRY &&
+	       __ffs64(a->flag) < CN_FLAG_BITS;
+}
+
+/* Entries of a run's list that are not solo, kept from its one walk. */
+#define CN_RUN_OTHERS 16
+
+/**
+ * cn_filter_match_run() - queue a run of events to every port that asked
+ * @cl: their cluster
+ * @evs: events for which cn_filter_run_ok() holds pairwise, in order
+ * @n: how many
+ * @wl: the poster's wake list
+ * @c: counts to add to
+ *
+ * What @n calls of cn_filter_match() would queue, in the same order for
+ * every port, but port by port: each solo entry of the list takes the
+ * whole run, so that a broadcast touches each of ten thousand ports once
+ * per run rather than once per event. The entries of a port that has more
+ * than one sub the events can match (not solo) take them event by event
+ * after, from the walk's own list of them (or a walk per event past
+ * CN_RUN_OTHERS of them): a port's copies of one event stay together, and
+ * its order holds.
+ *
+ * Context: RCU read section, under the cluster's post_lock, which keeps
+ * every linked entry's solo flag for the whole run.
+ */
+void cn_filter_match_run(struct cn_cluster *cl, struct cn_event **evs,
+			 unsigned int n, struct cn_wake_list *wl,
+			 struct cn_counts *c)
+{
+	struct cn_bitnode *bn, *others[CN_RUN_OTHERS];
+	unsigned int i, j, nothers = 0;
+	bool overflow = false;
+
+	lockdep_assert_held(&cl->post_lock);
+	hlist_for_each_entry_rcu(bn, &cl->by_bit[evs[0]->object_type]
+					       [__ffs64(evs[0]->flag)], node) {
+		if (!READ_ONCE(bn->solo)) {
 			c->walked++;
-			/* A registry filter watches the root key: subkeys need SUBTREE. */
-			if (registry && ev->id_len &&
-			    !(bn->sub->mask & CLUSNOTIFY_REGISTRY_SUBTREE))
-				continue;
-			cn_counts_add(c, cn_port_enqueue(bn->port, ev, bn->key,
-							 wl));
+			if (nothers < CN_RUN_OTHERS)
+				others[nothers++] = bn;
+			else
+				overflow = true;
+			continue;
+		}
+		for (i = 0; i < n; i++) {
+			c->walked++;
+			cn_counts_add(c, cn_port_enqueue(bn->port, evs[i],
+							 bn->key, wl));
 		}
 	}
-
-	/* Most clusters' watchers use filters only: no hash of the id. */
-	if (!ev->id_len || !READ_ONCE(cl->nregs))
-		return;
-	list = rhltable_lookup(&cn_regs, &k, cn_reg_params);
-	rhl_for_each_entry_rcu(sub, pos, list, obj_node) {
-		c->walked++;
-		if (sub->mask & ev->flag)
-			cn_counts_add(c, cn_port_enqueue(sub->watch->port, ev,
-							 sub->key, wl));
-	}
-	if (!registry)
-		return;
-	/*
-	 * A key registered with SUBTREE also watches every key under it: look
-	 * each ancestor of the event's key ("a\b" for "a\b\c") up too.
-	 */
-	strscpy(path, k.id, sizeof(path));
-	k.id = path;
-	for (end = strrchr(path, '\\'); end; end = strrchr(path, '\\')) {
-		*end = '\0';
-		list = rhltable_lookup(&cn_regs, &k, cn_reg_params);
-		rhl_for_each_entry_rcu(sub, pos, list, obj_node) {
-			c->walked++;
-			if ((sub->mask & ev->flag) &&
-			    (sub->mask & CLUSNOTIFY_REGISTRY_SUBTREE))
-				cn_counts_add(c, cn_port_enqueue(sub->watch->port,
-								 ev, sub->key,
-								 wl));
+	for (i = 0; i < n; i++) {
+		if (overflow) {
+			/* Solo flags hold under post_lock: skip the solo. */
+			hlist_for_each_entry_rcu(bn, &cl->by_bit[evs[i]->object_type]
+							       [__ffs64(evs[i]->flag)],
+						 node) {
+				c->walked++;
+				if (!READ_ONCE(bn->solo))
+					cn_counts_add(c, cn_port_enqueue(bn->port,
+							evs[i], bn->key, wl));
+			}
+		} else {
+			for (j = 0; j < nothers; j++) {
+				c->walked++;
+				cn_counts_add(c, cn_port_enqueue(others[j]->port,
+						evs[i], others[j]->key, wl));
+			}
 		}
+		match_regs(cl, evs[i], wl, c);
 	}
 }
 

@@ -355,13 +355,16 @@ enum cn_enqueued {
 
 /*
  * A batch's counts, added to the cluster's once; @walked counts every
- * enqueue attempt, so the poster can bound the work of one RCU section.
+ * enqueue attempt, so the poster can bound the work of one RCU section;
+ * @regs the attempts of those through registrations on one object, which
+ * differ from object to object and so do not size a run.
  */
 struct cn_counts {
 	u64 matched;
 	u64 delivered;
 	u64 lost;
 	u64 walked;
+	u64 regs;
 };
 
 enum cn_enqueued cn_port_enqueue(struct cn_port *port, struct cn_event *ev,
@@ -587,12 +590,20 @@ struct cn_obj_key {
  * A cluster-wide filter's entry in cluster->by_bit. It carries the port and
  * key its sub gives, so a match that reaches ten thousand ports reads one
  * object per port before the port itself, not three.
+ *
+ * @bit: the flag bit of the list it is on
+ * @solo: no other sub of the port in this cluster shares this entry's type
+ * and flag, so a post may queue a whole run of such events through it at
+ * once (cn_filter_match_run()). Set before the entry is linked; cleared,
+ * under the cluster's post_lock, when a sub that shares them comes.
  */
 struct cn_bitnode {
 	struct hlist_node node;
 	struct cn_port *port;
 	u64 key;
 	struct cn_sub *sub;
+	u8 bit;
+	bool solo;
 };
 
 /**
@@ -649,6 +660,10 @@ int cn_filter_init(void);
 void cn_filter_exit(void);
 void cn_filter_match(struct cn_cluster *cl, struct cn_event *ev,
 		     struct cn_wake_list *wl, struct cn_counts *c);
+bool cn_filter_run_ok(const struct cn_event *a, const struct cn_event *b);
+void cn_filter_match_run(struct cn_cluster *cl, struct cn_event **evs,
+			 unsigned int n, struct cn_wake_list *wl,
+			 struct cn_counts *c);
 
 /* enum.c */
 void cn_enum_add(struct cn_cluster *cl, struct cn_object *obj);

@@ -2233,9 +2233,91 @@ static void op_nl_close(void)
 	s->fd = -1;
 }
 
+/* What one monitor EVENT message says. */
+struct mon_ev {
+	uint32_t cid;
+	uint64_t seq, epoch;
+	bool cid_ok, event, type_ok, flag_ok, seq_ok, epoch_ok;
+};
+
+static void on_mon_ev_attr(uint16_t type, const unsigned char *d, int len, void *arg)
+{
+	struct mon_ev *m = arg;
+
+	if (type == CLUSNOTIFY_EV_A_OBJ_TYPE)
+		m->type_ok = len == 4;
+	if (type == CLUSNOTIFY_EV_A_FLAG)
+		m->flag_ok = len == 8;
+	if (type == CLUSNOTIFY_EV_A_SEQ && len == 8) {
+		memcpy(&m->seq, d, 8);
+		m->seq_ok = true;
+	}
+	if (type == CLUSNOTIFY_EV_A_EPOCH && len == 8) {
+		memcpy(&m->epoch, d, 8);
+		m->epoch_ok = true;
+	}
+}
+
+static void on_mon_attr(uint16_t type, const unsigned char *d, int len, void *arg)
+{
+	struct mon_ev *m = arg;
+
+	if (type == CLUSNOTIFY_A_CLUSTER_ID && len == 4) {
+		memcpy(&m->cid, d, 4);
+		m->cid_ok = true;
+	}
+	if (type == CLUSNOTIFY_A_EVENT) {
+		m->event = true;
+		each_attr(d, len, on_mon_ev_attr, m);
+	}
+}
+
+/*
+ * The last (epoch, seq) this process's monitor saw per cluster id: within
+ * one epoch a cluster's events are mirrored in posting order, so the
+ * sequence numbers rise (an overrun drops some, never reorders them); an id
+ * used again after an unregister comes with a new epoch.
+ */
+static struct mon_seen {
+	uint32_t cid;
+	uint64_t epoch, seq;
+} mon_seen[64];
+
+static void mon_check(const struct nlmsghdr *r)
+{
+	struct mon_ev m = { 0 };
+	struct mon_seen *e = &mon_seen[0];
+	unsigned int i;
+
+	attrs_of(r, on_mon_attr, &m);
+	if (!m.cid_ok || !m.event || !m.type_ok || !m.flag_ok || !m.seq_ok ||
+	    !m.epoch_ok)
+		violation("monitor: an EVENT without cluster %d, nest %d, type %d, flag %d, seq %d or epoch %d",
+			  m.cid_ok, m.event, m.type_ok, m.flag_ok, m.seq_ok, m.epoch_ok);
+	if (!m.epoch || !m.seq)
+		violation("monitor: cluster %u event with epoch %llu seq %llu", m.cid,
+			  (unsigned long long)m.epoch, (unsigned long long)m.seq);
+	for (i = 0; i < sizeof(mon_seen) / sizeof(mon_seen[0]); i++) {
+		if (mon_seen[i].cid == m.cid) {
+			e = &mon_seen[i];
+			break;
+		}
+		if (mon_seen[i].seq < e->seq)
+			e = &mon_seen[i];	/* the least advanced goes */
+	}
+	if (e->cid == m.cid && e->epoch == m.epoch && m.seq <= e->seq)
+		violation("monitor: cluster %u epoch %llx: seq %llu after %llu", m.cid,
+			  (unsigned long long)m.epoch, (unsigned long long)m.seq,
+			  (unsigned long long)e->seq);
+	e->cid = m.cid;
+	e->epoch = m.epoch;
+	e->seq = m.seq;
+}
+
 /*
  * A netlink monitor: started, drained (only EVENT messages of our family may
- * come), stopped or closed at random.
+ * come, each with its cluster, epoch and a sequence number that rises),
+ * stopped or closed at random.
  */
 static void op_monitor(void)
 {
@@ -2272,6 +2354,7 @@ static void op_monitor(void)
 			if (r->nlmsg_type != fam_id || g->cmd != CLUSNOTIFY_CMD_EVENT)
 				violation("monitor: message type %u cmd %u",
 					  r->nlmsg_type, g->cmd);
+			mon_check(r);
 		}
 	}
 	if (chance(10)) {

@@ -1666,6 +1666,158 @@ static u64 kt_post_n(struct kunit *test, struct kt_cluster *c, unsigned int n)
 	return last;
 }
 
+/* How many of @port's entries on the list of (@type, @bit) are solo. */
+static unsigned int kt_solo_entries(struct kt_cluster *c, struct cn_port *port,
+				    u32 type, unsigned int bit, unsigned int *all)
+{
+	struct cn_bitnode *bn;
+	unsigned int solo = 0;
+
+	*all = 0;
+	rcu_read_lock();
+	hlist_for_each_entry_rcu(bn, &c->cl->by_bit[type][bit], node) {
+		if (bn->port != port)
+			continue;
+		(*all)++;
+		solo += bn->solo;
+	}
+	rcu_read_unlock();
+	return solo;
+}
+
+#define KT_EXPECT_SOLO(test, c, port, type, flag, want_solo, want_all)	\
+	do {								\
+		unsigned int __all;					\
+									\
+		KUNIT_EXPECT_EQ(test, kt_solo_entries(c, port, type,	\
+						      __ffs64(flag), &__all), \
+				(unsigned int)(want_solo));		\
+		KUNIT_EXPECT_EQ(test, __all, (unsigned int)(want_all));	\
+	} while (0)
+
+/*
+ * Pops @port's records and checks them against what a port must get from
+ * a batch of @n events starting at @first: event i's copies (@copies[i],
+ * 0 to 2, with keys @keys[0], then @keys[1] if two) one after the other,
+ * the events in order, nothing else.
+ */
+static void kt_expect_batch(struct kunit *test, struct cn_port *port,
+			    const char *what, u64 first, unsigned int n,
+			    const u8 *copies, const u64 *keys)
+{
+	unsigned int i, j;
+	struct kt_rec r;
+
+	for (i = 0; i < n; i++) {
+		u64 seen = 0;
+
+		for (j = 0; j < copies[i]; j++) {
+			KUNIT_ASSERT_TRUE_MSG(test, kt_pop(test, port, &r),
+					      "%s: event %u copy %u missing", what, i, j);
+			KUNIT_ASSERT_NOT_NULL_MSG(test, r.ev, "%s: a LOST record", what);
+			KUNIT_EXPECT_EQ_MSG(test, r.ev->seq, first + i,
+					    "%s: event %u copy %u", what, i, j);
+			seen |= r.key == keys[0] ? 1 : r.key == keys[1] ? 2 : 4;
+		}
+		KUNIT_EXPECT_EQ_MSG(test, seen, copies[i] == 2 ? 3ULL : copies[i] ? 1ULL : 0ULL,
+				    "%s: keys of event %u", what, i);
+	}
+	KUNIT_EXPECT_FALSE_MSG(test, kt_pop(test, port, &r), "%s: records past the batch",
+			       what);
+}
+
+/*
+ * A batch's events of one type and flag are queued port by port
+ * (cn_filter_match_run()). Each port must still get its records in order,
+ * an event's copies together: one with a filter per type (solo entries),
+ * one with two filters on the same list, one with a filter and a
+ * registration of one object, one with a filter and a registration of
+ * every object, and enough ports with two filters that a run cannot keep
+ * them all. The batch mixes types, so that runs end where they must.
+ */
+static void batch_run_keeps_every_ports_order(struct kunit *test)
+{
+	enum { N = 24 };
+	static const u64 k12[2] = { 1, 2 }, k13[2] = { 1, 3 }, k14[2] = { 1, 4 };
+	struct kt_cluster *c = kt_cluster_new(test);
+	struct cn_port *a = kt_port_new(test), *b = kt_port_new(test);
+	struct cn_port *d = kt_port_new(test), *e = kt_port_new(test);
+	struct cn_port *many[9];
+	struct clusnotify_post_event *ev;
+	u8 ca[N], cb[N], cd[N], ce[N];
+	char (*ids)[16];
+	u64 last = 0;
+	unsigned int i;
+	u32 reg;
+
+	kt_filter(test, a, c->id, 1, CLUSNOTIFY_OBJ_GROUP, CLUSNOTIFY_GROUP_STATE);
+	kt_filter(test, a, c->id, 1, CLUSNOTIFY_OBJ_NODE, CLUSNOTIFY_NODE_STATE);
+	kt_filter(test, b, c->id, 1, CLUSNOTIFY_OBJ_GROUP, CLUSNOTIFY_GROUP_STATE);
+	KT_EXPECT_SOLO(test, c, b, CLUSNOTIFY_OBJ_GROUP, CLUSNOTIFY_GROUP_STATE, 1, 1);
+	kt_filter(test, b, c->id, 2, CLUSNOTIFY_OBJ_GROUP,
+		  CLUSNOTIFY_GROUP_STATE | CLUSNOTIFY_GROUP_OWNER_NODE);
+	kt_filter(test, d, c->id, 1, CLUSNOTIFY_OBJ_GROUP, CLUSNOTIFY_GROUP_STATE);
+	/* On an event in the middle of a run. */
+	KUNIT_ASSERT_EQ(test, cn_filter_register(d, c->id, CLUSNOTIFY_OBJ_GROUP,
+						 CLUSNOTIFY_GROUP_STATE, 3,
+						 "g-10", &reg), 0);
+	KUNIT_ASSERT_EQ(test, cn_filter_register(e, c->id, CLUSNOTIFY_OBJ_GROUP,
+						 CLUSNOTIFY_GROUP_STATE, 4,
+						 "", &reg), 0);
+	kt_filter(test, e, c->id, 1, CLUSNOTIFY_OBJ_GROUP, CLUSNOTIFY_GROUP_STATE);
+
+	KT_EXPECT_SOLO(test, c, a, CLUSNOTIFY_OBJ_GROUP, CLUSNOTIFY_GROUP_STATE, 1, 1);
+	KT_EXPECT_SOLO(test, c, a, CLUSNOTIFY_OBJ_NODE, CLUSNOTIFY_NODE_STATE, 1, 1);
+	KT_EXPECT_SOLO(test, c, b, CLUSNOTIFY_OBJ_GROUP, CLUSNOTIFY_GROUP_STATE, 0, 2);
+	/* The other flag of b's second filter is its alone. */
+	KT_EXPECT_SOLO(test, c, b, CLUSNOTIFY_OBJ_GROUP, CLUSNOTIFY_GROUP_OWNER_NODE, 1, 1);
+	KT_EXPECT_SOLO(test, c, d, CLUSNOTIFY_OBJ_GROUP, CLUSNOTIFY_GROUP_STATE, 0, 1);
+	KT_EXPECT_SOLO(test, c, e, CLUSNOTIFY_OBJ_GROUP, CLUSNOTIFY_GROUP_STATE, 0, 2);
+
+	/* Nodes 0-2, groups 3-20 (a run of 16 and more), nodes 21-23. */
+	ev = kunit_kcalloc(test, N, sizeof(*ev), GFP_KERNEL);
+	ids = kunit_kcalloc(test, N, sizeof(*ids), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ev);
+	KUNIT_ASSERT_NOT_NULL(test, ids);
+	for (i = 0; i < N; i++) {
+		bool group = i >= 3 && i <= 20;
+
+		snprintf(ids[i], sizeof(ids[i]), "%s-%u", group ? "g" : "n", i);
+		ev[i].object_type = group ? CLUSNOTIFY_OBJ_GROUP : CLUSNOTIFY_OBJ_NODE;
+		ev[i].flag = group ? CLUSNOTIFY_GROUP_STATE : CLUSNOTIFY_NODE_STATE;
+		ev[i].object_id = ids[i];
+		ca[i] = 1;
+		cb[i] = group ? 2 : 0;
+		cd[i] = group ? 1 + !strcmp(ids[i], "g-10") : 0;
+		ce[i] = group ? 2 : 0;
+	}
+	/* The five entries that are not solo: the run keeps them. */
+	KUNIT_ASSERT_EQ(test, cn_cluster_post(c->cl, ev, N, &last), 0);
+	kt_expect_batch(test, a, "a filter per type", last - N + 1, N, ca, k12);
+	kt_expect_batch(test, b, "two filters", last - N + 1, N, cb, k12);
+	kt_expect_batch(test, d, "filter and registration", last - N + 1, N, cd, k13);
+	kt_expect_batch(test, e, "filter and every object", last - N + 1, N, ce, k14);
+
+	/* More than a run keeps (CN_RUN_OTHERS): it walks the list per event. */
+	for (i = 0; i < ARRAY_SIZE(many); i++) {
+		many[i] = kt_port_new(test);
+		kt_filter(test, many[i], c->id, 1, CLUSNOTIFY_OBJ_GROUP,
+			  CLUSNOTIFY_GROUP_STATE);
+		kt_filter(test, many[i], c->id, 2, CLUSNOTIFY_OBJ_GROUP,
+			  CLUSNOTIFY_GROUP_STATE | CLUSNOTIFY_GROUP_OWNER_NODE);
+	}
+	KUNIT_ASSERT_EQ(test, cn_cluster_post(c->cl, ev, N, &last), 0);
+	kt_expect_batch(test, a, "a filter per type, again", last - N + 1, N, ca, k12);
+	kt_expect_batch(test, b, "two filters, again", last - N + 1, N, cb, k12);
+	kt_expect_batch(test, d, "filter and registration, again", last - N + 1, N,
+			cd, k13);
+	kt_expect_batch(test, e, "filter and every object, again", last - N + 1, N,
+			ce, k14);
+	for (i = 0; i < ARRAY_SIZE(many); i++)
+		kt_expect_batch(test, many[i], "two filters, past the run's list",
+				last - N + 1, N, cb, k12);
+}
+
 struct kt_limit_case {
 	const char *name;
 	u32 limit;
@@ -2146,6 +2298,7 @@ static struct kunit_case kt_queue_cases[] = {
 	KUNIT_CASE(wake_does_not_wait_for_another_posters_batch),
 	KUNIT_CASE(wake_list_overflow_wakes_every_port),
 	KUNIT_CASE(batch_over_sections_wakes_each_port_once),
+	KUNIT_CASE(batch_run_keeps_every_ports_order),
 	KUNIT_CASE(other_posters_ports_past_the_list_woken_once_each),
 	{}
 };
