@@ -46,32 +46,19 @@ static void layout(const struct clusnotify_post_event *d, const char *prev_owner
 }
 
 /**
- * cn_event_len_prev() - the record length cn_event_build_prev() lays out
+ * cn_event_len() - the record length cn_event_build() would lay out
  * @d: the event, as for cn_event_build()
- * @prev_owner: the previous owner, or NULL
  *
  * Lets a caller reserve queue room before it allocates the record.
  *
  * Return: the padded record length.
  */
-size_t cn_event_len_prev(const struct clusnotify_post_event *d,
-			 const char *prev_owner)
+size_t cn_event_len(const struct clusnotify_post_event *d)
 {
 	struct cn_layout l;
 
-	layout(d, prev_owner, &l);
+	layout(d, NULL, &l);
 	return l.rec_len;
-}
-
-/**
- * cn_event_len() - the record length cn_event_build() would lay out
- * @d: the event, as for cn_event_build()
- *
- * Return: the padded record length.
- */
-size_t cn_event_len(const struct clusnotify_post_event *d)
-{
-	return cn_event_len_prev(d, NULL);
 }
 
 /**

@@ -298,6 +298,13 @@ static void subs_masks(struct cn_sub **subs, unsigned int n,
 	}
 }
 
+/* Whether entry @i of @o is solo and on a list @mask asks for. */
+static bool solo_asked(const struct cn_sub *o, unsigned int i,
+		       const cn_listbits mask[CLUSNOTIFY_OBJ_MAX + 1])
+{
+	return o->bits[i].solo && (mask[o->type] & BIT(o->bits[i].bit));
+}
+
 /*
  * Whether @subs share a type and flag with a solo entry of a sub @w
  * already has: clearing it then needs the cluster's post_lock. One pass
@@ -316,8 +323,7 @@ static bool solo_conflict(const struct cn_watch *w, struct cn_sub **subs,
 	subs_masks(subs, n, mask, twice);
 	list_for_each_entry(o, &w->subs, watch_node)
 		for (i = 0; i < o->nbits; i++)
-			if (o->bits[i].solo &&
-			    (mask[o->type] & BIT(o->bits[i].bit)))
+			if (solo_asked(o, i, mask))
 				return true;
 	return false;
 }
@@ -341,8 +347,7 @@ static void solo_update(struct cn_watch *w, struct cn_sub **subs, unsigned int n
 	list_for_each_entry(o, &w->subs, watch_node) {
 		held[o->type] |= o->mask;
 		for (i = 0; i < o->nbits; i++)
-			if (o->bits[i].solo &&
-			    (mask[o->type] & BIT(o->bits[i].bit)))
+			if (solo_asked(o, i, mask))
 				WRITE_ONCE(o->bits[i].solo, false);
 	}
 	for (j = 0; j < n; j++) {
@@ -1085,9 +1090,13 @@ static void match_regs(struct cn_cluster *cl, struct cn_event *ev,
 	}
 }
 
-/* The cluster-wide entries of @ev's (type, flag). */
+/*
+ * The cluster-wide entries of @ev's (type, flag): all of them, or with
+ * @skip_solo those that are not solo (a run queued to those already).
+ */
 static void match_bits(struct cn_cluster *cl, struct cn_event *ev,
-		       struct cn_wake_list *wl, struct cn_counts *c)
+		       bool skip_solo, struct cn_wake_list *wl,
+		       struct cn_counts *c)
 {
 	unsigned int bit = __ffs64(ev->flag);
 	bool registry = ev->object_type == CLUSNOTIFY_OBJ_REGISTRY;
@@ -1097,6 +1106,8 @@ static void match_bits(struct cn_cluster *cl, struct cn_event *ev,
 		return;
 	hlist_for_each_entry_rcu(bn, &cl->by_bit[ev->object_type][bit], node) {
 		c->walked++;
+		if (skip_solo && READ_ONCE(bn->solo))
+			continue;
 		/* A registry filter watches the root key: subkeys need SUBTREE. */
 		if (registry && ev->id_len &&
 		    !(bn->sub->mask & CLUSNOTIFY_REGISTRY_SUBTREE))
@@ -1122,7 +1133,7 @@ static void match_bits(struct cn_cluster *cl, struct cn_event *ev,
 void cn_filter_match(struct cn_cluster *cl, struct cn_event *ev,
 		     struct cn_wake_list *wl, struct cn_counts *c)
 {
-	match_bits(cl, ev, wl, c);
+	match_bits(cl, ev, false, wl, c);
 	match_regs(cl, ev, wl, c);
 }
 
@@ -1192,14 +1203,7 @@ void cn_filter_match_run(struct cn_cluster *cl, struct cn_event **evs,
 	for (i = 0; i < n; i++) {
 		if (overflow) {
 			/* Solo flags hold under post_lock: skip the solo. */
-			hlist_for_each_entry_rcu(bn, &cl->by_bit[evs[i]->object_type]
-							       [__ffs64(evs[i]->flag)],
-						 node) {
-				c->walked++;
-				if (!READ_ONCE(bn->solo))
-					cn_counts_add(c, cn_port_enqueue(bn->port,
-							evs[i], bn->key, wl));
-			}
+			match_bits(cl, evs[i], true, wl, c);
 		} else {
 			for (j = 0; j < nothers; j++) {
 				c->walked++;

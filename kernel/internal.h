@@ -125,8 +125,6 @@ struct cn_event {
 };
 
 size_t cn_event_len(const struct clusnotify_post_event *d);
-size_t cn_event_len_prev(const struct clusnotify_post_event *d,
-			 const char *prev_owner);
 struct cn_event *cn_event_build(const struct clusnotify_post_event *d, u16 rec_flags,
 				gfp_t gfp);
 struct cn_event *cn_event_build_prev(const struct clusnotify_post_event *d,
