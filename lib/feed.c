@@ -33,6 +33,8 @@
 /* Room for the netlink, genl, CLUSTER_ID and list headers of a message. */
 #define MSG_HEAD	256
 #define SOCK_BUF	(1 << 20)
+/* The largest answer: a dump's part is at most 32 KiB. */
+#define ANSWER_MAX	(64 * 1024)
 /* A monitor's receive buffer: event messages and their headers. */
 #define RECV_BUF	(16 * 1024)
 
@@ -112,9 +114,15 @@ __cn_public int clusnotify_feed_open(struct clusnotify_feed **feedp,
 		ret = nl_errno(ret);
 		goto err_sock;
 	}
-	/* A dump's parts and a batch's message can pass libnl's page. */
 	nl_socket_set_buffer_size(feed->sk, SOCK_BUF, SOCK_BUF);
-	nl_socket_enable_msg_peek(feed->sk);
+	/*
+	 * A dump's parts can pass libnl's default page, but never the 32 KiB
+	 * netlink sizes them to at most (max_recvmsg_len), and acks are
+	 * capped (NETLINK_CAP_ACK): one buffer of ANSWER_MAX takes any answer
+	 * in one recvmsg(), where peeking at each first took two.
+	 */
+	nl_socket_set_msg_buf_size(feed->sk, ANSWER_MAX);
+	nl_socket_disable_msg_peek(feed->sk);
 	setsockopt(nl_socket_get_fd(feed->sk), SOL_NETLINK, NETLINK_EXT_ACK,
 		   &one, sizeof(one));
 	setsockopt(nl_socket_get_fd(feed->sk), SOL_NETLINK, NETLINK_CAP_ACK,
