@@ -35,7 +35,10 @@
  *    subscribed, and an event record's (type, flag) is covered by a filter
  *    or registration of the port with that key;
  *  - records of one cluster come in non-decreasing sequence order per port
- *    (events matched by several keys share a number);
+ *    (events matched by several keys share a number), so an event's copies
+ *    come together; no key gets more copies of one event than the port has
+ *    distinct filters and registrations (of that key, type and flag) to
+ *    take it: a double delivery;
  *  - GET_STATS: matched == delivered + lost;
  *  - LIST_CLUSTERS walks and CLUSTER_GET dumps come in increasing id order,
  *    OBJECT_GET dumps in increasing (type, id) order;
@@ -471,11 +474,19 @@ static uint32_t gen_size(unsigned char *buf, size_t ksize, size_t ver0,
 struct flog {
 	uint32_t cid, type;
 	uint64_t key, mask;
+	bool reg;		/* a registration: never merged with another */
 };
+
+/* Keys of one event a port read so far, and how many copies of each. */
+#define NCOPY		8
 
 struct seqent {
 	uint32_t cid;
 	uint64_t seq;
+	uint64_t cseq;		/* the event whose copies are counted */
+	int nkeys;		/* -1: more keys than NCOPY, not counted */
+	uint64_t keys[NCOPY];
+	int copies[NCOPY];
 };
 
 struct port {
@@ -483,6 +494,7 @@ struct port {
 	bool shut;
 	int nlog;
 	bool ovf;		/* the log overflowed: no subscription checks */
+	/* log: every distinct filter and every registration the port has had */
 	struct flog log[PLOG];
 	int nseq;
 	struct seqent seqs[NSEQ];
@@ -606,16 +618,78 @@ static bool port_has(struct port *p, uint32_t cid, uint64_t key,
 	return false;
 }
 
-static void port_log(struct port *p, uint32_t cid, uint64_t key,
-		     uint32_t type, uint64_t mask)
+/*
+ * How many copies of an event of (@type, @flag) the port may get for @key:
+ * one per distinct filter that takes it and one per registration that may
+ * (its object aside). Neither is ever taken back but all at once, so the
+ * count when the copies are read bounds the count when they were queued.
+ */
+static int port_copies(struct port *p, uint32_t cid, uint64_t key,
+		       uint32_t type, uint64_t flag)
 {
-	if (port_has(p, cid, key, type, mask, false) && !(mask & (mask - 1)))
-		return;
+	int n = 0;
+
+	for (int i = 0; i < p->nlog; i++) {
+		struct flog *l = &p->log[i];
+
+		if (l->cid == cid && l->key == key && l->type == type &&
+		    (l->mask & flag))
+			n++;
+	}
+	return n;
+}
+
+/* A filter identical to one the port has merges with it (the uapi header). */
+static void port_log(struct port *p, uint32_t cid, uint64_t key,
+		     uint32_t type, uint64_t mask, bool reg)
+{
+	for (int i = 0; !reg && i < p->nlog; i++) {
+		struct flog *l = &p->log[i];
+
+		if (!l->reg && l->cid == cid && l->key == key &&
+		    l->type == type && l->mask == mask)
+			return;
+	}
 	if (p->nlog == PLOG) {
 		p->ovf = true;
 		return;
 	}
-	p->log[p->nlog++] = (struct flog){ cid, type, key, mask };
+	p->log[p->nlog++] = (struct flog){ cid, type, key, mask, reg };
+}
+
+/*
+ * Counts a copy of event @h for its key: the copies of one event come
+ * together (the sequence check sees to that), and no key gets more of
+ * them than the port has filters and registrations to take it.
+ */
+static void copy_check(struct port *p, struct seqent *e,
+		       const struct clusnotify_record *h, int i, const char *who)
+{
+	int k, max;
+
+	if (h->seq != e->cseq) {
+		e->cseq = h->seq;
+		e->nkeys = 0;
+	}
+	if (e->nkeys < 0)
+		return;
+	for (k = 0; k < e->nkeys && e->keys[k] != h->key; k++)
+		;
+	if (k == e->nkeys) {
+		if (k == NCOPY) {
+			e->nkeys = -1;
+			return;
+		}
+		e->keys[k] = h->key;
+		e->copies[k] = 0;
+		e->nkeys++;
+	}
+	e->copies[k]++;
+	max = port_copies(p, h->cluster_id, h->key, h->object_type, h->filter_flag);
+	if (!p->ovf && e->copies[k] > max)
+		violation("%s: record %d: cluster %u seq %llu key %#llx: copy %d, but %d filters and registrations take it",
+			  who, i, h->cluster_id, (unsigned long long)h->seq,
+			  (unsigned long long)h->key, e->copies[k], max);
 }
 
 static void check_records(struct port *p, const void *buf, size_t n,
@@ -710,12 +784,14 @@ strings:
 		if (k == p->nseq) {
 			if (p->nseq == NSEQ)
 				continue;
-			p->seqs[p->nseq++] = (struct seqent){ h->cluster_id, 0 };
+			p->seqs[p->nseq++] = (struct seqent){ .cid = h->cluster_id };
 		}
 		if (h->seq < p->seqs[k].seq)
 			violation("%s: record %d: cluster %u seq %llu after seq %llu",
 				  who, i, h->cluster_id, (unsigned long long)h->seq,
 				  (unsigned long long)p->seqs[k].seq);
+		if (!(h->flags & (CLUSNOTIFY_RECORD_LOST | CLUSNOTIFY_RECORD_SYNTHETIC)))
+			copy_check(p, &p->seqs[k], h, i, who);
 		p->seqs[k].seq = h->seq;
 	}
 }
@@ -926,7 +1002,8 @@ static void op_add_filters(void)
 		       E_ADD, "ADD_FILTERS", &pk);
 	if (!err)	/* from the argument as built, wherever it was passed */
 		for (uint32_t i = 0; i < n; i++)
-			port_log(p, a->cluster_id, a->key, f[i].object_type, f[i].flags);
+			port_log(p, a->cluster_id, a->key, f[i].object_type, f[i].flags,
+				 false);
 }
 
 static void op_register(void)
@@ -968,7 +1045,7 @@ static void op_register(void)
 		return;
 	if (!r->reg_id || r->reg_id == CN_POISON64)
 		violation("REGISTER succeeded with reg_id %#llx", (unsigned long long)r->reg_id);
-	port_log(p, r->cluster_id, r->key, r->object_type, r->filter_flags);
+	port_log(p, r->cluster_id, r->key, r->object_type, r->filter_flags, true);
 	if (p->nregs < NREGS)
 		p->regs[p->nregs++] = r->reg_id;
 }
@@ -1319,7 +1396,7 @@ static void op_under_reader(void)
 	err = cn_add_filters(fd, cid, key, &f, 1);
 	check(-err, E_ADD, "ADD_FILTERS");
 	if (!err)
-		port_log(&rp, cid, key, f.object_type, f.flags);
+		port_log(&rp, cid, key, f.object_type, f.flags, false);
 	/* The reader's own descriptor: closing fd leaves the port to it. */
 	r.fd = dup(fd);
 	r.p = &rp;
