@@ -187,7 +187,7 @@ DWORD register_object(struct port *p, HANDLE hObject, uint32_t type,
 		      uint64_t mask, uint64_t key);
 /* Copies the name of cluster @id into @out, if the port knows it. */
 bool port_cluster_name(struct port *p, uint32_t id, char *out);
-int64_t deadline_of(DWORD ms);
+struct __cn_deadline deadline_of(DWORD ms);
 
 /* One string of an event for the caller: its size is always written. */
 struct out_string {

@@ -389,7 +389,7 @@ __cn_public DWORD GetNotifyEventHandle(HCHANGE hChange, HANDLE *lphTargetEvent)
 	return err;
 }
 
-int64_t deadline_of(DWORD ms)
+struct __cn_deadline deadline_of(DWORD ms)
 {
 	return __cn_deadline(ms == INFINITE ? -1 : (int64_t)ms);
 }
@@ -417,13 +417,18 @@ static bool payload_is_id(const struct clusnotify_event *ev)
 /*
  * Whether the string fits the caller's buffer. A NULL buffer with a count is
  * a size query: it holds the empty string only (there is nothing to write),
- * so asking the size of anything else gives ERROR_MORE_DATA, once.
+ * so asking the size of anything else gives ERROR_MORE_DATA, once. *units
+ * is its length in UTF-16 units, or 0 where it was not measured: nothing
+ * was asked, or the buffer has room for a unit per byte (a UTF-16 unit
+ * takes at least one byte of UTF-8), and the conversion will count them.
  */
 bool string_fits(const struct out_string *o, size_t *units)
 {
-	*units = __cn_utf8_to_utf16(o->s, o->len, NULL, 0);
-	if (!o->cch)
+	if (!o->cch || (o->buf && *o->cch > o->len)) {
+		*units = 0;
 		return true;
+	}
+	*units = __cn_utf8_to_utf16(o->s, o->len, NULL, 0);
 	if (!o->buf)
 		return *units == 0;
 	return *o->cch >= *units + 1;
@@ -481,7 +486,7 @@ __cn_public DWORD GetClusterNotifyV2(HCHANGE hChange, DWORD_PTR *lpdwNotifyKey,
 				     LPWSTR lpszType, DWORD *lpcchType,
 				     DWORD dwMilliseconds)
 {
-	int64_t deadline = deadline_of(dwMilliseconds);
+	struct __cn_deadline deadline = deadline_of(dwMilliseconds);
 	struct out_string str[4] = {
 		{ .buf = lpszObjectId, .cch = lpcchObjectId },
 		{ .buf = lpszParentId, .cch = lpcchParentId },
@@ -503,7 +508,7 @@ __cn_public DWORD GetClusterNotifyV2(HCHANGE hChange, DWORD_PTR *lpdwNotifyKey,
 	p = get_port(hChange, CLUSTER_NOTIFICATIONS_V2, &err);
 	if (!p)
 		return err;
-	ret = __cn_peek_until(p->np, &ev, deadline);
+	ret = __cn_peek_until(p->np, &ev, &deadline);
 	if (ret) {
 		err = map_errno(ret, ERROR_GEN_FAILURE);
 		goto out;
@@ -552,16 +557,15 @@ __cn_public DWORD GetClusterNotifyV2(HCHANGE hChange, DWORD_PTR *lpdwNotifyKey,
 		err = ERROR_MORE_DATA;
 		goto out;
 	}
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 4; i++) {
+		if (str[i].buf)
+			units[i] = __cn_utf8_to_utf16(str[i].s, str[i].len,
+						      str[i].buf, *str[i].cch);
 		if (str[i].cch)
 			*str[i].cch = units[i];
+	}
 	if (lpbBufferSize)
 		*lpbBufferSize = payload_size;
-
-	for (i = 0; i < 4; i++)
-		if (str[i].buf)
-			__cn_utf8_to_utf16(str[i].s, str[i].len, str[i].buf,
-					   units[i] + 1);
 	if (buffer && as_id)
 		__cn_utf8_to_utf16(ev.payload, strnlen(ev.payload, ev.payload_len),
 				   buffer, payload_size / sizeof(WCHAR));

@@ -180,7 +180,7 @@ __cn_public DWORD GetClusterNotify(HCHANGE hChange, DWORD_PTR *lpdwNotifyKey,
 				   DWORD *lpdwFilterType, LPWSTR lpszName,
 				   DWORD *lpcchName, DWORD dwMilliseconds)
 {
-	int64_t deadline = deadline_of(dwMilliseconds);
+	struct __cn_deadline deadline = deadline_of(dwMilliseconds);
 	char cluster_name[CLUSNOTIFY_CLUSTER_NAME_MAX];
 	struct out_string name = { .buf = lpszName, .cch = lpcchName };
 	struct clusnotify_event ev;
@@ -195,7 +195,7 @@ __cn_public DWORD GetClusterNotify(HCHANGE hChange, DWORD_PTR *lpdwNotifyKey,
 	if (!p)
 		return err;
 	for (;;) {
-		ret = __cn_peek_until(p->np, &ev, deadline);
+		ret = __cn_peek_until(p->np, &ev, &deadline);
 		if (ret) {
 			err = map_errno(ret, ERROR_GEN_FAILURE);
 			goto out;
@@ -229,7 +229,7 @@ __cn_public DWORD GetClusterNotify(HCHANGE hChange, DWORD_PTR *lpdwNotifyKey,
 		goto out;
 	}
 	if (name.buf)
-		__cn_utf8_to_utf16(name.s, name.len, name.buf, units + 1);
+		units = __cn_utf8_to_utf16(name.s, name.len, name.buf, *name.cch);
 	if (name.cch)
 		*name.cch = units;
 	if (lpdwNotifyKey)

@@ -1013,7 +1013,7 @@ static int parse_mc(const struct nlmsghdr *h, struct clusnotify_event *ev)
 __cn_public int clusnotify_feed_recv(struct clusnotify_feed *feed,
 				struct clusnotify_event *ev, int64_t timeout_ms)
 {
-	int64_t deadline = __cn_deadline(timeout_ms);
+	struct __cn_deadline d = __cn_deadline(timeout_ms);
 	struct pollfd p;
 	int len, ret;
 
@@ -1041,7 +1041,7 @@ __cn_public int clusnotify_feed_recv(struct clusnotify_feed *feed,
 			if (parse_mc(h, ev))
 				return 0;
 		}
-		ret = poll(&p, 1, __cn_remaining(deadline));
+		ret = poll(&p, 1, __cn_remaining(&d));
 		if (ret < 0 && errno == EINTR)
 			continue;
 		if (ret < 0)

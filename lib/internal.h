@@ -5,6 +5,7 @@
 #ifndef LIBCLUSNOTIFY_INTERNAL_H
 #define LIBCLUSNOTIFY_INTERNAL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "clusnotify.h"
@@ -13,13 +14,27 @@
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
-/* A CLOCK_MONOTONIC deadline in ms for a timeout (negative: none, -1). */
-int64_t __cn_deadline(int64_t timeout_ms);
-/* Milliseconds left before @deadline, for poll(): -1 forever, 0 expired. */
-int __cn_remaining(int64_t deadline);
+/*
+ * A timeout that reads the clock only when a call first has to wait: an
+ * event already buffered costs no clock_gettime() (a system call where the
+ * clock source has no vDSO reading, as under many hypervisors).
+ */
+struct __cn_deadline {
+	int64_t timeout_ms;	/* negative: none */
+	bool started;
+	int64_t at;		/* CLOCK_MONOTONIC ms, once started */
+};
+
+static inline struct __cn_deadline __cn_deadline(int64_t timeout_ms)
+{
+	return (struct __cn_deadline){ .timeout_ms = timeout_ms };
+}
+
+/* Milliseconds left before @d ends, for poll(): -1 forever, 0 expired. */
+int __cn_remaining(struct __cn_deadline *d);
 /* clusnotify_peek_event() with a deadline from __cn_deadline(). */
 int __cn_peek_until(struct clusnotify_port *port, struct clusnotify_event *ev,
-		    int64_t deadline);
+		    struct __cn_deadline *d);
 
 /*
  * An fd that polls readable while @port has an event, queued in the kernel

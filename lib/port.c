@@ -317,19 +317,19 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int64_t __cn_deadline(int64_t timeout_ms)
-{
-	return timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
-}
-
-/* Milliseconds left before @deadline for poll(): -1 forever, 0 expired. */
-int __cn_remaining(int64_t deadline)
+/* Milliseconds left before @d ends for poll(): -1 forever, 0 expired. */
+int __cn_remaining(struct __cn_deadline *d)
 {
 	int64_t left;
 
-	if (deadline < 0)
+	if (d->timeout_ms < 0)
 		return -1;
-	left = deadline - now_ms();
+	if (!d->started) {
+		d->started = true;
+		d->at = now_ms() + d->timeout_ms;
+		return d->timeout_ms > 1000000 ? 1000000 : (int)d->timeout_ms;
+	}
+	left = d->at - now_ms();
 	if (left <= 0)
 		return 0;
 	return left > 1000000 ? 1000000 : (int)left;
@@ -341,7 +341,7 @@ int __cn_remaining(int64_t deadline)
  * of poll(). An expired deadline still polls once, so a zero timeout reports
  * what is queued.
  */
-static int wait_readable(struct clusnotify_port *port, int64_t deadline)
+static int wait_readable(struct clusnotify_port *port, struct __cn_deadline *d)
 {
 	struct pollfd pfd[2] = {
 		{ .fd = port->fd, .events = POLLIN },
@@ -352,7 +352,7 @@ static int wait_readable(struct clusnotify_port *port, int64_t deadline)
 	for (;;) {
 		if (atomic_load(&port->shut))
 			return -ESHUTDOWN;
-		n = poll(pfd, 2, __cn_remaining(deadline));
+		n = poll(pfd, 2, __cn_remaining(d));
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -535,7 +535,7 @@ static int fill(struct clusnotify_port *port)
 }
 
 int __cn_peek_until(struct clusnotify_port *port, struct clusnotify_event *ev,
-		    int64_t deadline)
+		    struct __cn_deadline *d)
 {
 	int ret;
 
@@ -557,7 +557,7 @@ int __cn_peek_until(struct clusnotify_port *port, struct clusnotify_event *ev,
 		pthread_mutex_unlock(&port->lock);
 		if (ret != -EAGAIN)
 			return ret;
-		ret = wait_readable(port, deadline);
+		ret = wait_readable(port, d);
 		if (ret)
 			return ret;
 	}
@@ -567,7 +567,9 @@ __cn_public int clusnotify_peek_event(struct clusnotify_port *port,
 				      struct clusnotify_event *ev,
 				      int64_t timeout_ms)
 {
-	return __cn_peek_until(port, ev, __cn_deadline(timeout_ms));
+	struct __cn_deadline d = __cn_deadline(timeout_ms);
+
+	return __cn_peek_until(port, ev, &d);
 }
 
 __cn_public void clusnotify_consume_event(struct clusnotify_port *port)
@@ -599,7 +601,7 @@ __cn_public int clusnotify_read_event(struct clusnotify_port *port,
 
 __cn_public int clusnotify_wait(struct clusnotify_port *port, int64_t timeout_ms)
 {
-	int64_t deadline = __cn_deadline(timeout_ms);
+	struct __cn_deadline d = __cn_deadline(timeout_ms);
 	bool buffered;
 
 	if (!port)
@@ -609,5 +611,5 @@ __cn_public int clusnotify_wait(struct clusnotify_port *port, int64_t timeout_ms
 	pthread_mutex_unlock(&port->lock);
 	if (atomic_load(&port->shut))
 		return -ESHUTDOWN;
-	return buffered ? 0 : wait_readable(port, deadline);
+	return buffered ? 0 : wait_readable(port, &d);
 }

@@ -14,7 +14,7 @@
  * bytes it took. A malformed sequence (overlong, surrogate, beyond U+10FFFF,
  * truncated) decodes as U+FFFD and takes one byte.
  */
-static size_t decode8(const unsigned char *s, size_t len, uint32_t *cp)
+static inline size_t decode8(const unsigned char *s, size_t len, uint32_t *cp)
 {
 	static const uint32_t min[] = { 0, 0, 0x80, 0x800, 0x10000 };
 	size_t n, i;
@@ -63,7 +63,11 @@ size_t __cn_utf8_to_utf16(const char *s, size_t len, void *out, size_t cap)
 	size_t units = 0, pass;
 	uint32_t cp;
 
-	for (pass = 0; pass < 2; pass++) {
+	/*
+	 * Each UTF-16 unit takes at least one byte of UTF-8: room for @len
+	 * units and the NUL needs no counting pass first.
+	 */
+	for (pass = out && cap > len ? 1 : 0; pass < 2; pass++) {
 		size_t i = 0;
 
 		units = 0;

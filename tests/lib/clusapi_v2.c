@@ -315,6 +315,28 @@ static void test_get(void)
 	CHECK_EQ(get_note(h, &n, 5000), ERROR_SUCCESS);
 	CHECK(tl_u16eq(n.name, "nöde-\xf0\x9f\x98\x80"));
 	CHECK_EQ(n.cname, 7);
+	/*
+	 * A buffer that fits the 7 units and the NUL but not the 11 bytes of
+	 * UTF-8: one unit short is ERROR_MORE_DATA, exactly enough is written
+	 * whole.
+	 */
+	post("event node n9 state payload=u32:0");
+	{
+		WCHAR nm[8];
+		DWORD cnm = 7;
+		DWORD_PTR key;
+
+		CHECK_EQ(GetClusterNotifyV2(h, &key, NULL, NULL, NULL, NULL, NULL,
+					    NULL, NULL, nm, &cnm, NULL, NULL, 5000),
+			 ERROR_MORE_DATA);
+		CHECK_EQ(cnm, 7);
+		cnm = 8;
+		CHECK_EQ(GetClusterNotifyV2(h, &key, NULL, NULL, NULL, NULL, NULL,
+					    NULL, NULL, nm, &cnm, NULL, NULL, 5000),
+			 ERROR_SUCCESS);
+		CHECK_EQ(cnm, 7);
+		CHECK(tl_u16eq(nm, "nöde-\xf0\x9f\x98\x80"));
+	}
 	{
 		HNODE n9 = OpenClusterNode(hc, n.name);
 
