@@ -391,7 +391,7 @@ __cn_public DWORD GetNotifyEventHandle(HCHANGE hChange, HANDLE *lphTargetEvent)
 
 struct __cn_deadline deadline_of(DWORD ms)
 {
-	return __cn_deadline(ms == INFINITE ? -1 : (int64_t)ms);
+	return __cn_deadline_after(ms == INFINITE ? -1 : (int64_t)ms);
 }
 
 /* The payloads that are an object id: UTF-16 for the consumer. */
@@ -557,13 +557,14 @@ __cn_public DWORD GetClusterNotifyV2(HCHANGE hChange, DWORD_PTR *lpdwNotifyKey,
 		err = ERROR_MORE_DATA;
 		goto out;
 	}
-	for (i = 0; i < 4; i++) {
+	/* Every copy before any size: a caller may pass one count twice. */
+	for (i = 0; i < 4; i++)
 		if (str[i].buf)
 			units[i] = __cn_utf8_to_utf16(str[i].s, str[i].len,
 						      str[i].buf, *str[i].cch);
+	for (i = 0; i < 4; i++)
 		if (str[i].cch)
 			*str[i].cch = units[i];
-	}
 	if (lpbBufferSize)
 		*lpbBufferSize = payload_size;
 	if (buffer && as_id)

@@ -115,18 +115,23 @@ __cn_public int clusnotify_feed_open(struct clusnotify_feed **feedp,
 		goto err_sock;
 	}
 	nl_socket_set_buffer_size(feed->sk, SOCK_BUF, SOCK_BUF);
-	/*
-	 * A dump's parts can pass libnl's default page, but never the 32 KiB
-	 * netlink sizes them to at most (max_recvmsg_len), and acks are
-	 * capped (NETLINK_CAP_ACK): one buffer of ANSWER_MAX takes any answer
-	 * in one recvmsg(), where peeking at each first took two.
-	 */
-	nl_socket_set_msg_buf_size(feed->sk, ANSWER_MAX);
-	nl_socket_disable_msg_peek(feed->sk);
 	setsockopt(nl_socket_get_fd(feed->sk), SOL_NETLINK, NETLINK_EXT_ACK,
 		   &one, sizeof(one));
-	setsockopt(nl_socket_get_fd(feed->sk), SOL_NETLINK, NETLINK_CAP_ACK,
-		   &one, sizeof(one));
+	/*
+	 * A dump's parts can pass libnl's default page, but never the 32 KiB
+	 * netlink sizes them to at most (max_recvmsg_len), and capped acks
+	 * (NETLINK_CAP_ACK) do not echo the request: one buffer of ANSWER_MAX
+	 * takes any answer in one recvmsg(), where peeking at each first took
+	 * two. Without capped acks, an error would echo a request of up to
+	 * NEST_MAX: peek at each answer to size it.
+	 */
+	if (!setsockopt(nl_socket_get_fd(feed->sk), SOL_NETLINK, NETLINK_CAP_ACK,
+			&one, sizeof(one))) {
+		nl_socket_set_msg_buf_size(feed->sk, ANSWER_MAX);
+		nl_socket_disable_msg_peek(feed->sk);
+	} else {
+		nl_socket_enable_msg_peek(feed->sk);
+	}
 	feed->family = genl_ctrl_resolve(feed->sk, CLUSNOTIFY_GENL_NAME);
 	if (feed->family < 0) {
 		ret = -ENOENT;
@@ -582,7 +587,7 @@ static size_t attr_size(size_t len)
  * in strlen() when each pass took its own.
  */
 struct lens {
-	uint32_t len[4];
+	uint32_t len[4];	/* id, parent_id, name, type_name; NUL included */
 };
 
 /* Batches this small keep their lengths on the stack: no malloc per post. */
@@ -611,8 +616,8 @@ static size_t object_size(const struct clusnotify_feed_object *o, bool del,
 		      str_size(o->id, &l->len[0]);
 
 	if (!del)
-		size += str_size(o->name, &l->len[1]) +
-			str_size(o->parent_id, &l->len[2]) +
+		size += str_size(o->parent_id, &l->len[1]) +
+			str_size(o->name, &l->len[2]) +
 			str_size(o->type_name, &l->len[3]) +
 			(o->flags & CLUSNOTIFY_FEED_OBJ_STATE ?
 			 attr_size(sizeof(int32_t)) : 0);
@@ -656,8 +661,8 @@ static int put_object(struct nl_msg *msg, const struct clusnotify_feed_object *o
 	if (!nest || put(msg, CLUSNOTIFY_OBJ_A_TYPE, &o->type, sizeof(o->type)) ||
 	    put(msg, CLUSNOTIFY_OBJ_A_ID, o->id, l->len[0]))
 		return -EMSGSIZE;
-	if (!del && (put_str(msg, CLUSNOTIFY_OBJ_A_NAME, o->name, l->len[1]) ||
-		     put_str(msg, CLUSNOTIFY_OBJ_A_PARENT_ID, o->parent_id, l->len[2]) ||
+	if (!del && (put_str(msg, CLUSNOTIFY_OBJ_A_NAME, o->name, l->len[2]) ||
+		     put_str(msg, CLUSNOTIFY_OBJ_A_PARENT_ID, o->parent_id, l->len[1]) ||
 		     put_str(msg, CLUSNOTIFY_OBJ_A_TYPE_NAME, o->type_name, l->len[3]) ||
 		     (o->flags & CLUSNOTIFY_FEED_OBJ_STATE &&
 		      put(msg, CLUSNOTIFY_OBJ_A_STATE, &o->state, sizeof(o->state)))))
@@ -1013,7 +1018,7 @@ static int parse_mc(const struct nlmsghdr *h, struct clusnotify_event *ev)
 __cn_public int clusnotify_feed_recv(struct clusnotify_feed *feed,
 				struct clusnotify_event *ev, int64_t timeout_ms)
 {
-	struct __cn_deadline d = __cn_deadline(timeout_ms);
+	struct __cn_deadline d = __cn_deadline_after(timeout_ms);
 	struct pollfd p;
 	int len, ret;
 

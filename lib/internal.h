@@ -15,9 +15,11 @@
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 /*
- * A timeout that reads the clock only when a call first has to wait: an
- * event already buffered costs no clock_gettime() (a system call where the
- * clock source has no vDSO reading, as under many hypervisors).
+ * A call's deadline, fixed when the call starts but read from the clock only
+ * before it first blocks (on the port's lock or in poll()): an event already
+ * buffered costs no clock_gettime(), a system call where the clock source
+ * has no vDSO reading, as under many hypervisors. Until then the call only
+ * runs, so the deadline is the same.
  */
 struct __cn_deadline {
 	int64_t timeout_ms;	/* negative: none */
@@ -25,14 +27,16 @@ struct __cn_deadline {
 	int64_t at;		/* CLOCK_MONOTONIC ms, once started */
 };
 
-static inline struct __cn_deadline __cn_deadline(int64_t timeout_ms)
+static inline struct __cn_deadline __cn_deadline_after(int64_t timeout_ms)
 {
 	return (struct __cn_deadline){ .timeout_ms = timeout_ms };
 }
 
+/* Reads the clock for @d, if it has not yet: before anything that blocks. */
+void __cn_deadline_start(struct __cn_deadline *d);
 /* Milliseconds left before @d ends, for poll(): -1 forever, 0 expired. */
 int __cn_remaining(struct __cn_deadline *d);
-/* clusnotify_peek_event() with a deadline from __cn_deadline(). */
+/* clusnotify_peek_event() with a deadline from __cn_deadline_after(). */
 int __cn_peek_until(struct clusnotify_port *port, struct clusnotify_event *ev,
 		    struct __cn_deadline *d);
 

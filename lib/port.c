@@ -317,6 +317,14 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+void __cn_deadline_start(struct __cn_deadline *d)
+{
+	if (d->started || d->timeout_ms < 0)
+		return;
+	d->started = true;
+	d->at = now_ms() + d->timeout_ms;
+}
+
 /* Milliseconds left before @d ends for poll(): -1 forever, 0 expired. */
 int __cn_remaining(struct __cn_deadline *d)
 {
@@ -324,11 +332,7 @@ int __cn_remaining(struct __cn_deadline *d)
 
 	if (d->timeout_ms < 0)
 		return -1;
-	if (!d->started) {
-		d->started = true;
-		d->at = now_ms() + d->timeout_ms;
-		return d->timeout_ms > 1000000 ? 1000000 : (int)d->timeout_ms;
-	}
+	__cn_deadline_start(d);
 	left = d->at - now_ms();
 	if (left <= 0)
 		return 0;
@@ -544,7 +548,11 @@ int __cn_peek_until(struct clusnotify_port *port, struct clusnotify_event *ev,
 	for (;;) {
 		if (atomic_load(&port->shut))
 			return -ESHUTDOWN;
-		pthread_mutex_lock(&port->lock);
+		/* Another thread may hold an event it peeked: time counts. */
+		if (pthread_mutex_trylock(&port->lock)) {
+			__cn_deadline_start(d);
+			pthread_mutex_lock(&port->lock);
+		}
 		ret = fill(port);
 		if (!ret) {
 			ret = parse(port->buf + port->head,
@@ -567,7 +575,7 @@ __cn_public int clusnotify_peek_event(struct clusnotify_port *port,
 				      struct clusnotify_event *ev,
 				      int64_t timeout_ms)
 {
-	struct __cn_deadline d = __cn_deadline(timeout_ms);
+	struct __cn_deadline d = __cn_deadline_after(timeout_ms);
 
 	return __cn_peek_until(port, ev, &d);
 }
@@ -601,12 +609,15 @@ __cn_public int clusnotify_read_event(struct clusnotify_port *port,
 
 __cn_public int clusnotify_wait(struct clusnotify_port *port, int64_t timeout_ms)
 {
-	struct __cn_deadline d = __cn_deadline(timeout_ms);
+	struct __cn_deadline d = __cn_deadline_after(timeout_ms);
 	bool buffered;
 
 	if (!port)
 		return -EINVAL;
-	pthread_mutex_lock(&port->lock);
+	if (pthread_mutex_trylock(&port->lock)) {
+		__cn_deadline_start(&d);
+		pthread_mutex_lock(&port->lock);
+	}
 	buffered = port->head < port->tail;
 	pthread_mutex_unlock(&port->lock);
 	if (atomic_load(&port->shut))

@@ -337,6 +337,39 @@ static void test_get(void)
 		CHECK_EQ(cnm, 7);
 		CHECK(tl_u16eq(nm, "nöde-\xf0\x9f\x98\x80"));
 	}
+	/*
+	 * Room for each of its 10 bytes and the NUL (copied without measuring
+	 * first), and one less (measured): the same 7 units either way.
+	 */
+	for (DWORD room = 11; room >= 10; room--) {
+		WCHAR nm[11];
+		DWORD cnm = room;
+		DWORD_PTR key;
+
+		post("event node n9 state payload=u32:0");
+		memset(nm, 0xff, sizeof(nm));
+		CHECK_EQ(GetClusterNotifyV2(h, &key, NULL, NULL, NULL, NULL, NULL,
+					    NULL, NULL, nm, &cnm, NULL, NULL, 5000),
+			 ERROR_SUCCESS);
+		CHECK_EQ(cnm, 7);
+		CHECK(tl_u16eq(nm, "nöde-\xf0\x9f\x98\x80"));
+	}
+	/*
+	 * One count for two strings, as a caller with one scratch buffer
+	 * passes it: each string is copied whole before any count is written.
+	 */
+	post("event node n9 state payload=u32:0");
+	{
+		WCHAR id[64], nm[64];
+		DWORD cch = 64;
+		DWORD_PTR key;
+
+		CHECK_EQ(GetClusterNotifyV2(h, &key, NULL, NULL, NULL, id, &cch,
+					    NULL, NULL, nm, &cch, NULL, NULL, 5000),
+			 ERROR_SUCCESS);
+		CHECK(tl_u16eq(id, "n9"));
+		CHECK(tl_u16eq(nm, "nöde-\xf0\x9f\x98\x80"));
+	}
 	{
 		HNODE n9 = OpenClusterNode(hc, n.name);
 
