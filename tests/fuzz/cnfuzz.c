@@ -478,6 +478,7 @@ struct flog {
 	uint32_t cid, type;
 	uint64_t key, mask;
 	bool reg;		/* a registration: never merged with another */
+	char id[CLUSNOTIFY_ID_MAX];	/* its object; "": every object */
 };
 
 /* Keys of one event a port read so far, and how many copies of each. */
@@ -622,30 +623,38 @@ static bool port_has(struct port *p, uint32_t cid, uint64_t key,
 }
 
 /*
- * How many copies of an event of (@type, @flag) the port may get for @key:
- * one per distinct filter that takes it and one per registration that may
- * (its object aside). Neither is ever taken back but all at once, so the
- * count when the copies are read bounds the count when they were queued.
+ * How many copies of an event of (@type, @flag) about @id the port may get
+ * for @key: one per distinct filter that takes it and one per registration
+ * on every object or on @id (on any object, for the registry's, whose
+ * subtrees take their keys' children). The log keeps what was unregistered
+ * too, so the count when the copies are read bounds the count when they
+ * were queued.
  */
 static int port_copies(struct port *p, uint32_t cid, uint64_t key,
-		       uint32_t type, uint64_t flag)
+		       uint32_t type, uint64_t flag, const char *id, size_t id_len)
 {
 	int n = 0;
 
 	for (int i = 0; i < p->nlog; i++) {
 		struct flog *l = &p->log[i];
 
-		if (l->cid == cid && l->key == key && l->type == type &&
-		    (l->mask & flag))
-			n++;
+		if (l->cid != cid || l->key != key || l->type != type ||
+		    !(l->mask & flag))
+			continue;
+		if (l->reg && l->id[0] && type != CLUSNOTIFY_OBJ_REGISTRY &&
+		    (strlen(l->id) != id_len || memcmp(l->id, id, id_len)))
+			continue;
+		n++;
 	}
 	return n;
 }
 
 /* A filter identical to one the port has merges with it (the uapi header). */
 static void port_log(struct port *p, uint32_t cid, uint64_t key,
-		     uint32_t type, uint64_t mask, bool reg)
+		     uint32_t type, uint64_t mask, const char *reg_id)
 {
+	bool reg = reg_id;
+
 	for (int i = 0; !reg && i < p->nlog; i++) {
 		struct flog *l = &p->log[i];
 
@@ -657,7 +666,11 @@ static void port_log(struct port *p, uint32_t cid, uint64_t key,
 		p->ovf = true;
 		return;
 	}
-	p->log[p->nlog++] = (struct flog){ cid, type, key, mask, reg };
+	p->log[p->nlog] = (struct flog){ .cid = cid, .type = type, .key = key,
+					  .mask = mask, .reg = reg };
+	if (reg)
+		snprintf(p->log[p->nlog].id, sizeof(p->log[0].id), "%s", reg_id);
+	p->nlog++;
 }
 
 /*
@@ -665,9 +678,10 @@ static void port_log(struct port *p, uint32_t cid, uint64_t key,
  * together (the sequence check sees to that), and no key gets more of
  * them than the port has filters and registrations to take it.
  */
-static void copy_check(struct port *p, struct seqent *e,
-		       const struct clusnotify_record *h, int i, const char *who)
+static void copy_check(struct port *p, struct seqent *e, const struct cn_rec *r,
+		       int i, const char *who)
 {
+	const struct clusnotify_record *h = &r->h;
 	int k, max;
 
 	if (h->seq != e->cseq) {
@@ -691,7 +705,8 @@ static void copy_check(struct port *p, struct seqent *e,
 	if (p->ovf)
 		return;
 	S->w[me].copies++;
-	max = port_copies(p, h->cluster_id, h->key, h->object_type, h->filter_flag);
+	max = port_copies(p, h->cluster_id, h->key, h->object_type, h->filter_flag,
+			  r->id, h->id_len);
 	if (e->copies[k] > max)
 		violation("%s: record %d: cluster %u seq %llu key %#llx: copy %d, but %d filters and registrations take it",
 			  who, i, h->cluster_id, (unsigned long long)h->seq,
@@ -797,7 +812,7 @@ strings:
 				  who, i, h->cluster_id, (unsigned long long)h->seq,
 				  (unsigned long long)p->seqs[k].seq);
 		if (!(h->flags & (CLUSNOTIFY_RECORD_LOST | CLUSNOTIFY_RECORD_SYNTHETIC)))
-			copy_check(p, &p->seqs[k], h, i, who);
+			copy_check(p, &p->seqs[k], r, i, who);
 		p->seqs[k].seq = h->seq;
 	}
 }
@@ -1009,7 +1024,7 @@ static void op_add_filters(void)
 	if (!err)	/* from the argument as built, wherever it was passed */
 		for (uint32_t i = 0; i < n; i++)
 			port_log(p, a->cluster_id, a->key, f[i].object_type, f[i].flags,
-				 false);
+				 NULL);
 }
 
 static void op_register(void)
@@ -1051,7 +1066,8 @@ static void op_register(void)
 		return;
 	if (!r->reg_id || r->reg_id == CN_POISON64)
 		violation("REGISTER succeeded with reg_id %#llx", (unsigned long long)r->reg_id);
-	port_log(p, r->cluster_id, r->key, r->object_type, r->filter_flags, true);
+	port_log(p, r->cluster_id, r->key, r->object_type, r->filter_flags,
+		 r->object_id);
 	if (p->nregs < NREGS)
 		p->regs[p->nregs++] = r->reg_id;
 }
@@ -1402,7 +1418,7 @@ static void op_under_reader(void)
 	err = cn_add_filters(fd, cid, key, &f, 1);
 	check(-err, E_ADD, "ADD_FILTERS");
 	if (!err)
-		port_log(&rp, cid, key, f.object_type, f.flags, false);
+		port_log(&rp, cid, key, f.object_type, f.flags, NULL);
 	/* The reader's own descriptor: closing fd leaves the port to it. */
 	r.fd = dup(fd);
 	r.p = &rp;
@@ -2176,6 +2192,46 @@ static void put_event(struct mb *m, bool *bad, bool small)
 	nest_end(m, e);
 }
 
+/*
+ * A run: 2 to 32 valid events of one postable (type, flag) about a few
+ * objects of a known cluster, as a daemon batches a failover. Random posts
+ * seldom hold two such events in a row (cn_filter_match_run() queues those
+ * port by port), and most carry some bad event and are refused whole.
+ */
+static void nl_post_run(struct nls *s)
+{
+	uint32_t cid = known[rn(nknown)].id, n = 2 + rn(31), type;
+	struct nlattr *evs, *e;
+	int err, tries = 0;
+	uint64_t flag;
+	char id[16];
+	bool bad;
+
+	do {
+		bad = false;
+		type = gen_type();
+		flag = gen_flag(type, &bad);
+	} while (bad && ++tries < 16);
+	if (bad)
+		return;
+	mb_init(&mbuf, fam_id, CLUSNOTIFY_CMD_EVENT_POST, 0);
+	put_u32(&mbuf, CLUSNOTIFY_A_CLUSTER_ID, cid);
+	evs = nest(&mbuf, CLUSNOTIFY_A_EVENTS);
+	for (uint32_t i = 0; i < n; i++) {
+		e = nest(&mbuf, CLUSNOTIFY_A_EVENT);
+		put_u32(&mbuf, CLUSNOTIFY_EV_A_OBJ_TYPE, type);
+		put_u64(&mbuf, CLUSNOTIFY_EV_A_FLAG, flag);
+		snprintf(id, sizeof(id), "o%u", rn(12));
+		put_str(&mbuf, CLUSNOTIFY_EV_A_OBJ_ID, id, &bad);
+		nest_end(&mbuf, e);
+	}
+	nest_end(&mbuf, evs);
+	opdesc("EVENT_POST(sock %d, cluster %u, a run of %u events of type %u flag %#llx)",
+	       s->fd, cid, n, type, (unsigned long long)flag);
+	err = nl_transact(s, &mbuf, NULL, NULL);
+	nl_check(err, false, true, "EVENT_POST");
+}
+
 static void op_nl_post(void)
 {
 	struct nls *s = sock_get();
@@ -2184,6 +2240,10 @@ static void op_nl_post(void)
 	bool bad = false, small = false;
 	int err;
 
+	if (nknown && chance(20)) {
+		nl_post_run(s);
+		return;
+	}
 	switch (rn(60)) {
 	case 0: n = CLUSNOTIFY_EVENTS_MAX; small = true; break;
 	case 1: n = CLUSNOTIFY_EVENTS_MAX + 1; small = true; BAD(&bad); break;
