@@ -538,6 +538,18 @@ static int fill(struct clusnotify_port *port)
 	return 0;
 }
 
+/*
+ * Takes the port's buffer lock. Another thread may hold it over an event it
+ * peeked: waiting for it counts against @d, so its clock starts first.
+ */
+static void lock_port(struct clusnotify_port *port, struct __cn_deadline *d)
+{
+	if (pthread_mutex_trylock(&port->lock)) {
+		__cn_deadline_start(d);
+		pthread_mutex_lock(&port->lock);
+	}
+}
+
 int __cn_peek_until(struct clusnotify_port *port, struct clusnotify_event *ev,
 		    struct __cn_deadline *d)
 {
@@ -548,11 +560,7 @@ int __cn_peek_until(struct clusnotify_port *port, struct clusnotify_event *ev,
 	for (;;) {
 		if (atomic_load(&port->shut))
 			return -ESHUTDOWN;
-		/* Another thread may hold an event it peeked: time counts. */
-		if (pthread_mutex_trylock(&port->lock)) {
-			__cn_deadline_start(d);
-			pthread_mutex_lock(&port->lock);
-		}
+		lock_port(port, d);
 		ret = fill(port);
 		if (!ret) {
 			ret = parse(port->buf + port->head,
@@ -614,10 +622,7 @@ __cn_public int clusnotify_wait(struct clusnotify_port *port, int64_t timeout_ms
 
 	if (!port)
 		return -EINVAL;
-	if (pthread_mutex_trylock(&port->lock)) {
-		__cn_deadline_start(&d);
-		pthread_mutex_lock(&port->lock);
-	}
+	lock_port(port, &d);
 	buffered = port->head < port->tail;
 	pthread_mutex_unlock(&port->lock);
 	if (atomic_load(&port->shut))
