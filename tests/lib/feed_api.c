@@ -295,6 +295,72 @@ static void test_split(struct clusnotify_feed *f)
 	clusnotify_port_close(port);
 }
 
+/*
+ * Every shape an event's attributes take, in one batch: strings of each
+ * length mod 4 (the attribute padding), absent or empty, payloads of 0 to 9
+ * bytes. Each field must come back as it was posted: an attribute written
+ * with a wrong length or padding shifts or refuses all that follow it.
+ */
+#define NSHAPES	40
+
+static const char *shape_str(char *buf, int i, int salt)
+{
+	int len = (i + salt) % 7;
+
+	if (len == 6)
+		return NULL;
+	memset(buf, 'a' + (i + salt) % 26, len);
+	buf[len] = '\0';
+	return buf;
+}
+
+static void test_post_shapes(struct clusnotify_feed *f)
+{
+	static char id[NSHAPES][16], par[NSHAPES][8], nm[NSHAPES][8], tn[NSHAPES][8];
+	static unsigned char pl[NSHAPES][9];
+	struct clusnotify_feed_event ev[NSHAPES];
+	struct clusnotify_port *port = watch_all();
+	struct clusnotify_event got;
+	uint64_t seq = 0;
+	int i, j;
+
+	for (i = 0; i < NSHAPES; i++) {
+		/* ids nobody added as objects: the record has what was posted */
+		snprintf(id[i], sizeof(id[i]), "shape-%.*s", i % 5, "abcd");
+		for (j = 0; j < 9; j++)
+			pl[i][j] = (unsigned char)(i * 16 + j);
+		ev[i] = (struct clusnotify_feed_event){
+			.type = CLUSNOTIFY_OBJ_NODE, .flag = CLUSNOTIFY_NODE_COMMON_PROPERTY,
+			.id = id[i], .parent_id = shape_str(par[i], i, 1),
+			.name = shape_str(nm[i], i, 3), .type_name = shape_str(tn[i], i, 5),
+			.payload = pl[i], .payload_len = (uint32_t)(i % 10),
+		};
+	}
+	CHECK_EQ(clusnotify_feed_post(f, cid, ev, NSHAPES, NULL, &seq), 0);
+	for (i = 0; i < NSHAPES; i++) {
+		const char *want[3] = { ev[i].parent_id, ev[i].name, ev[i].type_name };
+		const char *have[3];
+
+		CHECK_EQ(clusnotify_read_event(port, &got, 5000), 0);
+		have[0] = got.parent_id;
+		have[1] = got.name;
+		have[2] = got.type_name;
+		CHECK_EQ(got.seq, seq - NSHAPES + 1 + i);
+		CHECK_EQ(got.filter_flag, CLUSNOTIFY_NODE_COMMON_PROPERTY);
+		CHECK(!strcmp(got.object_id, id[i]));
+		CHECK_EQ(got.id_len, strlen(id[i]));
+		for (j = 0; j < 3; j++)
+			CHECK(!strcmp(have[j], want[j] ? want[j] : ""));
+		CHECK_EQ(got.parent_len, strlen(have[0]));
+		CHECK_EQ(got.name_len, strlen(have[1]));
+		CHECK_EQ(got.type_len, strlen(have[2]));
+		CHECK_EQ(got.payload_len, ev[i].payload_len);
+		CHECK(!got.payload_len || !memcmp(got.payload, pl[i], got.payload_len));
+	}
+	CHECK_EQ(drain(port), 0);
+	clusnotify_port_close(port);
+}
+
 /* The same batch through the CLI, which posts through the library. */
 static void test_split_cli(void)
 {
@@ -468,6 +534,7 @@ int main(void)
 	test_dump_clusters(owner);
 	test_objects(owner);
 	test_split(owner);
+	test_post_shapes(owner);
 	test_split_cli();
 	test_post_errors(owner);
 	test_monitor(owner);
