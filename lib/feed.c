@@ -115,6 +115,8 @@ __cn_public int clusnotify_feed_open(struct clusnotify_feed **feedp,
 		goto err_sock;
 	}
 	nl_socket_set_buffer_size(feed->sk, SOCK_BUF, SOCK_BUF);
+	/* request() asks for acks itself, and transact() checks sequences. */
+	nl_socket_disable_auto_ack(feed->sk);
 	setsockopt(nl_socket_get_fd(feed->sk), SOL_NETLINK, NETLINK_EXT_ACK,
 		   &one, sizeof(one));
 	/*
@@ -179,6 +181,8 @@ struct xact {
 	struct clusnotify_feed *feed;
 	int err;
 	bool done;
+	bool reply_ends;	/* no ack asked for: the reply is the answer */
+	uint32_t seq;		/* the request's */
 	int (*parse)(struct nlattr **tb, void *arg);
 	void *arg;
 	int stop;	/* what parse returned first, if not 0 */
@@ -202,12 +206,22 @@ static void ext_ack(struct clusnotify_feed *feed, const struct nlmsghdr *nlh,
 			 (const char *)nla_data(tb[NLMSGERR_ATTR_MSG]));
 }
 
+/* An answer to an earlier request, whose reading failed, is not this one's. */
+static int on_seq(struct nl_msg *msg, void *arg)
+{
+	struct xact *x = arg;
+
+	return nlmsg_hdr(msg)->nlmsg_seq == x->seq ? NL_OK : NL_SKIP;
+}
+
 static int on_valid(struct nl_msg *msg, void *arg)
 {
 	struct nlattr *tb[CLUSNOTIFY_A_MAX + 1];
 	struct xact *x = arg;
 	int ret;
 
+	if (x->reply_ends)
+		x->done = true;
 	if (!x->parse || x->stop)
 		return NL_OK;
 	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, CLUSNOTIFY_A_MAX, NULL) < 0) {
@@ -261,7 +275,10 @@ static int on_finish(struct nl_msg *msg, void *arg)
 	return NL_STOP;
 }
 
-/* Sends @msg (freed) and reads until its ack, its error or its dump's end. */
+/*
+ * Sends @msg (freed) and reads until its ack, its error, its dump's end or,
+ * for a request that asked for no ack (a post), its reply.
+ */
 static int transact(struct clusnotify_feed *feed, struct nl_msg *msg,
 		    int (*parse)(struct nlattr **tb, void *arg), void *arg)
 {
@@ -272,8 +289,11 @@ static int transact(struct clusnotify_feed *feed, struct nl_msg *msg,
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &x);
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, &x);
 	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_finish, &x);
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, on_seq, &x);
 	nl_cb_err(cb, NL_CB_CUSTOM, on_error, &x);
+	x.reply_ends = !(nlmsg_hdr(msg)->nlmsg_flags & (NLM_F_ACK | NLM_F_DUMP));
 	ret = nl_send_auto(feed->sk, msg);
+	x.seq = nlmsg_hdr(msg)->nlmsg_seq;
 	nlmsg_free(msg);
 	if (ret < 0)
 		return fail(feed, nl_errno(ret), "netlink send: %s",
@@ -309,6 +329,14 @@ static struct nl_msg *request(struct clusnotify_feed *feed, uint8_t cmd,
 			    "this feed is a monitor: it only receives");
 		return NULL;
 	}
+	/*
+	 * A post always answers with its reply (the cluster's counters) or
+	 * its error: an ack after the reply would cost the kernel a message
+	 * and the caller a recvmsg(), a fifth of a one-event post. Every
+	 * other request is ended by its ack (or its dump's end).
+	 */
+	if (cmd != CLUSNOTIFY_CMD_EVENT_POST)
+		flags |= NLM_F_ACK;
 	msg = nlmsg_alloc_size(size + MSG_HEAD);
 	if (!msg || !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, feed->family,
 				 0, flags, cmd, CLUSNOTIFY_GENL_VERSION)) {
