@@ -795,19 +795,22 @@ static struct cn_event *build_posted(struct cn_cluster *cl,
 /*
  * How many of @evs to match as one run: events that go through one
  * cluster-wide list (cn_filter_run_ok()), as many as CN_POST_RUN_WORK
- * allows at @fanout, the attempts per event the match before made. That
- * measures this list only if the event before (@prev) went through it: an
- * event that starts a list, whose fan-out is not known yet, goes alone.
+ * allows at the list's length as the run starts (cn_cluster.bit_len): a
+ * run's attempts are about its events times that length. Sized by the walk
+ * before instead, runs lost their size at each section's end, which 1,024
+ * ports reach in one event: past that, every event went alone.
  */
-static unsigned int run_length(struct cn_event **evs, unsigned int n,
-			       const struct cn_event *prev, u32 fanout)
+static unsigned int run_length(struct cn_cluster *cl, struct cn_event **evs,
+			       unsigned int n)
 {
 	unsigned int k = 1, max;
+	u32 len;
 
-	if (!prev || !fanout || !cn_filter_run_ok(prev, evs[0]))
+	if (n < 2 || !cn_filter_run_ok(evs[0], evs[1]))
 		return 1;
+	len = READ_ONCE(cl->bit_len[evs[0]->object_type][__ffs64(evs[0]->flag)]);
 	max = min3(n, (unsigned int)CN_POST_RUN_MAX,
-		   max(1U, (unsigned int)(CN_POST_RUN_WORK / fanout)));
+		   max(1U, (unsigned int)(CN_POST_RUN_WORK / max(1U, len))));
 	while (k < max && cn_filter_run_ok(evs[k - 1], evs[k]))
 		k++;
 	return k;
@@ -848,7 +851,6 @@ int cn_cluster_post(struct cn_cluster *cl, const struct clusnotify_post_event *d
 	struct cn_event **evs;
 	unsigned int i, done;
 	u64 mark = 0, woken = 0, now;
-	u32 fanout = 0;
 	int srcu_idx, ret = 0;
 
 	evs = kvcalloc(n, sizeof(*evs), GFP_KERNEL);
@@ -877,9 +879,7 @@ int cn_cluster_post(struct cn_cluster *cl, const struct clusnotify_post_event *d
 	 */
 	now = ktime_get_real_ns();
 	for (done = 0; done < n;) {
-		unsigned int k = run_length(evs + done, n - done,
-					    done ? evs[done - 1] : NULL, fanout);
-		u64 before = c.walked - c.regs;
+		unsigned int k = run_length(cl, evs + done, n - done);
 
 		for (i = done; i < done + k; i++) {
 			/* Only an event that is posted changes the registry. */
@@ -892,11 +892,6 @@ int cn_cluster_post(struct cn_cluster *cl, const struct clusnotify_post_event *d
 			cn_filter_match_run(cl, evs + done, k, &wl, &c);
 		else
 			cn_filter_match(cl, evs[done], &wl, &c);
-		/*
-		 * The list's attempts per event (bounded by the ports: u32),
-		 * registrations apart: they differ from object to object.
-		 */
-		fanout = (u32)(c.walked - c.regs - before) / k;
 		done += k;
 		if (done == n ||
 		    (c.walked - mark < CN_POST_SECTION_WORK && !need_resched()))
@@ -919,8 +914,6 @@ int cn_cluster_post(struct cn_cluster *cl, const struct clusnotify_post_event *d
 			break;
 		}
 		mark = c.walked;
-		/* Filters may have come meanwhile: measure the list again. */
-		fanout = 0;
 		rcu_read_lock();
 		now = ktime_get_real_ns();
 	}

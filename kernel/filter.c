@@ -374,11 +374,14 @@ static void sub_link_filter(struct cn_cluster *cl, struct cn_sub *sub)
 
 	lockdep_assert_held(&cl->index_lock);
 	for (i = 0; i < sub->nbits; i++) {
+		u32 *len = &cl->bit_len[sub->type][sub->bits[i].bit];
+
 		sub->bits[i].sub = sub;
 		sub->bits[i].port = sub->watch->port;
 		sub->bits[i].key = sub->key;
 		hlist_add_head_rcu(&sub->bits[i].node,
 				   &cl->by_bit[sub->type][sub->bits[i].bit]);
+		WRITE_ONCE(*len, *len + 1);
 	}
 }
 
@@ -393,8 +396,12 @@ static void sub_unlink(struct cn_cluster *cl, struct cn_sub *sub)
 		WRITE_ONCE(cl->nregs, cl->nregs - 1);
 		return;
 	}
-	for (i = 0; i < sub->nbits; i++)
+	for (i = 0; i < sub->nbits; i++) {
+		u32 *len = &cl->bit_len[sub->type][sub->bits[i].bit];
+
 		hlist_del_rcu(&sub->bits[i].node);
+		WRITE_ONCE(*len, *len - 1);
+	}
 }
 
 /*
@@ -1062,7 +1069,6 @@ static void match_regs(struct cn_cluster *cl, struct cn_event *ev,
 	list = rhltable_lookup(&cn_regs, &k, cn_reg_params);
 	rhl_for_each_entry_rcu(sub, pos, list, obj_node) {
 		c->walked++;
-		c->regs++;
 		if (sub->mask & ev->flag)
 			cn_counts_add(c, cn_port_enqueue(sub->watch->port, ev,
 							 sub->key, wl));
@@ -1080,7 +1086,6 @@ static void match_regs(struct cn_cluster *cl, struct cn_event *ev,
 		list = rhltable_lookup(&cn_regs, &k, cn_reg_params);
 		rhl_for_each_entry_rcu(sub, pos, list, obj_node) {
 			c->walked++;
-			c->regs++;
 			if ((sub->mask & ev->flag) &&
 			    (sub->mask & CLUSNOTIFY_REGISTRY_SUBTREE))
 				cn_counts_add(c, cn_port_enqueue(sub->watch->port,

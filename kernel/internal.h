@@ -353,16 +353,13 @@ enum cn_enqueued {
 
 /*
  * A batch's counts, added to the cluster's once; @walked counts every
- * enqueue attempt, so the poster can bound the work of one RCU section;
- * @regs the attempts of those through registrations on one object, which
- * differ from object to object and so do not size a run.
+ * enqueue attempt, so the poster can bound the work of one RCU section.
  */
 struct cn_counts {
 	u64 matched;
 	u64 delivered;
 	u64 lost;
 	u64 walked;
-	u64 regs;
 };
 
 enum cn_enqueued cn_port_enqueue(struct cn_port *port, struct cn_event *ev,
@@ -466,6 +463,8 @@ struct cn_event *cn_journal_event(struct cn_journal *j, u32 i);
  * @journal: the most recent events, under post_lock
  * @index_lock: serialises writers of the index and of @watches
  * @by_bit: cluster-wide filters by [type][flag bit] (RCU readers)
+ * @bit_len: entries on each list of @by_bit, under index_lock; a poster
+ *	sizes its runs by them
  * @nregs: registrations on one object of this cluster in cn_regs, under
  *	index_lock; a poster that reads 0 skips the lookup
  * @watches: struct cn_watch of every port watching (RCU readers)
@@ -496,6 +495,7 @@ struct cn_cluster {
 
 	struct mutex index_lock;
 	struct hlist_head by_bit[CLUSNOTIFY_OBJ_MAX + 1][CN_FLAG_BITS];
+	u32 bit_len[CLUSNOTIFY_OBJ_MAX + 1][CN_FLAG_BITS];
 	u32 nregs;
 	struct list_head watches;
 	u32 nports;

@@ -1156,6 +1156,57 @@ static void registration_count_follows_the_table(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->cl->nregs, 0U);
 }
 
+/* The length of cluster-wide list (type, flag), as posters read it. */
+static u32 kt_bit_len(struct kt_cluster *c, u32 type, u64 flag)
+{
+	return c->cl->bit_len[type][__ffs64(flag)];
+}
+
+/*
+ * A poster sizes a run by its list's length (cn_cluster.bit_len): the
+ * count must follow every entry linked and unlinked, or a run could pass
+ * CN_POST_RUN_WORK attempts in one RCU section.
+ */
+static void list_length_follows_the_list(struct kunit *test)
+{
+	const u32 node = CLUSNOTIFY_OBJ_NODE;
+	struct kt_cluster *c = kt_cluster_new(test);
+	struct cn_port *a = kt_port_new(test), *b = kt_port_new(test);
+	u32 reg1, reg2;
+
+	KUNIT_EXPECT_EQ(test, kt_bit_len(c, node, CLUSNOTIFY_NODE_STATE), 0U);
+	kt_filter(test, a, c->id, 1, node, CLUSNOTIFY_NODE_STATE);
+	KUNIT_EXPECT_EQ(test, kt_bit_len(c, node, CLUSNOTIFY_NODE_STATE), 1U);
+	/* One entry per flag of a filter, on its own list. */
+	kt_filter(test, b, c->id, 1, node,
+		  CLUSNOTIFY_NODE_STATE | CLUSNOTIFY_NODE_COMMON_PROPERTY);
+	KUNIT_EXPECT_EQ(test, kt_bit_len(c, node, CLUSNOTIFY_NODE_STATE), 2U);
+	KUNIT_EXPECT_EQ(test, kt_bit_len(c, node, CLUSNOTIFY_NODE_COMMON_PROPERTY), 1U);
+	/* A filter that adds nothing is not linked again. */
+	kt_filter(test, a, c->id, 1, node, CLUSNOTIFY_NODE_STATE);
+	KUNIT_EXPECT_EQ(test, kt_bit_len(c, node, CLUSNOTIFY_NODE_STATE), 2U);
+	/* A registration on every object is an entry; on one, it is not. */
+	KUNIT_ASSERT_EQ(test, cn_filter_register(a, c->id, node,
+						 CLUSNOTIFY_NODE_STATE, 2, "",
+						 &reg1), 0);
+	KUNIT_ASSERT_EQ(test, cn_filter_register(a, c->id, node,
+						 CLUSNOTIFY_NODE_STATE, 3,
+						 "node-1", &reg2), 0);
+	KUNIT_EXPECT_EQ(test, kt_bit_len(c, node, CLUSNOTIFY_NODE_STATE), 3U);
+	KUNIT_ASSERT_EQ(test, cn_filter_unregister(a, reg1), 0);
+	KUNIT_EXPECT_EQ(test, kt_bit_len(c, node, CLUSNOTIFY_NODE_STATE), 2U);
+	KUNIT_ASSERT_EQ(test, cn_filter_unregister(a, reg2), 0);
+	KUNIT_EXPECT_EQ(test, kt_bit_len(c, node, CLUSNOTIFY_NODE_STATE), 2U);
+	/* A port that closes takes its entries off every list. */
+	cn_port_shutdown(b);
+	cn_filter_detach_port(b);
+	KUNIT_EXPECT_EQ(test, kt_bit_len(c, node, CLUSNOTIFY_NODE_STATE), 1U);
+	KUNIT_EXPECT_EQ(test, kt_bit_len(c, node, CLUSNOTIFY_NODE_COMMON_PROPERTY), 0U);
+	cn_port_shutdown(a);
+	cn_filter_detach_port(a);
+	KUNIT_EXPECT_EQ(test, kt_bit_len(c, node, CLUSNOTIFY_NODE_STATE), 0U);
+}
+
 static void register_rejects(struct kunit *test)
 {
 	const struct kt_reg_case *p = test->param_value;
@@ -1454,6 +1505,7 @@ static struct kunit_case kt_index_cases[] = {
 	KUNIT_CASE(registration_with_empty_id_watches_every_object),
 	KUNIT_CASE_PARAM(unregister_stops_matching, kt_unreg_cases_gen_params),
 	KUNIT_CASE(registration_count_follows_the_table),
+	KUNIT_CASE(list_length_follows_the_list),
 	KUNIT_CASE_PARAM(register_rejects, kt_reg_cases_gen_params),
 	KUNIT_CASE_PARAM(add_filters_rejects_the_whole_array, kt_addf_cases_gen_params),
 	KUNIT_CASE(shut_down_port_refuses_configuration),
