@@ -924,8 +924,7 @@ int cn_cluster_post(struct cn_cluster *cl, const struct clusnotify_post_event *d
 	atomic64_add(done, &cl->posted);
 	cluster_count(cl, &c);
 
-	for (i = 0; i < done; i++)
-		cn_netlink_mirror(cl, evs[i]);
+	cn_netlink_mirror(cl, evs, done);
 	*last_seq = cl->seq;
 out:
 	mutex_unlock(&cl->post_lock);

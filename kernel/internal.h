@@ -684,7 +684,8 @@ void cn_kapi_net_exit(struct net *net);
 /* netlink.c */
 int cn_netlink_init(void);
 void cn_netlink_exit(void);
-void cn_netlink_mirror(struct cn_cluster *cl, struct cn_event *ev);
+void cn_netlink_mirror(struct cn_cluster *cl, struct cn_event **evs,
+		       unsigned int n);
 
 int cn_monitor_start(struct net *net, u32 portid, struct sock *sk);
 int cn_monitor_stop(struct net *net, u32 portid, struct sock *sk);

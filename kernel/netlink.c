@@ -663,17 +663,10 @@ static int cn_nl_monitor_stop(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-/**
- * cn_netlink_mirror() - copy a posted event to the monitors of its namespace
- * @cl: its cluster
- * @ev: the event, with its sequence number and timestamp
- *
- * Context: process context; costs nothing without monitors in the cluster's
- * namespace, whatever other namespaces have.
- */
-void cn_netlink_mirror(struct cn_cluster *cl, struct cn_event *ev)
+/* One event to the monitors of @net, the namespace of its cluster @cl. */
+static void mirror_one(struct cn_cluster *cl, struct net *net,
+		       struct cn_event *ev)
 {
-	struct net *net = cl->cnet->net;
 	const char *s = ev->data;
 	const char *parent = s + ev->id_len + 1;
 	const char *name = parent + ev->parent_len + 1;
@@ -682,8 +675,6 @@ void cn_netlink_mirror(struct cn_cluster *cl, struct cn_event *ev)
 	struct nlattr *nest;
 	void *hdr;
 
-	if (!cn_monitor_any(net))
-		return;
 	skb = genlmsg_new(ev->rec_len + 256, GFP_KERNEL);
 	if (!skb)
 		goto err_send;
@@ -723,6 +714,27 @@ err:
 err_send:
 	/* Monitors learn of the gap as of an overrun: ENOBUFS on recv. */
 	cn_monitor_send(net, NULL);
+}
+
+/**
+ * cn_netlink_mirror() - copy posted events to the monitors of their namespace
+ * @cl: their cluster
+ * @evs: the events, with their sequence numbers and timestamps
+ * @n: how many
+ *
+ * Context: process context; costs nothing without monitors in the cluster's
+ * namespace, whatever other namespaces have, and a batch looks once.
+ */
+void cn_netlink_mirror(struct cn_cluster *cl, struct cn_event **evs,
+		       unsigned int n)
+{
+	struct net *net = cl->cnet->net;
+	unsigned int i;
+
+	if (!cn_monitor_any(net))
+		return;
+	for (i = 0; i < n; i++)
+		mirror_one(cl, net, evs[i]);
 }
 
 static const struct genl_ops cn_ops[] = {
