@@ -770,7 +770,8 @@ static struct cn_event *build_posted(struct cn_cluster *cl,
 /*
  * Enqueue attempts one RCU read section may make before the poster leaves
  * it and reschedules: however many ports a user has subscribe, no section
- * grows past this plus one run (CN_POST_RUN_WORK, or one event's fan-out).
+ * grows past this plus one event's fan-out, or plus the part of a run that
+ * does not yield (cn_filter_match_run()).
  */
 #define CN_POST_SECTION_WORK 1024
 /*
@@ -782,13 +783,14 @@ static struct cn_event *build_posted(struct cn_cluster *cl,
 #define CN_POST_WAKE_WORK (1 << 18)
 
 /*
- * Events one run may queue: a run takes one RCU read section, so its
- * events times the ports each reaches stay within this (or one event).
- * Each run touches a port once: the larger, the cheaper a broadcast to
- * many ports (3 events a run at 10,000), the longer the poster goes
- * without rescheduling (32 times the old bound of CN_POST_SECTION_WORK).
+ * Attempts a run is sized for: its events times its list's length. Each run
+ * touches a port once: the larger, the cheaper a broadcast to many ports
+ * (16 events a run up to 16,384), the longer the poster goes without
+ * looking for a fatal signal or waking the ports it queued to (twice this,
+ * for a list where ports with two entries pass CN_RUN_OTHERS). Rescheduling
+ * does not wait for the run's end: its walks yield as they go.
  */
-#define CN_POST_RUN_WORK (1 << 15)
+#define CN_POST_RUN_WORK CN_POST_WAKE_WORK
 /* And at most this many, the batch a poster's port touch is paid over. */
 #define CN_POST_RUN_MAX 16
 
@@ -826,9 +828,10 @@ static unsigned int run_length(struct cn_cluster *cl, struct cn_event **evs,
  * The batch is built before anything is queued, so a failure to build posts
  * nothing. Events are matched in order under post_lock, in runs: events of
  * one type and flag, at most CN_POST_RUN_MAX, and no more than
- * CN_POST_RUN_WORK attempts at the last fan-out, queued port by port
- * (cn_filter_match_run()). RCU read sections end between two runs once
- * they have done CN_POST_SECTION_WORK attempts or the CPU is wanted. Each
+ * CN_POST_RUN_WORK attempts at their list's length, queued port by port
+ * (cn_filter_match_run(), which leaves RCU every CN_WALK_YIELD attempts).
+ * RCU read sections end between two runs once they have done
+ * CN_POST_SECTION_WORK attempts or the CPU is wanted. Each
  * port is woken once per batch, at its end, unless the batch makes more
  * than CN_POST_WAKE_WORK attempts: then the ports queued to so far are
  * woken after the section that passes it. Those wake-ups run out of RCU,

@@ -958,6 +958,25 @@ static void handle_close(struct cn_port *port, struct cn_sub *sub, u64 flag)
 	cn_event_put(ev);
 }
 
+static void sub_free_srcu(struct rcu_head *rcu)
+{
+	kfree(container_of(rcu, struct cn_sub, rcu));
+}
+
+static void sub_free_rcu(struct rcu_head *rcu)
+{
+	call_srcu(&cn_wake_srcu, rcu, sub_free_srcu);
+}
+
+/*
+ * A sub goes after a grace period of RCU and then one of cn_wake_srcu, as a
+ * port does: a poster's run may hold one of its entries across a yield.
+ */
+static void sub_free(struct cn_sub *sub)
+{
+	call_rcu(&sub->rcu, sub_free_rcu);
+}
+
 /**
  * cn_filter_unregister() - remove a registration
  * @port: the port
@@ -988,9 +1007,21 @@ int cn_filter_unregister(struct cn_port *port, u32 reg_id)
 	xa_erase(&port->regs, reg_id);
 	cn_user_uncharge(port->user, CN_USER_SUBS, 1);
 	cl = sub->watch->cluster;
+	/*
+	 * An entry of a cluster-wide list leaves it between two posts. A run
+	 * that gave a port's solo entry the whole batch may walk the list
+	 * again per event after a yield (past CN_RUN_OTHERS); were the entry
+	 * to go meanwhile, the port could take two of that type and flag
+	 * (not solo, no post_lock needed) and get the batch again through
+	 * them, behind later events.
+	 */
+	if (sub->nbits)
+		mutex_lock(&cl->post_lock);
 	mutex_lock(&cl->index_lock);
 	sub_unlink(cl, sub);
 	mutex_unlock(&cl->index_lock);
+	if (sub->nbits)
+		mutex_unlock(&cl->post_lock);
 	list_del(&sub->watch_node);
 	port->nsubs--;
 
@@ -998,7 +1029,7 @@ int cn_filter_unregister(struct cn_port *port, u32 reg_id)
 	if (hc && (sub->mask & hc))
 		handle_close(port, sub, hc);
 	mutex_unlock(&port->cfg_lock);
-	kfree_rcu(sub, rcu);
+	sub_free(sub);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(cn_filter_unregister);
@@ -1015,8 +1046,8 @@ static void watch_free_rcu(struct rcu_head *rcu)
  * cn_filter_detach_port() - take every filter of a port out of the index
  * @port: a port already shut down
  *
- * Posters may still hold the port's subs under RCU; they are freed after a
- * grace period.
+ * Posters may still hold the port's subs; they are freed after a grace
+ * period of RCU and one of cn_wake_srcu (sub_free()).
  */
 void cn_filter_detach_port(struct cn_port *port)
 {
@@ -1036,7 +1067,7 @@ void cn_filter_detach_port(struct cn_port *port)
 
 		list_for_each_entry_safe(sub, stmp, &w->subs, watch_node) {
 			list_del(&sub->watch_node);
-			kfree_rcu(sub, rcu);
+			sub_free(sub);
 		}
 		list_del(&w->port_node);
 		call_rcu(&w->rcu, watch_free_rcu);
@@ -1096,12 +1127,33 @@ static void match_regs(struct cn_cluster *cl, struct cn_event *ev,
 }
 
 /*
- * The cluster-wide entries of @ev's (type, flag): all of them, or with
- * @skip_solo those that are not solo (a run queued to those already).
+ * A poster's run walks a list with cn_wake_srcu held (cn_cluster_post()):
+ * every CN_WALK_YIELD attempts it leaves RCU for a moment and reschedules,
+ * then goes on from the entry it was at, which cannot be freed meanwhile
+ * (sub_free()). An entry unlinked meanwhile may still get the run, as it
+ * would had the walk been quicker than the unlink. No port's entry leaves
+ * meanwhile while the port lives on: that waits for post_lock
+ * (cn_filter_unregister()).
+ */
+#define CN_WALK_YIELD 1024
+
+static void run_yield(struct cn_counts *c, u64 *mark)
+{
+	if (!mark || c->walked - *mark < CN_WALK_YIELD)
+		return;
+	*mark = c->walked;
+	rcu_read_unlock();
+	cond_resched();
+	rcu_read_lock();
+}
+
+/*
+ * The cluster-wide entries of @ev's (type, flag): all of them; or, for a
+ * run (@run: its run_yield() mark), those that are not solo (the run
+ * queued to those already), yielding as it goes.
  */
 static void match_bits(struct cn_cluster *cl, struct cn_event *ev,
-		       bool skip_solo, struct cn_wake_list *wl,
-		       struct cn_counts *c)
+		       u64 *run, struct cn_wake_list *wl, struct cn_counts *c)
 {
 	unsigned int bit = __ffs64(ev->flag);
 	bool registry = ev->object_type == CLUSNOTIFY_OBJ_REGISTRY;
@@ -1111,7 +1163,8 @@ static void match_bits(struct cn_cluster *cl, struct cn_event *ev,
 		return;
 	hlist_for_each_entry_rcu(bn, &cl->by_bit[ev->object_type][bit], node) {
 		c->walked++;
-		if (skip_solo && READ_ONCE(bn->solo))
+		run_yield(c, run);
+		if (run && READ_ONCE(bn->solo))
 			continue;
 		/* A registry filter watches the root key: subkeys need SUBTREE. */
 		if (registry && ev->id_len &&
@@ -1138,7 +1191,7 @@ static void match_bits(struct cn_cluster *cl, struct cn_event *ev,
 void cn_filter_match(struct cn_cluster *cl, struct cn_event *ev,
 		     struct cn_wake_list *wl, struct cn_counts *c)
 {
-	match_bits(cl, ev, false, wl, c);
+	match_bits(cl, ev, NULL, wl, c);
 	match_regs(cl, ev, wl, c);
 }
 
@@ -1177,8 +1230,12 @@ bool cn_filter_run_ok(const struct cn_event *a, const struct cn_event *b)
  * CN_RUN_OTHERS of them): a port's copies of one event stay together, and
  * its order holds.
  *
- * Context: RCU read section, under the cluster's post_lock, which keeps
- * every linked entry's solo flag for the whole run.
+ * Context: RCU read section and cn_wake_srcu, under the cluster's
+ * post_lock, which keeps every linked entry's solo flag for the whole run.
+ * Its walks of the list leave the RCU read section for a moment every
+ * CN_WALK_YIELD attempts (run_yield()), however many ports they reach; the
+ * rest (at most CN_RUN_OTHERS entries per event, and the registrations on
+ * each event's object) does not.
  */
 void cn_filter_match_run(struct cn_cluster *cl, struct cn_event **evs,
 			 unsigned int n, struct cn_wake_list *wl,
@@ -1187,10 +1244,14 @@ void cn_filter_match_run(struct cn_cluster *cl, struct cn_event **evs,
 	struct cn_bitnode *bn, *others[CN_RUN_OTHERS];
 	unsigned int i, j, nothers = 0;
 	bool overflow = false;
+	u64 mark = c->walked;
 
 	lockdep_assert_held(&cl->post_lock);
+	RCU_LOCKDEP_WARN(!srcu_read_lock_held(&cn_wake_srcu),
+			 "a run yields: only cn_wake_srcu keeps its entries");
 	hlist_for_each_entry_rcu(bn, &cl->by_bit[evs[0]->object_type]
 					       [__ffs64(evs[0]->flag)], node) {
+		run_yield(c, &mark);
 		if (!READ_ONCE(bn->solo)) {
 			c->walked++;
 			if (nothers < CN_RUN_OTHERS)
@@ -1208,7 +1269,7 @@ void cn_filter_match_run(struct cn_cluster *cl, struct cn_event **evs,
 	for (i = 0; i < n; i++) {
 		if (overflow) {
 			/* Solo flags hold under post_lock: skip the solo. */
-			match_bits(cl, evs[i], true, wl, c);
+			match_bits(cl, evs[i], &mark, wl, c);
 		} else {
 			for (j = 0; j < nothers; j++) {
 				c->walked++;

@@ -617,7 +617,7 @@ struct cn_bitnode {
  *	of the type, indexed by flag bit like a filter
  * @watch_node: in watch->subs
  * @obj_node: in the registration index (registrations on one object)
- * @rcu: freed after a grace period
+ * @rcu: freed after a grace period of RCU, then one of cn_wake_srcu
  * @nbits: entries of @bits (cluster-wide filters: one per flag bit)
  * @bits: nodes in cluster->by_bit
  */

@@ -1165,7 +1165,7 @@ static u32 kt_bit_len(struct kt_cluster *c, u32 type, u64 flag)
 /*
  * A poster sizes a run by its list's length (cn_cluster.bit_len): the
  * count must follow every entry linked and unlinked, or a run could pass
- * CN_POST_RUN_WORK attempts in one RCU section.
+ * CN_POST_RUN_WORK attempts by far before its poster looks for a signal.
  */
 static void list_length_follows_the_list(struct kunit *test)
 {

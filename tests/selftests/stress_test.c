@@ -8,6 +8,7 @@
  */
 #include <pthread.h>
 #include <stdatomic.h>
+#include <sys/resource.h>
 
 #include "cn_test.h"
 #include "cn_nl.h"
@@ -249,6 +250,220 @@ TEST(everything_at_once)
 	ASSERT_TRUE(nl != NULL);
 	EXPECT_EQ(0, cn_nl_cluster_unregister(nl, w->cid));
 	cn_nl_close(nl);
+	free(w);
+}
+
+/*
+ * Long lists while they change: WIDE ports with one STATE filter each (solo
+ * entries) and one port with OTHERS filters of distinct keys on the same
+ * list (not solo, past what a run keeps), so that every run of a post of 16
+ * walks more than the CN_WALK_YIELD entries after which it leaves RCU and
+ * reschedules. Meanwhile ports close and open and registrations on every
+ * object (entries of that list) come and go: the run goes on from an entry
+ * that may have been unlinked during its yield. On the debug kernel, KASAN
+ * says whether that entry was still there.
+ */
+#define WIDE		1500
+#define OTHERS		24
+
+struct wide {
+	struct world *w;
+	int fds[WIDE];
+};
+
+static void *wide_poster(void *arg)
+{
+	struct wide *wd = arg;
+	struct world *w = wd->w;
+	struct cn_nl *nl = cn_nl_open();
+	struct cn_event ev[16];
+	int i, ret;
+
+	if (!nl) {
+		bad(w, "poster socket", -errno);
+		return NULL;
+	}
+	for (i = 0; i < 16; i++)
+		ev[i] = (struct cn_event){ .type = CLUSNOTIFY_OBJ_GROUP,
+					   .flag = CLUSNOTIFY_GROUP_STATE, .id = "g" };
+	while (!atomic_load(&w->stop)) {
+		ret = cn_nl_post(nl, w->cid, ev, 16, NULL);
+		if (ret)
+			bad(w, "post", ret);
+		else
+			atomic_fetch_add(&w->posted, 16);
+	}
+	cn_nl_close(nl);
+	return NULL;
+}
+
+static int wide_port(struct world *w)
+{
+	int fd = cn_open(O_NONBLOCK), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = cn_add_filter(fd, w->cid, K1, CLUSNOTIFY_OBJ_GROUP, CLUSNOTIFY_GROUP_STATE);
+	if (ret) {
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+/* Closes and opens wide ports, and registers on every group and back. */
+static void *wide_churn(void *arg)
+{
+	struct wide *wd = arg;
+	struct world *w = wd->w;
+	unsigned int i = 0;
+	uint64_t reg;
+	int fd, ret;
+
+	while (!atomic_load(&w->stop)) {
+		i = (i + 7) % WIDE;
+		/* It waits for the post (solo flags change): one in 16. */
+		if (!(atomic_load(&w->churned) % 16)) {
+			ret = cn_register(wd->fds[i], w->cid, CLUSNOTIFY_OBJ_GROUP,
+					  CLUSNOTIFY_GROUP_STATE, K1 + 1, "", &reg);
+			if (ret)
+				bad(w, "register on every group", ret);
+			else if ((ret = cn_unregister(wd->fds[i], reg)))
+				bad(w, "unregister", ret);
+		}
+		close(wd->fds[i]);
+		fd = wide_port(w);
+		if (fd < 0) {
+			bad(w, "wide port", fd);
+			wd->fds[i] = -1;
+			break;
+		}
+		wd->fds[i] = fd;
+		atomic_fetch_add(&w->churned, 1);
+	}
+	return NULL;
+}
+
+/*
+ * A port that lets go of its one entry on the list (a registration on every
+ * group: solo, so a run gives it the whole batch at once) and takes two
+ * (not solo: past the others a run keeps, those get it event by event)
+ * while posts run: its records must never go back in sequence, as they
+ * would if a run gave it a batch through the first entry and again through
+ * the two.
+ */
+static void *wide_regroup(void *arg)
+{
+	struct wide *wd = arg;
+	struct world *w = wd->w;
+	unsigned char *buf = malloc(CN_BUF);
+	static __thread struct cn_rec rec[CN_BUF / 96 + 1];
+	const struct clusnotify_filter two[2] = {
+		{ .object_type = CLUSNOTIFY_OBJ_GROUP, .flags = CLUSNOTIFY_GROUP_STATE },
+		{ .object_type = CLUSNOTIFY_OBJ_GROUP,
+		  .flags = CLUSNOTIFY_GROUP_STATE | CLUSNOTIFY_GROUP_DELETED },
+	};
+	uint64_t reg, last;
+	int fd, n, i, ret;
+
+	while (buf && !atomic_load(&w->stop)) {
+		fd = cn_open(O_NONBLOCK);
+		if (fd < 0) {
+			bad(w, "regroup open", -errno);
+			break;
+		}
+		ret = cn_register(fd, w->cid, CLUSNOTIFY_OBJ_GROUP,
+				  CLUSNOTIFY_GROUP_STATE, K1 + 2, "", &reg);
+		if (ret)
+			bad(w, "regroup register", ret);
+		/*
+		 * Once a run reached the entry, that run is under way (the
+		 * entry is at the list's head, and the port is woken at the
+		 * post's end): let go of it now.
+		 */
+		for (i = 0, n = 0; i < 10000 && !n && !atomic_load(&w->stop); i++)
+			if (cn_fionread(fd, &n) || !n)
+				usleep(100);
+		if (!ret && (ret = cn_unregister(fd, reg)))
+			bad(w, "regroup unregister", ret);
+		/* In one call: neither is solo, and nothing else of the port is. */
+		ret = cn_add_filters(fd, w->cid, K1 + 3, two, 2);
+		if (ret)
+			bad(w, "regroup filters", ret);
+		usleep(2000);
+		last = 0;
+		while ((n = cn_read(fd, buf, rec, ARRAY_SIZE(rec), 0)) > 0)
+			for (i = 0; i < n; i++) {
+				if (rec[i].h.flags)
+					continue;
+				if (rec[i].h.seq < last)
+					bad(w, "a record went back in sequence", -EBADMSG);
+				last = rec[i].h.seq;
+			}
+		close(fd);
+		atomic_fetch_add(&w->shutdowns, 1);
+	}
+	free(buf);
+	return NULL;
+}
+
+TEST(runs_yield_while_lists_change)
+{
+	struct rlimit rl = { .rlim_cur = WIDE + 256, .rlim_max = WIDE + 256 };
+	struct world *w = calloc(1, sizeof(*w));
+	struct wide *wd = calloc(1, sizeof(*wd));
+	pthread_t tp, tc, tr;
+	struct cn_nl *nl;
+	int i, many;
+
+	ASSERT_TRUE(w != NULL && wd != NULL);
+	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &rl));
+	ASSERT_EQ(0, cn_private_netns());
+	nl = cn_nl_open();
+	ASSERT_TRUE(nl != NULL);
+	ASSERT_EQ(0, cn_nl_cluster_register(nl, cn_name(w->name, sizeof(w->name), "runs"),
+					    &w->cid));
+	wd->w = w;
+	for (i = 0; i < WIDE; i++) {
+		wd->fds[i] = wide_port(w);
+		ASSERT_LE(0, wd->fds[i]);
+	}
+	many = cn_open(O_NONBLOCK);
+	ASSERT_LE(0, many);
+	for (i = 0; i < OTHERS; i++)
+		ASSERT_EQ(0, cn_add_filter(many, w->cid, K1 + 16 + i,
+					   CLUSNOTIFY_OBJ_GROUP, CLUSNOTIFY_GROUP_STATE));
+
+	ASSERT_EQ(0, pthread_create(&tp, NULL, wide_poster, wd));
+	ASSERT_EQ(0, pthread_create(&tc, NULL, wide_churn, wd));
+	ASSERT_EQ(0, pthread_create(&tr, NULL, wide_regroup, wd));
+	usleep(RUN_MS * 1000);
+	atomic_store(&w->stop, 1);
+	pthread_join(tp, NULL);
+	pthread_join(tc, NULL);
+	pthread_join(tr, NULL);
+
+	TH_LOG("posted %ld to %d ports, ports churned %ld, regrouped %ld",
+	       atomic_load(&w->posted), WIDE + 1, atomic_load(&w->churned),
+	       atomic_load(&w->shutdowns));
+	EXPECT_EQ(0, atomic_load(&w->bad));
+	EXPECT_LT(0, atomic_load(&w->posted));
+	EXPECT_LT(0, atomic_load(&w->churned));
+	EXPECT_LT(0, atomic_load(&w->shutdowns));
+	{
+		struct clusnotify_port_stats st;
+
+		/* Each post's 16 events reach each of the OTHERS filters. */
+		ASSERT_EQ(0, cn_stats(many, &st));
+		EXPECT_EQ(st.matched, (uint64_t)atomic_load(&w->posted) * OTHERS);
+	}
+	close(many);
+	for (i = 0; i < WIDE; i++)
+		if (wd->fds[i] >= 0)
+			close(wd->fds[i]);
+	EXPECT_EQ(0, cn_nl_cluster_unregister(nl, w->cid));
+	cn_nl_close(nl);
+	free(wd);
 	free(w);
 }
 
