@@ -657,6 +657,15 @@ static size_t str_size_known(uint32_t len)
 	return len ? attr_size(len) : 0;
 }
 
+/*
+ * A payload's attribute size; past NEST_MAX, one that cannot fit (a
+ * length near 4 GiB would wrap a 32-bit size_t to a few bytes).
+ */
+static size_t payload_size(uint32_t len)
+{
+	return len ? attr_size(len > NEST_MAX ? NEST_MAX + 1 : len) : 0;
+}
+
 /* An event's nest, its strings measured already. */
 static size_t event_size_known(const struct clusnotify_feed_event *e,
 			       const struct lens *l)
@@ -664,8 +673,7 @@ static size_t event_size_known(const struct clusnotify_feed_event *e,
 	return NLA_HDRLEN + attr_size(sizeof(uint32_t)) +
 	       attr_size(sizeof(uint64_t)) + str_size_known(l->len[0]) +
 	       str_size_known(l->len[1]) + str_size_known(l->len[2]) +
-	       str_size_known(l->len[3]) +
-	       (e->payload_len ? attr_size(e->payload_len) : 0);
+	       str_size_known(l->len[3]) + payload_size(e->payload_len);
 }
 
 static size_t event_size(const struct clusnotify_feed_event *e, struct lens *l)

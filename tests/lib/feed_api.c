@@ -436,6 +436,10 @@ static void test_post_errors(struct clusnotify_feed *f)
 	ev[0].payload_len = sizeof(big);
 	CHECK_EQ(clusnotify_feed_post(f, cid, ev, 1, &done, NULL), -EMSGSIZE);
 	CHECK(strstr(clusnotify_feed_errmsg(f), "event 0") != NULL);
+	/* a length no buffer has: sized without wrapping, refused the same */
+	ev[0].payload_len = UINT32_MAX;
+	CHECK_EQ(clusnotify_feed_post(f, cid, ev, 1, &done, NULL), -EMSGSIZE);
+	CHECK(strstr(clusnotify_feed_errmsg(f), "event 0") != NULL);
 	ev[0].payload = NULL;
 	CHECK_EQ(clusnotify_feed_post(f, cid, ev, 1, NULL, NULL), -EINVAL);
 	ev[0].payload_len = 0;
