@@ -365,6 +365,7 @@ static void *wide_regroup(void *arg)
 	};
 	uint64_t reg, last;
 	int fd, n, i, ret;
+	long posted;
 
 	while (buf && !atomic_load(&w->stop)) {
 		fd = cn_open(O_NONBLOCK);
@@ -384,13 +385,17 @@ static void *wide_regroup(void *arg)
 		for (i = 0, n = 0; i < 10000 && !n && !atomic_load(&w->stop); i++)
 			if (cn_fionread(fd, &n) || !n)
 				usleep(100);
+		posted = atomic_load(&w->posted);
 		if (!ret && (ret = cn_unregister(fd, reg)))
 			bad(w, "regroup unregister", ret);
 		/* In one call: neither is solo, and nothing else of the port is. */
 		ret = cn_add_filters(fd, w->cid, K1 + 3, two, 2);
 		if (ret)
 			bad(w, "regroup filters", ret);
-		usleep(2000);
+		/* Read once the post under way is over: its every copy is in. */
+		for (i = 0; i < 10000 && atomic_load(&w->posted) == posted &&
+			    !atomic_load(&w->stop); i++)
+			usleep(100);
 		last = 0;
 		while ((n = cn_read(fd, buf, rec, ARRAY_SIZE(rec), 0)) > 0)
 			for (i = 0; i < n; i++) {
