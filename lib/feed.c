@@ -621,19 +621,27 @@ struct lens {
 /* Batches this small keep their lengths on the stack: no malloc per post. */
 #define LENS_ON_STACK	16
 
+/*
+ * A length as the sizing passes take it: past NEST_MAX, one that cannot fit
+ * (send_batch() then says so), which also keeps a length near 4 GiB from
+ * wrapping a 32-bit size_t to a few bytes.
+ */
+static uint32_t fit_len(size_t n)
+{
+	return n > NEST_MAX ? NEST_MAX + 1 : (uint32_t)n;
+}
+
+/* An optional attribute's size: none for a length of 0. */
+static size_t opt_size(uint32_t len)
+{
+	return len ? attr_size(len) : 0;
+}
+
 /* A string attribute's size; its length (terminator included) to *len. */
 static size_t str_size(const char *s, uint32_t *len)
 {
-	size_t n;
-
-	if (!s) {
-		*len = 0;
-		return 0;
-	}
-	/* Past NEST_MAX, the entry cannot fit: send_batch() says so. */
-	n = strlen(s) + 1;
-	*len = n > NEST_MAX ? NEST_MAX + 1 : (uint32_t)n;
-	return attr_size(*len);
+	*len = s ? fit_len(strlen(s) + 1) : 0;
+	return opt_size(*len);
 }
 
 /* What an entry's nest takes in the list nest, header included. */
@@ -652,28 +660,14 @@ static size_t object_size(const struct clusnotify_feed_object *o, bool del,
 	return size;
 }
 
-static size_t str_size_known(uint32_t len)
-{
-	return len ? attr_size(len) : 0;
-}
-
-/*
- * A payload's attribute size; past NEST_MAX, one that cannot fit (a
- * length near 4 GiB would wrap a 32-bit size_t to a few bytes).
- */
-static size_t payload_size(uint32_t len)
-{
-	return len ? attr_size(len > NEST_MAX ? NEST_MAX + 1 : len) : 0;
-}
-
 /* An event's nest, its strings measured already. */
 static size_t event_size_known(const struct clusnotify_feed_event *e,
 			       const struct lens *l)
 {
 	return NLA_HDRLEN + attr_size(sizeof(uint32_t)) +
-	       attr_size(sizeof(uint64_t)) + str_size_known(l->len[0]) +
-	       str_size_known(l->len[1]) + str_size_known(l->len[2]) +
-	       str_size_known(l->len[3]) + payload_size(e->payload_len);
+	       attr_size(sizeof(uint64_t)) + opt_size(l->len[0]) +
+	       opt_size(l->len[1]) + opt_size(l->len[2]) + opt_size(l->len[3]) +
+	       opt_size(fit_len(e->payload_len));
 }
 
 static size_t event_size(const struct clusnotify_feed_event *e, struct lens *l)
