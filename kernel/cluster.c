@@ -775,14 +775,6 @@ static struct cn_event *build_posted(struct cn_cluster *cl,
  */
 #define CN_POST_SECTION_WORK 1024
 /*
- * Attempts after which a long batch wakes the ports it has queued to so
- * far. A broadcast batch of 16 events to 10,000 ports wakes each once, as
- * a pipe written once per batch would; beyond that, latency before
- * throughput.
- */
-#define CN_POST_WAKE_WORK (1 << 18)
-
-/*
  * Attempts a run is sized for: its events times its list's length. Each run
  * touches a port once: the larger, the cheaper a broadcast to many ports
  * (16 events a run up to 16,384), the longer the poster goes without
@@ -790,7 +782,7 @@ static struct cn_event *build_posted(struct cn_cluster *cl,
  * for a list where ports with two entries pass CN_RUN_OTHERS). Rescheduling
  * does not wait for the run's end: its walks yield as they go.
  */
-#define CN_POST_RUN_WORK CN_POST_WAKE_WORK
+#define CN_POST_RUN_WORK (1 << 18)
 /* And at most this many, the batch a poster's port touch is paid over. */
 #define CN_POST_RUN_MAX 16
 
@@ -832,10 +824,10 @@ static unsigned int run_length(struct cn_cluster *cl, struct cn_event **evs,
  * (cn_filter_match_run(), which leaves RCU every CN_WALK_YIELD attempts).
  * RCU read sections end between two runs once they have done
  * CN_POST_SECTION_WORK attempts or the CPU is wanted. Each
- * port is woken once per batch, at its end, unless the batch makes more
- * than CN_POST_WAKE_WORK attempts: then the ports queued to so far are
- * woken after the section that passes it. Those wake-ups run out of RCU,
- * yielding every CN_WAKE_RESCHED ports.
+ * port is woken once per batch, at its end, unless the batch is long: then
+ * the ports queued to so far are woken at a section's end or a run's yield
+ * every so many attempts (cn_wake_list_flush_due()). Those wake-ups run out
+ * of RCU, yielding every CN_WAKE_RESCHED ports.
  *
  * A poster with a fatal signal pending at the end of a section stops there:
  * the events before it are posted, with consecutive sequence numbers, and
@@ -853,7 +845,7 @@ int cn_cluster_post(struct cn_cluster *cl, const struct clusnotify_post_event *d
 	struct cn_counts c = { };
 	struct cn_event **evs;
 	unsigned int i, done;
-	u64 mark = 0, woken = 0, now;
+	u64 mark = 0, now;
 	int srcu_idx, ret = 0;
 
 	evs = kvcalloc(n, sizeof(*evs), GFP_KERNEL);
@@ -902,15 +894,12 @@ int cn_cluster_post(struct cn_cluster *cl, const struct clusnotify_post_event *d
 		rcu_read_unlock();
 		/*
 		 * The ports stay on the list across sections (cn_wake_srcu):
-		 * woken when the batch ends, or once CN_POST_WAKE_WORK attempts
-		 * have waited, out of RCU and yielding as it goes. A port
-		 * another poster queues to meanwhile is woken by that poster,
-		 * so only this batch's events wait.
+		 * woken when the batch ends, or once enough attempts have
+		 * waited, out of RCU and yielding as it goes. A port another
+		 * poster queues to meanwhile is woken by that poster, so only
+		 * this batch's events wait.
 		 */
-		if (c.walked - woken >= CN_POST_WAKE_WORK) {
-			cn_wake_list_flush_srcu(&wl);
-			woken = c.walked;
-		}
+		cn_wake_list_flush_due(&wl, c.walked);
 		cond_resched();
 		if (fatal_signal_pending(current)) {
 			ret = -EINTR;

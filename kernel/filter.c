@@ -1128,8 +1128,9 @@ static void match_regs(struct cn_cluster *cl, struct cn_event *ev,
 
 /*
  * A poster's run walks a list with cn_wake_srcu held (cn_cluster_post()):
- * every CN_WALK_YIELD attempts it leaves RCU for a moment and reschedules,
- * then goes on from the entry it was at, which cannot be freed meanwhile
+ * every CN_WALK_YIELD attempts it leaves RCU for a moment, wakes the ports
+ * queued to so far if they have waited long enough (cn_wake_list_flush_due())
+ * and reschedules, then goes on from the entry it was at, which cannot be freed meanwhile
  * (sub_free()). An entry unlinked meanwhile may still get the run, as it
  * would had the walk been quicker than the unlink. No port's entry leaves
  * meanwhile while the port lives on: that waits for post_lock
@@ -1137,12 +1138,13 @@ static void match_regs(struct cn_cluster *cl, struct cn_event *ev,
  */
 #define CN_WALK_YIELD 1024
 
-static void run_yield(struct cn_counts *c, u64 *mark)
+static void run_yield(struct cn_counts *c, u64 *mark, struct cn_wake_list *wl)
 {
 	if (!mark || c->walked - *mark < CN_WALK_YIELD)
 		return;
 	*mark = c->walked;
 	rcu_read_unlock();
+	cn_wake_list_flush_due(wl, c->walked);
 	cond_resched();
 	rcu_read_lock();
 }
@@ -1163,7 +1165,7 @@ static void match_bits(struct cn_cluster *cl, struct cn_event *ev,
 		return;
 	hlist_for_each_entry_rcu(bn, &cl->by_bit[ev->object_type][bit], node) {
 		c->walked++;
-		run_yield(c, run);
+		run_yield(c, run, wl);
 		if (run && READ_ONCE(bn->solo))
 			continue;
 		/* A registry filter watches the root key: subkeys need SUBTREE. */
@@ -1251,7 +1253,7 @@ void cn_filter_match_run(struct cn_cluster *cl, struct cn_event **evs,
 			 "a run yields: only cn_wake_srcu keeps its entries");
 	hlist_for_each_entry_rcu(bn, &cl->by_bit[evs[0]->object_type]
 					       [__ffs64(evs[0]->flag)], node) {
-		run_yield(c, &mark);
+		run_yield(c, &mark, wl);
 		if (!READ_ONCE(bn->solo)) {
 			c->walked++;
 			if (nothers < CN_RUN_OTHERS)

@@ -335,10 +335,13 @@ struct cn_wake_list {
 	struct cn_port *first;
 	unsigned int nother;
 	struct cn_port *other[CN_WAKE_BATCH];
+	/* The batch's attempts (cn_counts.walked) at its last flush. */
+	u64 woken;
 };
 
 extern struct srcu_struct cn_wake_srcu;
 void cn_port_sync_wakers(void);
+void cn_wake_list_flush_due(struct cn_wake_list *wl, u64 walked);
 
 struct cn_port *cn_port_create(struct net *net, bool kernel);
 bool cn_port_pop(struct cn_port *port, struct cn_popped *p);

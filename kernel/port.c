@@ -34,6 +34,16 @@ DEFINE_SRCU(cn_wake_srcu);
 #define CN_READ_BATCH 16
 /* Ports a flush out of RCU wakes between two scheduling points. */
 #define CN_WAKE_RESCHED 1024
+/*
+ * Attempts a poster makes before it wakes the ports it has queued to so
+ * far. A batch of 16 events to 1,000 ports wakes each once, at its end. A
+ * run of 16 broadcast events to 10,000 ports takes the poster tens of
+ * milliseconds: woken only at its end, the readers would sit idle through
+ * it and then drain it all behind the poster. Its ports have their whole
+ * run when their entry is passed, so waking them every CN_WAKE_WORK
+ * attempts still wakes each once per run.
+ */
+#define CN_WAKE_WORK (1 << 14)
 
 /* A LOST record: the header and its __u64 count, no strings but the NULs. */
 struct cn_lost_record {
@@ -598,6 +608,25 @@ void cn_wake_list_flush_srcu(struct cn_wake_list *wl)
 {
 	might_sleep();
 	cn_wake_list_flush_from(wl, true);
+}
+
+/**
+ * cn_wake_list_flush_due() - wake a long batch's ports so far
+ * @wl: the poster's list
+ * @walked: the attempts its batch has made (cn_counts.walked)
+ *
+ * Wakes the ports queued to so far once CN_WAKE_WORK attempts have passed
+ * since the list was last flushed, so their readers start while the batch
+ * goes on; else does nothing.
+ *
+ * Context: as cn_wake_list_flush_srcu().
+ */
+void cn_wake_list_flush_due(struct cn_wake_list *wl, u64 walked)
+{
+	if (walked - wl->woken < CN_WAKE_WORK)
+		return;
+	cn_wake_list_flush_srcu(wl);
+	wl->woken = walked;
 }
 
 /**

@@ -2309,6 +2309,88 @@ static void batch_over_sections_wakes_each_port_once(struct kunit *test)
 }
 
 /*
+ * How many of a batch's ports held events when the first of them was woken:
+ * one census entry on each port's wait queue, all counting into @c.
+ */
+struct kt_census {
+	struct cn_port **ports;
+	int n;
+	int queued;		/* -1 until the first wake-up */
+};
+
+struct kt_census_entry {
+	struct wait_queue_entry wait;
+	struct cn_port *port;
+	struct kt_census *c;
+};
+
+static int kt_census_wake(struct wait_queue_entry *wait, unsigned int mode,
+			  int sync, void *key)
+{
+	struct kt_census *c = container_of(wait, struct kt_census_entry, wait)->c;
+	int i;
+
+	if (c->queued >= 0)
+		return 0;
+	/* Under the port's wait queue lock: peek, do not take port locks. */
+	c->queued = 0;
+	for (i = 0; i < c->n; i++)
+		c->queued += READ_ONCE(c->ports[i]->tail) !=
+			     READ_ONCE(c->ports[i]->head);
+	return 0;
+}
+
+static void kt_census_remove(void *arg)
+{
+	struct kt_census_entry *e = arg;
+
+	remove_wait_queue(&e->port->wq, &e->wait);
+}
+
+/*
+ * A run long enough to keep its first ports waiting (16 events to 2,048
+ * ports: 32,768 attempts) wakes the ports it has queued to as it goes: the
+ * first wake-up comes while some ports still wait for the run, not after
+ * the last is queued. Each port is still woken once, with its whole run.
+ */
+static void long_run_wakes_ports_as_it_goes(struct kunit *test)
+{
+	const int n = 2048;
+	struct kt_cluster *cl = kt_cluster_new(test);
+	struct kt_census c = { .n = n, .queued = -1 };
+	struct kt_census_entry *e;
+	struct kt_waiter **w;
+	int i;
+
+	w = kunit_kcalloc(test, n, sizeof(*w), GFP_KERNEL);
+	c.ports = kunit_kcalloc(test, n, sizeof(*c.ports), GFP_KERNEL);
+	e = kunit_kcalloc(test, n, sizeof(*e), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	KUNIT_ASSERT_NOT_NULL(test, c.ports);
+	KUNIT_ASSERT_NOT_NULL(test, e);
+	for (i = 0; i < n; i++) {
+		c.ports[i] = kt_port_new(test);
+		kt_filter(test, c.ports[i], cl->id, KT_KEY, CLUSNOTIFY_OBJ_GROUP,
+			  CLUSNOTIFY_GROUP_STATE);
+		w[i] = kt_waiter_add(test, c.ports[i]);
+		e[i].port = c.ports[i];
+		e[i].c = &c;
+		init_waitqueue_func_entry(&e[i].wait, kt_census_wake);
+		add_wait_queue(&c.ports[i]->wq, &e[i].wait);
+		kt_defer(test, kt_census_remove, &e[i]);
+	}
+	kt_post_n(test, cl, 16);
+	KUNIT_EXPECT_GT(test, c.queued, 0);
+	KUNIT_EXPECT_LT_MSG(test, c.queued, n,
+			    "no port was woken before the run reached the last");
+	for (i = 0; i < n; i++) {
+		KUNIT_EXPECT_EQ_MSG(test, w[i]->wakes, 1, "port %d", i);
+		KUNIT_EXPECT_EQ(test, cn_port_bytes_ready(c.ports[i]),
+				cn_port_bytes_ready(c.ports[0]));
+	}
+}
+
+/*
  * A batch reaching more ports than a fixed list of CN_WAKE_BATCH would hold
  * still wakes each one.
  */
@@ -2348,6 +2430,7 @@ static struct kunit_case kt_queue_cases[] = {
 	KUNIT_CASE(shutdown_drains_and_stops_counting),
 	KUNIT_CASE(queues_share_one_body),
 	KUNIT_CASE(wake_does_not_wait_for_another_posters_batch),
+	KUNIT_CASE(long_run_wakes_ports_as_it_goes),
 	KUNIT_CASE(wake_list_overflow_wakes_every_port),
 	KUNIT_CASE(batch_over_sections_wakes_each_port_once),
 	KUNIT_CASE(batch_run_keeps_every_ports_order),
