@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -670,6 +671,8 @@ static bool drain(struct reader *r, int i, unsigned char *buf)
 		}
 		if (n == 0)
 			return true;
+		if (!r->t_first)
+			r->t_first = now_ns();
 		switch (r->kind) {
 		case R_PORT:
 			for (off = 0; off < n; off += rec->len) {
@@ -723,6 +726,7 @@ static void *reader_main(void *arg)
 
 	if (!buf)
 		die("out of memory");
+	atomic_store(&r->running, 1);
 	while (r->got < r->target) {
 		n = epoll_wait(r->epfd, evs, 256, r->idle_ms);
 		if (n < 0 && errno == EINTR)
@@ -746,10 +750,14 @@ void reader_start(struct reader *r, uint64_t target)
 {
 	r->target = target;
 	r->got = r->matched = r->lost = r->overruns = r->sum = 0;
-	r->t_end = 0;
+	r->t_first = r->t_end = 0;
 	atomic_store(&r->poster_done, 0);
+	atomic_store(&r->running, 0);
 	if (pthread_create(&r->th, NULL, reader_main, r))
 		die("pthread_create");
+	/* The clock starts once the reader waits, not while it is created. */
+	while (!atomic_load(&r->running))
+		sched_yield();
 }
 
 void reader_join(struct reader *r)

@@ -180,8 +180,10 @@ struct reader {
 	uint64_t lost;		/* R_PORT: events LOST records reported */
 	uint64_t overruns;	/* R_MCL: ENOBUFS */
 	uint64_t sum;		/* what the consumer computed, to keep it */
+	uint64_t t_first;	/* when the first read returned something */
 	uint64_t t_end;
 	atomic_int poster_done;
+	atomic_int running;	/* the thread is about to wait for the first */
 	int idle_ms;
 	pthread_t th;
 };

@@ -246,6 +246,7 @@ static int bench_fanout(void)
 	static struct series sel1, mc1;
 	struct series sel, mc, selr, mcr, mcsel, cpu_sel, cpu_mc, selx, selxr;
 	struct series bc, pipes, bcr, cpu_bc, cpu_pipe, cpur;
+	struct series post_bc, post_pipe, postr, first_bc, first_pipe;
 	uint32_t cid, cid_mc;
 	struct bnl b, bmc;
 	unsigned int ni;
@@ -350,17 +351,24 @@ static int bench_fanout(void)
 		series_init(&pipes, "N pipes", "baseline", "ns/delivered event");
 		series_init(&cpu_bc, "clusnotify CPU", "ours", "ns/delivered event");
 		series_init(&cpu_pipe, "N pipes CPU", "baseline", "ns/delivered event");
+		series_init(&post_bc, "clusnotify posting", "ours", "ns/delivered event");
+		series_init(&post_pipe, "N pipes writing", "baseline", "ns/delivered event");
+		series_init(&first_bc, "clusnotify first delivery", "ours", "us");
+		series_init(&first_pipe, "N pipes first delivery", "baseline", "us");
 		for (rep = 0; rep < opt.reps; rep++) {
-			uint64_t D = (uint64_t)Ebc * N;
+			uint64_t D = (uint64_t)Ebc * N, t_sent;
 
 			reader_start(&rb, D);
 			cpu_begin(&c0);
 			t0 = now_ns();
 			post_all(&b, cid, &ebc, Ebc, 16);
+			t_sent = now_ns();
 			reader_join(&rb);
 			check_reader(&rb, "broadcast/ports");
 			series_add(&bc, ns_per(D, t0, rb.t_end));
 			series_add(&cpu_bc, (double)cpu_end(&c0) / D);
+			series_add(&post_bc, ns_per(D, t0, t_sent));
+			series_add(&first_bc, (rb.t_first - t0) / 1e3);
 
 			reader_start(&rp, D);
 			cpu_begin(&c0);
@@ -369,13 +377,18 @@ static int bench_fanout(void)
 				for (int i = 0; i < N; i++)
 					write_full(pwr[i], recs + e * REC_LEN,
 						   16 * REC_LEN);
+			t_sent = now_ns();
 			reader_join(&rp);
 			check_reader(&rp, "broadcast/pipes");
 			series_add(&pipes, ns_per(D, t0, rp.t_end));
 			series_add(&cpu_pipe, (double)cpu_end(&c0) / D);
+			series_add(&post_pipe, ns_per(D, t0, t_sent));
+			series_add(&first_pipe, (rp.t_first - t0) / 1e3);
 			note("broadcast N=%d rep %d: clusnotify %.0f, pipes %.0f ns/delivered event "
-			     "(CPU %.0f, %.0f)", N, rep + 1, bc.v[rep], pipes.v[rep],
-			     cpu_bc.v[rep], cpu_pipe.v[rep]);
+			     "(CPU %.0f, %.0f; posting %.0f, writing %.0f; first delivery "
+			     "after %.0f, %.0f us)", N, rep + 1, bc.v[rep], pipes.v[rep],
+			     cpu_bc.v[rep], cpu_pipe.v[rep], post_bc.v[rep],
+			     post_pipe.v[rep], first_bc.v[rep], first_pipe.v[rep]);
 		}
 		reader_teardown(&rb);
 		reader_teardown(&rp);
@@ -383,18 +396,23 @@ static int bench_fanout(void)
 		close_all(pwr, N);
 		series_ratio(&bcr, &bc, &pipes, "ours/pipes");
 		series_ratio(&cpur, &cpu_bc, &cpu_pipe, "CPU ours/pipes");
+		series_ratio(&postr, &post_bc, &post_pipe, "posting ours/pipes");
 		snprintf(id, sizeof(id), "broadcast.%d", N);
 		snprintf(title, sizeof(title), "Broadcast fan-out, %d ports", N);
 		snprintf(wl, sizeof(wl),
 			 "the same %d ports; %ld COMMON_PROPERTY events posted in batches of 16, "
 			 "each matching every port (%llu deliveries), one thread epolls and drains "
 			 "the ports; cost = wall time per delivered event until all are read (CPU: "
-			 "CPU time of all threads involved). Baseline: %d pipes, each batch written "
+			 "CPU time of all threads involved; posting: the poster's time until its "
+			 "last post returns; first delivery: from the first post until the reader's "
+			 "first read returns). Baseline: %d pipes, each batch written "
 			 "once into each pipe (%d-byte records), drained the same way; repetitions "
 			 "interleaved", N, Ebc, (unsigned long long)Ebc * N, N, REC_LEN);
 		{
 			const struct series *all[] = { &bc, &pipes, &bcr, &cpu_bc,
-						       &cpu_pipe, &cpur };
+						       &cpu_pipe, &cpur, &post_bc,
+						       &post_pipe, &postr, &first_bc,
+						       &first_pipe };
 
 			result_begin(&r, id, "broadcast", title, wl, Ebc, opt.reps);
 			result_series(&r, all, sizeof(all) / sizeof(all[0]));
