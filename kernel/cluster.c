@@ -778,9 +778,10 @@ static struct cn_event *build_posted(struct cn_cluster *cl,
  * Attempts a run is sized for: its events times its list's length. Each run
  * touches a port once: the larger, the cheaper a broadcast to many ports
  * (16 events a run up to 16,384), the longer the poster goes without
- * looking for a fatal signal or waking the ports it queued to (twice this,
- * for a list where ports with two entries pass CN_RUN_OTHERS). Rescheduling
- * does not wait for the run's end: its walks yield as they go.
+ * looking for a fatal signal (twice this, for a list where ports with two
+ * entries pass CN_RUN_OTHERS). Rescheduling and waking the ports queued to
+ * (cn_wake_list_flush_due()) do not wait for the run's end: its walks yield
+ * as they go.
  */
 #define CN_POST_RUN_WORK (1 << 18)
 /* And at most this many, the batch a poster's port touch is paid over. */

@@ -1129,12 +1129,12 @@ static void match_regs(struct cn_cluster *cl, struct cn_event *ev,
 /*
  * A poster's run walks a list with cn_wake_srcu held (cn_cluster_post()):
  * every CN_WALK_YIELD attempts it leaves RCU for a moment, wakes the ports
- * queued to so far if they have waited long enough (cn_wake_list_flush_due())
- * and reschedules, then goes on from the entry it was at, which cannot be freed meanwhile
- * (sub_free()). An entry unlinked meanwhile may still get the run, as it
- * would had the walk been quicker than the unlink. No port's entry leaves
- * meanwhile while the port lives on: that waits for post_lock
- * (cn_filter_unregister()).
+ * queued to so far if they have waited long enough
+ * (cn_wake_list_flush_due()) and reschedules, then goes on from the entry
+ * it was at, which cannot be freed meanwhile (sub_free()). An entry
+ * unlinked meanwhile may still get the run, as it would had the walk been
+ * quicker than the unlink. No port's entry leaves meanwhile while the port
+ * lives on: that waits for post_lock (cn_filter_unregister()).
  */
 #define CN_WALK_YIELD 1024
 

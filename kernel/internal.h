@@ -323,7 +323,8 @@ struct cn_popped {
 #define CN_WAKE_BATCH 16
 
 /*
- * A poster's ports to wake once its batch is queued. A port it marks first
+ * A poster's ports to wake once its batch is queued, or as it goes for a
+ * long batch (cn_wake_list_flush_due()). A port it marks first
  * (@port->waker) is chained through @port->wake_next, so a batch that
  * reaches ten thousand ports wakes each of them once, not once per event.
  * A port another poster has marked is kept in @other (woken when it
@@ -335,7 +336,7 @@ struct cn_wake_list {
 	struct cn_port *first;
 	unsigned int nother;
 	struct cn_port *other[CN_WAKE_BATCH];
-	/* The batch's attempts (cn_counts.walked) at its last flush. */
+	/* Attempts (cn_counts.walked) at cn_wake_list_flush_due()'s last flush */
 	u64 woken;
 };
 

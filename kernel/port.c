@@ -39,9 +39,10 @@ DEFINE_SRCU(cn_wake_srcu);
  * far. A batch of 16 events to 1,000 ports wakes each once, at its end. A
  * run of 16 broadcast events to 10,000 ports takes the poster tens of
  * milliseconds: woken only at its end, the readers would sit idle through
- * it and then drain it all behind the poster. Its ports have their whole
- * run when their entry is passed, so waking them every CN_WAKE_WORK
- * attempts still wakes each once per run.
+ * it and then drain it all behind the poster. A port with one entry on the
+ * run's list has its whole run when that entry is passed, so waking every
+ * CN_WAKE_WORK attempts still wakes it once per run; a port that takes the
+ * run event by event (cn_filter_match_run()) may be woken more often.
  */
 #define CN_WAKE_WORK (1 << 14)
 

@@ -2357,36 +2357,41 @@ static void long_run_wakes_ports_as_it_goes(struct kunit *test)
 {
 	const int n = 2048;
 	struct kt_cluster *cl = kt_cluster_new(test);
-	struct kt_census c = { .n = n, .queued = -1 };
+	struct kt_census *c;
 	struct kt_census_entry *e;
 	struct kt_waiter **w;
 	int i;
 
+	/* Not on the stack: the entries stay queued until the test's cleanup. */
+	c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
 	w = kunit_kcalloc(test, n, sizeof(*w), GFP_KERNEL);
-	c.ports = kunit_kcalloc(test, n, sizeof(*c.ports), GFP_KERNEL);
 	e = kunit_kcalloc(test, n, sizeof(*e), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, c);
 	KUNIT_ASSERT_NOT_NULL(test, w);
-	KUNIT_ASSERT_NOT_NULL(test, c.ports);
 	KUNIT_ASSERT_NOT_NULL(test, e);
+	c->n = n;
+	c->queued = -1;
+	c->ports = kunit_kcalloc(test, n, sizeof(*c->ports), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, c->ports);
 	for (i = 0; i < n; i++) {
-		c.ports[i] = kt_port_new(test);
-		kt_filter(test, c.ports[i], cl->id, KT_KEY, CLUSNOTIFY_OBJ_GROUP,
+		c->ports[i] = kt_port_new(test);
+		kt_filter(test, c->ports[i], cl->id, KT_KEY, CLUSNOTIFY_OBJ_GROUP,
 			  CLUSNOTIFY_GROUP_STATE);
-		w[i] = kt_waiter_add(test, c.ports[i]);
-		e[i].port = c.ports[i];
-		e[i].c = &c;
+		w[i] = kt_waiter_add(test, c->ports[i]);
+		e[i].port = c->ports[i];
+		e[i].c = c;
 		init_waitqueue_func_entry(&e[i].wait, kt_census_wake);
-		add_wait_queue(&c.ports[i]->wq, &e[i].wait);
+		add_wait_queue(&c->ports[i]->wq, &e[i].wait);
 		kt_defer(test, kt_census_remove, &e[i]);
 	}
 	kt_post_n(test, cl, 16);
-	KUNIT_EXPECT_GT(test, c.queued, 0);
-	KUNIT_EXPECT_LT_MSG(test, c.queued, n,
+	KUNIT_EXPECT_GT(test, c->queued, 0);
+	KUNIT_EXPECT_LT_MSG(test, c->queued, n,
 			    "no port was woken before the run reached the last");
 	for (i = 0; i < n; i++) {
 		KUNIT_EXPECT_EQ_MSG(test, w[i]->wakes, 1, "port %d", i);
-		KUNIT_EXPECT_EQ(test, cn_port_bytes_ready(c.ports[i]),
-				cn_port_bytes_ready(c.ports[0]));
+		KUNIT_EXPECT_EQ(test, cn_port_bytes_ready(c->ports[i]),
+				cn_port_bytes_ready(c->ports[0]));
 	}
 }
 
