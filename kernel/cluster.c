@@ -824,11 +824,11 @@ static unsigned int run_length(struct cn_cluster *cl, struct cn_event **evs,
  * CN_POST_RUN_WORK attempts at their list's length, queued port by port
  * (cn_filter_match_run(), which leaves RCU every CN_WALK_YIELD attempts).
  * RCU read sections end between two runs once they have done
- * CN_POST_SECTION_WORK attempts or the CPU is wanted. Each
- * port is woken once per batch, at its end, unless the batch is long: then
- * the ports queued to so far are woken at a section's end or a run's yield
- * every so many attempts (cn_wake_list_flush_due()). Those wake-ups run out
- * of RCU, yielding every CN_WAKE_RESCHED ports.
+ * CN_POST_SECTION_WORK attempts or the CPU is wanted. Each port is woken
+ * once per batch, at its end, unless the batch is long: then the ports
+ * queued to so far are woken at a section's end or a run's yield every so
+ * many attempts (cn_wake_list_flush_due()). Those wake-ups run out of RCU,
+ * yielding every CN_WAKE_RESCHED ports.
  *
  * A poster with a fatal signal pending at the end of a section stops there:
  * the events before it are posted, with consecutive sequence numbers, and

@@ -637,10 +637,16 @@ static size_t opt_size(uint32_t len)
 	return len ? attr_size(len) : 0;
 }
 
+/* A string's attribute length, terminator included; 0 for none. */
+static uint32_t str_len(const char *s)
+{
+	return s ? fit_len(strlen(s) + 1) : 0;
+}
+
 /* A string attribute's size; its length (terminator included) to *len. */
 static size_t str_size(const char *s, uint32_t *len)
 {
-	*len = s ? fit_len(strlen(s) + 1) : 0;
+	*len = str_len(s);
 	return opt_size(*len);
 }
 
@@ -672,10 +678,10 @@ static size_t event_size_known(const struct clusnotify_feed_event *e,
 
 static size_t event_size(const struct clusnotify_feed_event *e, struct lens *l)
 {
-	str_size(e->id, &l->len[0]);
-	str_size(e->parent_id, &l->len[1]);
-	str_size(e->name, &l->len[2]);
-	str_size(e->type_name, &l->len[3]);
+	l->len[0] = str_len(e->id);
+	l->len[1] = str_len(e->parent_id);
+	l->len[2] = str_len(e->name);
+	l->len[3] = str_len(e->type_name);
 	return event_size_known(e, l);
 }
 
