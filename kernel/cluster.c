@@ -848,10 +848,13 @@ int cn_cluster_post(struct cn_cluster *cl, const struct clusnotify_post_event *d
 	unsigned int i, done;
 	u64 mark = 0, now;
 	int srcu_idx, ret = 0;
+	u32 *spare;
 
-	evs = kvcalloc(n, sizeof(*evs), GFP_KERNEL);
+	/* The events, then each one's spare queue references. */
+	evs = kvcalloc(n, sizeof(*evs) + sizeof(*spare), GFP_KERNEL);
 	if (!evs)
 		return -ENOMEM;
+	spare = (u32 *)(evs + n);
 
 	mutex_lock(&cl->post_lock);
 	if (cl->state == CLUSNOTIFY_CLUSTER_DELETED) {
@@ -866,6 +869,8 @@ int cn_cluster_post(struct cn_cluster *cl, const struct clusnotify_post_event *d
 			goto out;
 		}
 	}
+	for (i = 0; i < n; i++)
+		cn_event_spare_begin(evs[i], &spare[i]);
 
 	srcu_idx = srcu_read_lock(&cn_wake_srcu);
 	rcu_read_lock();
@@ -914,6 +919,8 @@ int cn_cluster_post(struct cn_cluster *cl, const struct clusnotify_post_event *d
 		rcu_read_unlock();
 	cn_wake_list_flush_srcu(&wl);
 	srcu_read_unlock(&cn_wake_srcu, srcu_idx);
+	for (i = 0; i < n; i++)
+		cn_event_spare_end(evs[i]);
 	atomic64_add(done, &cl->posted);
 	cluster_count(cl, &c);
 

@@ -13,6 +13,9 @@
 
 #include "internal.h"
 
+/* struct cn_event's comment: what a poster reads per port starts a line. */
+static_assert(offsetof(struct cn_event, rec_len) == 64);
+
 /* The five strings of a record, in their order, and their lengths. */
 struct cn_layout {
 	const char *s[5];
@@ -212,3 +215,35 @@ void cn_event_put(struct cn_event *ev)
 		kfree(ev);
 }
 EXPORT_SYMBOL_IF_KUNIT(cn_event_put);
+
+/**
+ * cn_event_spare_begin() - let a post take queue references in advance
+ * @ev: an event the caller is about to queue, holding a reference to it
+ * @spare: the caller's count of references taken and not yet used, 0 now
+ *
+ * Until cn_event_spare_end(), cn_event_get_queued() takes from @spare.
+ *
+ * Context: the post that built @ev, under its cluster's post_lock: no one
+ * else queues @ev meanwhile.
+ */
+void cn_event_spare_begin(struct cn_event *ev, u32 *spare)
+{
+	*spare = 0;
+	ev->spare = spare;
+}
+EXPORT_SYMBOL_IF_KUNIT(cn_event_spare_begin);
+
+/**
+ * cn_event_spare_end() - give back the references a post did not use
+ * @ev: the event, its caller's reference still held
+ */
+void cn_event_spare_end(struct cn_event *ev)
+{
+	u32 *spare = ev->spare;
+
+	ev->spare = NULL;
+	/* The caller's own reference keeps @ev: this never frees it. */
+	if (spare && *spare)
+		WARN_ON_ONCE(refcount_sub_and_test(*spare, &ev->ref));
+}
+EXPORT_SYMBOL_IF_KUNIT(cn_event_spare_end);

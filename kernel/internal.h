@@ -83,37 +83,38 @@ bool cn_string_valid(const char *s, size_t max);
 
 /**
  * struct cn_event - a record body shared by every queue it is on
- * @ref: one per queue entry, plus the builder's while it builds
- * @rec_len: length of the whole record as read() returns it
+ * @ref: one per queue entry, plus the builder's while it builds, plus a
+ *	post's spare references while it queues (@spare)
  * @rec_flags: CLUSNOTIFY_RECORD_*
- * @object_type: CLUSNOTIFY_OBJ_*
- * @cluster_id: the cluster's id
- * @flag: the one flag that fired
- * @seq: per-cluster sequence number, 0 for records made for one port
- * @epoch: the cluster's epoch
- * @range_first, @range_last: a GAP record's range, else 0
- * @timestamp_ns: CLOCK_REALTIME at post
  * @id_len, @parent_len, @name_len, @type_len: string lengths, without NUL
+ * @object_type: CLUSNOTIFY_OBJ_*
  * @prev_owner_len: length of the fifth string, the previous owner
  * @prev_state: the object's state before the change a STATE event tells,
  *	CLUSNOTIFY_STATE_UNKNOWN otherwise
  * @payload_off: offset of the payload in the record
  * @payload_len: payload length
+ * @flag: the one flag that fired
+ * @timestamp_ns: CLOCK_REALTIME at post
+ * @range_first, @range_last: a GAP record's range, else 0
+ * @rec_len: length of the whole record as read() returns it
+ * @cluster_id: the cluster's id
+ * @seq: per-cluster sequence number, 0 for records made for one port
+ * @epoch: the cluster's epoch
+ * @spare: while a post queues the event, how many references it holds
+ *	for queue entries still to come (cn_event_get_queued()); else NULL
  * @data: the record after its header: strings, padding, payload, padding
+ *
+ * Laid out for a broadcast, where a reader drops its references while the
+ * poster still queues the same event to other ports: every put writes the
+ * first 64 bytes, so what the poster reads per port (@rec_len to @spare)
+ * starts the next 64, and the poster writes neither (@spare points into its
+ * own memory). Sharing one line, each port cost both sides a cache miss.
  */
 struct cn_event {
 	refcount_t ref;
-	u32 rec_len;
 	u16 rec_flags;
-	u32 object_type;
-	u32 cluster_id;
-	u64 flag;
-	u64 seq;
-	u64 epoch;
-	u64 range_first;
-	u64 range_last;
-	u64 timestamp_ns;
 	u16 id_len;
+	u32 object_type;
 	u16 parent_len;
 	u16 name_len;
 	u16 type_len;
@@ -121,6 +122,16 @@ struct cn_event {
 	s32 prev_state;
 	u32 payload_off;
 	u32 payload_len;
+	u64 flag;
+	u64 timestamp_ns;
+	u64 range_first;
+	u64 range_last;
+	/* What a poster reads for each port it queues to: offset 64. */
+	u32 rec_len;
+	u32 cluster_id;
+	u64 seq;
+	u64 epoch;
+	u32 *spare;
 	char data[];
 };
 
@@ -135,7 +146,39 @@ static inline struct cn_event *cn_event_get(struct cn_event *ev)
 	refcount_inc(&ev->ref);
 	return ev;
 }
+
+/* References a post takes at once for the queue entries it makes. */
+#define CN_EVENT_SPARE_REFS (1U << 16)
+
+/**
+ * cn_event_get_queued() - a reference for a queue entry
+ * @ev: the event
+ *
+ * While a post queues @ev, from the references it took in advance: one
+ * atomic per CN_EVENT_SPARE_REFS entries rather than one per port, on the
+ * line readers write as they put theirs.
+ *
+ * Return: @ev.
+ *
+ * Context: the event's post (its cluster's post_lock) when @ev->spare is
+ * set; any otherwise.
+ */
+static inline struct cn_event *cn_event_get_queued(struct cn_event *ev)
+{
+	u32 *spare = ev->spare;
+
+	if (!spare)
+		return cn_event_get(ev);
+	if (!*spare) {
+		refcount_add(CN_EVENT_SPARE_REFS, &ev->ref);
+		*spare = CN_EVENT_SPARE_REFS;
+	}
+	(*spare)--;
+	return ev;
+}
 void cn_event_put(struct cn_event *ev);
+void cn_event_spare_begin(struct cn_event *ev, u32 *spare);
+void cn_event_spare_end(struct cn_event *ev);
 struct cn_cluster;
 struct cn_event *cn_event_make(struct cn_cluster *cl,
 			       const struct clusnotify_post_event *d,

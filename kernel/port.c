@@ -431,7 +431,7 @@ enum cn_enqueued cn_port_enqueue(struct cn_port *port, struct cn_event *ev,
 	} else {
 		struct cn_qent *qe = &port->ring[port->tail++ & port->mask];
 
-		qe->ev = cn_event_get(ev);
+		qe->ev = cn_event_get_queued(ev);
 		qe->key = key;
 		port->queued_bytes += ev->rec_len;
 		port->delivered++;

@@ -2217,6 +2217,34 @@ static struct cn_event *kt_event_new(struct kunit *test)
 }
 
 /*
+ * A post takes its queue entries' references CN_EVENT_SPARE_REFS at a time
+ * (one atomic on the line readers put theirs on, not one per port) and
+ * gives back the ones it did not use: past a chunk, the count is exact.
+ */
+static void queue_refs_come_in_chunks_and_stay_exact(struct kunit *test)
+{
+	struct cn_event *ev = kt_event_new(test);
+	u32 spare = 7, i, n = CN_EVENT_SPARE_REFS + 3;
+
+	cn_event_spare_begin(ev, &spare);
+	KUNIT_EXPECT_EQ(test, spare, 0U);
+	for (i = 0; i < n; i++)
+		KUNIT_EXPECT_PTR_EQ(test, cn_event_get_queued(ev), ev);
+	/* Two chunks, and the builder's reference. */
+	KUNIT_EXPECT_EQ(test, refcount_read(&ev->ref), 1 + 2 * CN_EVENT_SPARE_REFS);
+	KUNIT_EXPECT_EQ(test, spare, CN_EVENT_SPARE_REFS - 3);
+	cn_event_spare_end(ev);
+	KUNIT_EXPECT_EQ(test, refcount_read(&ev->ref), 1 + n);
+	KUNIT_EXPECT_NULL(test, ev->spare);
+	/* Out of a post, each entry takes its own. */
+	cn_event_get_queued(ev);
+	KUNIT_EXPECT_EQ(test, refcount_read(&ev->ref), 2 + n);
+	for (i = 0; i <= n; i++)
+		cn_event_put(ev);
+	KUNIT_EXPECT_EQ(test, refcount_read(&ev->ref), 1);
+}
+
+/*
  * Two posters queue to one port; the second finishes its batch while the
  * first is still running: its event wakes the port then, not when the first
  * poster's batch ends. Each poster still wakes a port once per batch.
@@ -2434,6 +2462,7 @@ static struct kunit_case kt_queue_cases[] = {
 	KUNIT_CASE(lost_of_many_clusters_share_the_last_record),
 	KUNIT_CASE(shutdown_drains_and_stops_counting),
 	KUNIT_CASE(queues_share_one_body),
+	KUNIT_CASE(queue_refs_come_in_chunks_and_stay_exact),
 	KUNIT_CASE(wake_does_not_wait_for_another_posters_batch),
 	KUNIT_CASE(long_run_wakes_ports_as_it_goes),
 	KUNIT_CASE(wake_list_overflow_wakes_every_port),
