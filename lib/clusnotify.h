@@ -12,9 +12,10 @@
  *
  * Threads: every function may be called on one port from several threads at
  * once, except clusnotify_port_close(), which must be the last call on the
- * port. clusnotify_peek_event() returns with the port's buffer locked; the
- * same thread must end the peek with clusnotify_consume_event() or
- * clusnotify_release_event(). Nothing holds that lock while blocked:
+ * port. clusnotify_peek_event() returns owning the port's buffer; the same
+ * thread must end the peek with clusnotify_consume_event() or
+ * clusnotify_release_event(). Other threads wait for it no longer than
+ * their own timeouts, and nothing owns the buffer while blocked:
  * clusnotify_port_shutdown() from another thread wakes every waiter, which
  * then returns -ESHUTDOWN.
  */

@@ -16,10 +16,10 @@
 
 /*
  * A call's deadline, fixed when the call starts but read from the clock only
- * before it first blocks (on the port's lock or in poll()): an event already
- * buffered costs no clock_gettime(), a system call where the clock source
- * has no vDSO reading, as under many hypervisors. Until then the call only
- * runs, so the deadline is the same.
+ * before it first blocks (on another thread's peek or in poll()): an event
+ * already buffered costs no clock_gettime(), a system call where the clock
+ * source has no vDSO reading, as under many hypervisors. Until then the call
+ * only runs, so the deadline is the same.
  */
 struct __cn_deadline {
 	int64_t timeout_ms;	/* negative: none */

@@ -24,15 +24,19 @@
 #define PORT_BUF_SIZE	(64 * 1024)
 
 /*
- * @lock guards the buffer: records [@head, @tail) of @buf are read from the
- * kernel and not yet consumed. It is held from a successful peek to its
- * consume or release, and never across a blocking call.
+ * Records [@head, @tail) of @buf are read from the kernel and not yet
+ * consumed. One thread at a time owns them (@busy): from a successful peek
+ * to its consume or release, and never across a blocking call. A thread
+ * that waits for another's peek to end sleeps on @idle, under @lock, with
+ * its own deadline, and a shutdown wakes it: the peek may be held for as
+ * long as its thread takes to handle the event.
  *
  * Records read into the buffer no longer make @fd readable, so @efd (an
- * eventfd, also under @lock) is kept readable exactly while the buffer holds
+ * eventfd, also the owner's) is kept readable exactly while the buffer holds
  * one: a waiter polls both and cannot sleep with events buffered by another
- * thread. @epfd, made on first use, holds the two for a caller that wants
- * one fd readable while the port has events (clusapi's event handle).
+ * thread. @epfd, made on first use under @lock, holds the two for a caller
+ * that wants one fd readable while the port has events (clusapi's event
+ * handle).
  */
 struct clusnotify_port {
 	int fd;
@@ -41,6 +45,8 @@ struct clusnotify_port {
 	bool efd_set;
 	atomic_bool shut;
 	pthread_mutex_t lock;
+	pthread_cond_t idle;	/* CLOCK_MONOTONIC */
+	bool busy;
 	size_t head;
 	size_t tail;
 	unsigned char buf[PORT_BUF_SIZE];
@@ -51,6 +57,7 @@ static_assert(PORT_BUF_SIZE >= CLUSNOTIFY_RECORD_MAX, "buffer holds any record")
 static int port_new(struct clusnotify_port **portp, int fd)
 {
 	struct clusnotify_port *port;
+	pthread_condattr_t attr;
 	int ret;
 
 	port = malloc(sizeof(*port));
@@ -63,18 +70,32 @@ static int port_new(struct clusnotify_port **portp, int fd)
 		return ret;
 	}
 	ret = pthread_mutex_init(&port->lock, NULL);
-	if (ret) {
-		close(port->efd);
-		free(port);
-		return -ret;
-	}
+	if (ret)
+		goto err_efd;
+	ret = pthread_condattr_init(&attr);
+	if (ret)
+		goto err_mutex;
+	ret = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	if (!ret)
+		ret = pthread_cond_init(&port->idle, &attr);
+	pthread_condattr_destroy(&attr);
+	if (ret)
+		goto err_mutex;
 	port->fd = fd;
 	port->epfd = -1;
 	port->efd_set = false;
+	port->busy = false;
 	atomic_init(&port->shut, false);
 	port->head = port->tail = 0;
 	*portp = port;
 	return 0;
+
+err_mutex:
+	pthread_mutex_destroy(&port->lock);
+err_efd:
+	close(port->efd);
+	free(port);
+	return -ret;
 }
 
 __cn_public int clusnotify_port_open(struct clusnotify_port **portp)
@@ -114,6 +135,7 @@ __cn_public void clusnotify_port_close(struct clusnotify_port *port)
 	close(port->efd);
 	if (port->epfd >= 0)
 		close(port->epfd);
+	pthread_cond_destroy(&port->idle);
 	pthread_mutex_destroy(&port->lock);
 	free(port);
 }
@@ -165,6 +187,10 @@ __cn_public int clusnotify_port_shutdown(struct clusnotify_port *port)
 	if (!port)
 		return -EINVAL;
 	atomic_store(&port->shut, true);
+	/* Under @lock: a waiter checks @shut and sleeps in one step. */
+	pthread_mutex_lock(&port->lock);
+	pthread_cond_broadcast(&port->idle);
+	pthread_mutex_unlock(&port->lock);
 	return xioctl(port, CLUSNOTIFY_IOC_SHUTDOWN, NULL);
 }
 
@@ -374,7 +400,7 @@ static int wait_readable(struct clusnotify_port *port, struct __cn_deadline *d)
 	}
 }
 
-/* With @port->lock held: @efd readable exactly while a record is buffered. */
+/* The buffer's owner: @efd readable exactly while a record is buffered. */
 static void mark_buffered(struct clusnotify_port *port)
 {
 	bool want = port->head < port->tail;
@@ -516,7 +542,7 @@ __cn_public int clusnotify_event_info(struct clusnotify_port *port,
 }
 
 /*
- * With @port->lock held: makes the head record available, reading the kernel
+ * The buffer's owner: makes the head record available, reading the kernel
  * queue if the buffer is empty. 0, -EAGAIN if nothing is queued, or an error.
  */
 static int fill(struct clusnotify_port *port)
@@ -539,15 +565,43 @@ static int fill(struct clusnotify_port *port)
 }
 
 /*
- * Takes the port's buffer lock. Another thread may hold it over an event it
- * peeked: waiting for it counts against @d, so its clock starts first.
+ * Makes the calling thread the buffer's owner. Another thread may own it
+ * over an event it peeked: waiting for it counts against @d, and ends at a
+ * shutdown. Returns 0, -ETIMEDOUT or -ESHUTDOWN.
  */
-static void lock_port(struct clusnotify_port *port, struct __cn_deadline *d)
+static int own_buffer(struct clusnotify_port *port, struct __cn_deadline *d)
 {
-	if (pthread_mutex_trylock(&port->lock)) {
-		__cn_deadline_start(d);
-		pthread_mutex_lock(&port->lock);
+	struct timespec at;
+	int ret = 0;
+
+	pthread_mutex_lock(&port->lock);
+	while (port->busy && !ret) {
+		if (atomic_load(&port->shut)) {
+			ret = -ESHUTDOWN;
+		} else if (d->timeout_ms < 0) {
+			pthread_cond_wait(&port->idle, &port->lock);
+		} else {
+			__cn_deadline_start(d);
+			at.tv_sec = d->at / 1000;
+			at.tv_nsec = d->at % 1000 * 1000000;
+			if (pthread_cond_timedwait(&port->idle, &port->lock,
+						   &at) == ETIMEDOUT &&
+			    port->busy)
+				ret = -ETIMEDOUT;
+		}
 	}
+	if (!ret)
+		port->busy = true;
+	pthread_mutex_unlock(&port->lock);
+	return ret;
+}
+
+static void release_buffer(struct clusnotify_port *port)
+{
+	pthread_mutex_lock(&port->lock);
+	port->busy = false;
+	pthread_cond_signal(&port->idle);
+	pthread_mutex_unlock(&port->lock);
 }
 
 int __cn_peek_until(struct clusnotify_port *port, struct clusnotify_event *ev,
@@ -560,7 +614,9 @@ int __cn_peek_until(struct clusnotify_port *port, struct clusnotify_event *ev,
 	for (;;) {
 		if (atomic_load(&port->shut))
 			return -ESHUTDOWN;
-		lock_port(port, d);
+		ret = own_buffer(port, d);
+		if (ret)
+			return ret;
 		ret = fill(port);
 		if (!ret) {
 			ret = parse(port->buf + port->head,
@@ -570,7 +626,7 @@ int __cn_peek_until(struct clusnotify_port *port, struct clusnotify_event *ev,
 			port->head = port->tail;	/* drop what cannot be parsed */
 			mark_buffered(port);
 		}
-		pthread_mutex_unlock(&port->lock);
+		release_buffer(port);
 		if (ret != -EAGAIN)
 			return ret;
 		ret = wait_readable(port, d);
@@ -595,12 +651,12 @@ __cn_public void clusnotify_consume_event(struct clusnotify_port *port)
 	rec = (const void *)(port->buf + port->head);
 	port->head += rec->len;
 	mark_buffered(port);
-	pthread_mutex_unlock(&port->lock);
+	release_buffer(port);
 }
 
 __cn_public void clusnotify_release_event(struct clusnotify_port *port)
 {
-	pthread_mutex_unlock(&port->lock);
+	release_buffer(port);
 }
 
 __cn_public int clusnotify_read_event(struct clusnotify_port *port,
@@ -619,12 +675,15 @@ __cn_public int clusnotify_wait(struct clusnotify_port *port, int64_t timeout_ms
 {
 	struct __cn_deadline d = __cn_deadline_after(timeout_ms);
 	bool buffered;
+	int ret;
 
 	if (!port)
 		return -EINVAL;
-	lock_port(port, &d);
+	ret = own_buffer(port, &d);
+	if (ret)
+		return ret;
 	buffered = port->head < port->tail;
-	pthread_mutex_unlock(&port->lock);
+	release_buffer(port);
 	if (atomic_load(&port->shut))
 		return -ESHUTDOWN;
 	return buffered ? 0 : wait_readable(port, &d);

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Two reader threads on one port, one peeking and consuming, the other
- * reading: every event is handed out exactly once.
+ * reading: every event is handed out exactly once. A thread that holds a
+ * peek does not stretch another thread's timeout, nor hide a shutdown.
  */
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <clusnotify.h>
 
@@ -55,6 +57,87 @@ static void *reader(void *arg)
 	return NULL;
 }
 
+/* A thread peeking while another holds a peek. */
+struct waiter {
+	struct clusnotify_port *port;
+	int64_t timeout_ms;
+	int ret;
+	atomic_bool done;
+	pthread_t th;
+};
+
+static void *waiter_main(void *arg)
+{
+	struct waiter *w = arg;
+	struct clusnotify_event ev;
+
+	w->ret = clusnotify_peek_event(w->port, &ev, w->timeout_ms);
+	if (!w->ret)
+		clusnotify_release_event(w->port);
+	atomic_store(&w->done, true);
+	return NULL;
+}
+
+static void waiter_start(struct waiter *w, struct clusnotify_port *p,
+			 int64_t timeout_ms)
+{
+	w->port = p;
+	w->timeout_ms = timeout_ms;
+	w->ret = 1;
+	atomic_init(&w->done, false);
+	CHECK_EQ(pthread_create(&w->th, NULL, waiter_main, w), 0);
+}
+
+/* Whether @w returned, waiting for it up to 30 s. */
+static bool waiter_returned(struct waiter *w)
+{
+	uint64_t end = tl_now_ms() + 30000;
+
+	while (!atomic_load(&w->done) && tl_now_ms() < end)
+		usleep(1000);
+	return atomic_load(&w->done);
+}
+
+/*
+ * The holder of a peek (a program still handling the event) lets go only
+ * once the other thread has returned, or after 30 s: that thread must end
+ * at its own timeout, or at a shutdown when it waits forever, not when the
+ * peek ends.
+ */
+static void held_peek(struct tl_feed *feed, uint32_t cluster_id)
+{
+	struct clusnotify_filter f = {
+		.object_type = CLUSNOTIFY_OBJ_NODE, .flags = CLUSNOTIFY_NODE_ALL,
+	};
+	struct clusnotify_event ev;
+	struct clusnotify_port *p;
+	struct waiter w;
+
+	CHECK_EQ(clusnotify_port_open(&p), 0);
+	CHECK_EQ(clusnotify_add_filters(p, cluster_id, &f, 1, 0), 0);
+	tl_feed(feed, "event node n1 common_property payload=u32:1");
+	tl_feed(feed, "event node n1 common_property payload=u32:2");
+	tl_feed_sync(feed);
+
+	CHECK_EQ(clusnotify_peek_event(p, &ev, 5000), 0);
+	waiter_start(&w, p, 100);
+	CHECK(waiter_returned(&w));
+	clusnotify_release_event(p);
+	CHECK_EQ(pthread_join(w.th, NULL), 0);
+	CHECK_EQ(w.ret, -ETIMEDOUT);
+
+	CHECK_EQ(clusnotify_peek_event(p, &ev, 5000), 0);
+	waiter_start(&w, p, -1);
+	/* Most likely waiting for the peek by now; -ESHUTDOWN either way. */
+	usleep(50000);
+	CHECK_EQ(clusnotify_port_shutdown(p), 0);
+	CHECK(waiter_returned(&w));
+	clusnotify_release_event(p);
+	CHECK_EQ(pthread_join(w.th, NULL), 0);
+	CHECK_EQ(w.ret, -ESHUTDOWN);
+	clusnotify_port_close(p);
+}
+
 int main(void)
 {
 	struct clusnotify_filter f = {
@@ -94,6 +177,7 @@ int main(void)
 	CHECK_EQ(st.lost, 0);
 	CHECK_EQ(st.read, EVENTS);
 	clusnotify_port_close(port);
+	held_peek(&feed, ci.cluster_id);
 	tl_feed_stop(&feed);
 	return 0;
 }
