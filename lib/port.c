@@ -345,10 +345,14 @@ static int64_t now_ms(void)
 
 void __cn_deadline_start(struct __cn_deadline *d)
 {
+	int64_t now;
+
 	if (d->started || d->timeout_ms < 0)
 		return;
 	d->started = true;
-	d->at = now_ms() + d->timeout_ms;
+	now = now_ms();
+	/* Past the clock's range (INT64_MAX for "forever"), the end of it. */
+	d->at = d->timeout_ms > INT64_MAX - now ? INT64_MAX : now + d->timeout_ms;
 }
 
 /* Milliseconds left before @d ends for poll(): -1 forever, 0 expired. */
@@ -503,8 +507,8 @@ static int event_prev(const struct clusnotify_record *rec,
 
 /*
  * The buffer starts with a record at 0 and holds whole records up to
- * @tail; an event's strings stay there until the next peek or read, so no
- * lock is needed (the caller may hold the peek's).
+ * @tail; an event's strings stay there until the next peek or read, so
+ * this reads it without owning the buffer (the caller may, by a peek).
  */
 __cn_public int clusnotify_event_info(struct clusnotify_port *port,
 				      const struct clusnotify_event *ev,
@@ -564,17 +568,27 @@ static int fill(struct clusnotify_port *port)
 	return 0;
 }
 
+static void unlock_mutex(void *mutex)
+{
+	pthread_mutex_unlock(mutex);
+}
+
 /*
  * Makes the calling thread the buffer's owner. Another thread may own it
- * over an event it peeked: waiting for it counts against @d, and ends at a
- * shutdown. Returns 0, -ETIMEDOUT or -ESHUTDOWN.
+ * over an event it peeked: waiting for it counts against @d (an expired
+ * deadline does not wait), and ends at a shutdown. Returns 0, -ETIMEDOUT,
+ * -ESHUTDOWN, or the error of pthread_cond_timedwait().
  */
 static int own_buffer(struct clusnotify_port *port, struct __cn_deadline *d)
 {
 	struct timespec at;
-	int ret = 0;
+	/* Past pthread_cleanup_push(), which may be a setjmp(). */
+	volatile int ret = 0;
+	int err;
 
 	pthread_mutex_lock(&port->lock);
+	/* The waits are cancellation points: a cancelled waiter unlocks. */
+	pthread_cleanup_push(unlock_mutex, &port->lock);
 	while (port->busy && !ret) {
 		if (atomic_load(&port->shut)) {
 			ret = -ESHUTDOWN;
@@ -584,15 +598,17 @@ static int own_buffer(struct clusnotify_port *port, struct __cn_deadline *d)
 			__cn_deadline_start(d);
 			at.tv_sec = d->at / 1000;
 			at.tv_nsec = d->at % 1000 * 1000000;
-			if (pthread_cond_timedwait(&port->idle, &port->lock,
-						   &at) == ETIMEDOUT &&
-			    port->busy)
+			err = pthread_cond_timedwait(&port->idle, &port->lock,
+						     &at);
+			if (err == ETIMEDOUT && port->busy)
 				ret = -ETIMEDOUT;
+			else if (err && err != ETIMEDOUT)
+				ret = -err;
 		}
 	}
 	if (!ret)
 		port->busy = true;
-	pthread_mutex_unlock(&port->lock);
+	pthread_cleanup_pop(1);
 	return ret;
 }
 

@@ -62,6 +62,7 @@ struct waiter {
 	struct clusnotify_port *port;
 	int64_t timeout_ms;
 	int ret;
+	uint64_t took_ms;
 	atomic_bool done;
 	pthread_t th;
 };
@@ -70,8 +71,10 @@ static void *waiter_main(void *arg)
 {
 	struct waiter *w = arg;
 	struct clusnotify_event ev;
+	uint64_t t0 = tl_now_ms();
 
 	w->ret = clusnotify_peek_event(w->port, &ev, w->timeout_ms);
+	w->took_ms = tl_now_ms() - t0;
 	if (!w->ret)
 		clusnotify_release_event(w->port);
 	atomic_store(&w->done, true);
@@ -101,10 +104,12 @@ static bool waiter_returned(struct waiter *w)
 /*
  * The holder of a peek (a program still handling the event) lets go only
  * once the other thread has returned, or after 30 s: that thread must end
- * at its own timeout, or at a shutdown when it waits forever, not when the
- * peek ends.
+ * at its own timeout, or at a shutdown (@shut_timeout_ms: what it waits
+ * with then), not when the peek ends; and a waiter the peek's end wakes
+ * takes the event.
  */
-static void held_peek(struct tl_feed *feed, uint32_t cluster_id)
+static void held_peek(struct tl_feed *feed, uint32_t cluster_id,
+		      int64_t shut_timeout_ms)
 {
 	struct clusnotify_filter f = {
 		.object_type = CLUSNOTIFY_OBJ_NODE, .flags = CLUSNOTIFY_NODE_ALL,
@@ -116,7 +121,6 @@ static void held_peek(struct tl_feed *feed, uint32_t cluster_id)
 	CHECK_EQ(clusnotify_port_open(&p), 0);
 	CHECK_EQ(clusnotify_add_filters(p, cluster_id, &f, 1, 0), 0);
 	tl_feed(feed, "event node n1 common_property payload=u32:1");
-	tl_feed(feed, "event node n1 common_property payload=u32:2");
 	tl_feed_sync(feed);
 
 	CHECK_EQ(clusnotify_peek_event(p, &ev, 5000), 0);
@@ -125,10 +129,19 @@ static void held_peek(struct tl_feed *feed, uint32_t cluster_id)
 	clusnotify_release_event(p);
 	CHECK_EQ(pthread_join(w.th, NULL), 0);
 	CHECK_EQ(w.ret, -ETIMEDOUT);
+	CHECK(w.took_ms >= 99);
 
+	/* Most likely waiting for the peek by now; it takes the event either way. */
 	CHECK_EQ(clusnotify_peek_event(p, &ev, 5000), 0);
 	waiter_start(&w, p, -1);
-	/* Most likely waiting for the peek by now; -ESHUTDOWN either way. */
+	usleep(50000);
+	clusnotify_release_event(p);
+	CHECK(waiter_returned(&w));
+	CHECK_EQ(pthread_join(w.th, NULL), 0);
+	CHECK_EQ(w.ret, 0);
+
+	CHECK_EQ(clusnotify_peek_event(p, &ev, 5000), 0);
+	waiter_start(&w, p, shut_timeout_ms);
 	usleep(50000);
 	CHECK_EQ(clusnotify_port_shutdown(p), 0);
 	CHECK(waiter_returned(&w));
@@ -177,7 +190,8 @@ int main(void)
 	CHECK_EQ(st.lost, 0);
 	CHECK_EQ(st.read, EVENTS);
 	clusnotify_port_close(port);
-	held_peek(&feed, ci.cluster_id);
+	held_peek(&feed, ci.cluster_id, -1);
+	held_peek(&feed, ci.cluster_id, 60000);
 	tl_feed_stop(&feed);
 	return 0;
 }
