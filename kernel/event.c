@@ -219,7 +219,7 @@ EXPORT_SYMBOL_IF_KUNIT(cn_event_put);
 /**
  * cn_event_spare_begin() - let a post take queue references in advance
  * @ev: an event the caller is about to queue, holding a reference to it
- * @spare: the caller's count of references taken and not yet used, 0 now
+ * @spare: the caller's count of references taken and not yet used
  *
  * Until cn_event_spare_end(), cn_event_get_queued() takes from @spare.
  *
@@ -228,7 +228,7 @@ EXPORT_SYMBOL_IF_KUNIT(cn_event_put);
  */
 void cn_event_spare_begin(struct cn_event *ev, u32 *spare)
 {
-	*spare = 0;
+	*spare = CN_EVENT_SPARE_FIRST;
 	ev->spare = spare;
 }
 EXPORT_SYMBOL_IF_KUNIT(cn_event_spare_begin);
@@ -243,7 +243,7 @@ void cn_event_spare_end(struct cn_event *ev)
 
 	ev->spare = NULL;
 	/* The caller's own reference keeps @ev: this never frees it. */
-	if (spare && *spare)
+	if (spare && *spare && *spare != CN_EVENT_SPARE_FIRST)
 		WARN_ON_ONCE(refcount_sub_and_test(*spare, &ev->ref));
 }
 EXPORT_SYMBOL_IF_KUNIT(cn_event_spare_end);

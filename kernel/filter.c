@@ -1089,6 +1089,8 @@ static void match_regs(struct cn_cluster *cl, struct cn_event *ev,
 		.type = ev->object_type,
 		.id = cn_event_id(ev),
 	};
+	/* Read once: readers write the line it is on (struct cn_event). */
+	const u64 flag = ev->flag;
 	struct rhlist_head *list, *pos;
 	char path[CLUSNOTIFY_ID_MAX];
 	struct cn_sub *sub;
@@ -1100,7 +1102,7 @@ static void match_regs(struct cn_cluster *cl, struct cn_event *ev,
 	list = rhltable_lookup(&cn_regs, &k, cn_reg_params);
 	rhl_for_each_entry_rcu(sub, pos, list, obj_node) {
 		c->walked++;
-		if (sub->mask & ev->flag)
+		if (sub->mask & flag)
 			cn_counts_add(c, cn_port_enqueue(sub->watch->port, ev,
 							 sub->key, wl));
 	}
@@ -1117,7 +1119,7 @@ static void match_regs(struct cn_cluster *cl, struct cn_event *ev,
 		list = rhltable_lookup(&cn_regs, &k, cn_reg_params);
 		rhl_for_each_entry_rcu(sub, pos, list, obj_node) {
 			c->walked++;
-			if ((sub->mask & ev->flag) &&
+			if ((sub->mask & flag) &&
 			    (sub->mask & CLUSNOTIFY_REGISTRY_SUBTREE))
 				cn_counts_add(c, cn_port_enqueue(sub->watch->port,
 								 ev, sub->key,
@@ -1158,7 +1160,8 @@ static void match_bits(struct cn_cluster *cl, struct cn_event *ev,
 		       u64 *run, struct cn_wake_list *wl, struct cn_counts *c)
 {
 	unsigned int bit = __ffs64(ev->flag);
-	bool registry = ev->object_type == CLUSNOTIFY_OBJ_REGISTRY;
+	/* A subkey's event: read once, off the line readers write. */
+	bool subkey = ev->object_type == CLUSNOTIFY_OBJ_REGISTRY && ev->id_len;
 	struct cn_bitnode *bn;
 
 	if (bit >= CN_FLAG_BITS)
@@ -1169,8 +1172,7 @@ static void match_bits(struct cn_cluster *cl, struct cn_event *ev,
 		if (run && READ_ONCE(bn->solo))
 			continue;
 		/* A registry filter watches the root key: subkeys need SUBTREE. */
-		if (registry && ev->id_len &&
-		    !(bn->sub->mask & CLUSNOTIFY_REGISTRY_SUBTREE))
+		if (subkey && !(bn->sub->mask & CLUSNOTIFY_REGISTRY_SUBTREE))
 			continue;
 		cn_counts_add(c, cn_port_enqueue(bn->port, ev, bn->key, wl));
 	}

@@ -149,6 +149,8 @@ static inline struct cn_event *cn_event_get(struct cn_event *ev)
 
 /* References a post takes at once for the queue entries it makes. */
 #define CN_EVENT_SPARE_REFS (1U << 16)
+/* A post's spare count before its first queue entry, which takes its own. */
+#define CN_EVENT_SPARE_FIRST U32_MAX
 
 /**
  * cn_event_get_queued() - a reference for a queue entry
@@ -156,7 +158,8 @@ static inline struct cn_event *cn_event_get(struct cn_event *ev)
  *
  * While a post queues @ev, from the references it took in advance: one
  * atomic per CN_EVENT_SPARE_REFS entries rather than one per port, on the
- * line readers write as they put theirs.
+ * line readers write as they put theirs. The first entry takes its own, so
+ * that a post that reaches one port pays one atomic, as before.
  *
  * Return: @ev.
  *
@@ -169,6 +172,10 @@ static inline struct cn_event *cn_event_get_queued(struct cn_event *ev)
 
 	if (!spare)
 		return cn_event_get(ev);
+	if (*spare == CN_EVENT_SPARE_FIRST) {
+		*spare = 0;
+		return cn_event_get(ev);
+	}
 	if (!*spare) {
 		refcount_add(CN_EVENT_SPARE_REFS, &ev->ref);
 		*spare = CN_EVENT_SPARE_REFS;
