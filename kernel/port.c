@@ -31,7 +31,7 @@
 DEFINE_SRCU(cn_wake_srcu);
 
 /* Records read() copies out per lock hold. */
-#define CN_READ_BATCH 16
+#define CN_READ_BATCH 32
 /* Ports a flush out of RCU wakes between two scheduling points. */
 #define CN_WAKE_RESCHED 1024
 /*
@@ -727,24 +727,30 @@ static ssize_t read_lost(struct cn_port *port, char __user *buf, size_t room)
 }
 
 /*
- * One record, header and body, with user access already open: word-sized
- * stores (unsafe_copy_to_user), not a string copy per part.
+ * Records @q[0..@n) to @buf, @len bytes in all, with user access opened once
+ * for them: word-sized stores (unsafe_copy_to_user), not a string copy per
+ * part. Return: how many were copied whole.
  */
-static int copy_record(char __user *buf, const struct cn_event *ev, u64 key)
+static u32 copy_records(char __user *buf, const struct cn_qent *q, u32 n,
+			size_t len)
 {
 	struct clusnotify_record h;
+	u32 copied = 0;
 
-	fill_header(&h, ev, key);
-	if (!user_access_begin(buf, ev->rec_len))
-		return -EFAULT;
-	unsafe_copy_to_user(buf, (const char *)&h, sizeof(h), efault);
-	unsafe_copy_to_user(buf + sizeof(h), ev->data, ev->rec_len - sizeof(h),
-			    efault);
-	user_access_end();
-	return 0;
+	if (!user_access_begin(buf, len))
+		return 0;
+	for (; copied < n; copied++) {
+		const struct cn_event *ev = q[copied].ev;
+
+		fill_header(&h, ev, q[copied].key);
+		unsafe_copy_to_user(buf, (const char *)&h, sizeof(h), efault);
+		unsafe_copy_to_user(buf + sizeof(h), ev->data,
+				    ev->rec_len - sizeof(h), efault);
+		buf += ev->rec_len;
+	}
 efault:
 	user_access_end();
-	return -EFAULT;
+	return copied;
 }
 
 /*
@@ -774,11 +780,9 @@ static ssize_t read_events(struct cn_port *port, char __user *buf, size_t room)
 	port->rd_busy = n;
 	spin_unlock(&port->lock);
 
-	for (len = 0, copied = 0; copied < n; copied++) {
-		if (copy_record(buf + len, q[copied].ev, q[copied].key))
-			break;
-		len += q[copied].ev->rec_len;
-	}
+	copied = copy_records(buf, q, n, len);
+	for (len = 0, i = 0; i < copied; i++)
+		len += q[i].ev->rec_len;
 
 	spin_lock(&port->lock);
 	if (port->head != head) {

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdatomic.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/select.h>
 
 #include "cn_test.h"
@@ -916,6 +917,58 @@ TEST_F(port, read_returns_whole_records_only)
 
 	ASSERT_EQ(1, READ_ALL(self));
 	EXPECT_STREQ("gc", self->rec[0].id);
+}
+
+/*
+ * A buffer that faults part way (its end unmapped, as a program that got
+ * its size wrong): read() returns the records it could write whole, and
+ * whatever it could not stays queued, in order; a buffer that faults at
+ * once gets EFAULT and takes nothing.
+ */
+TEST_F(port, read_into_a_faulting_buffer_loses_nothing)
+{
+	struct cn_event ev[3] = {
+		{ .type = CLUSNOTIFY_OBJ_GROUP, .flag = CLUSNOTIFY_GROUP_STATE, .id = "ga" },
+		{ .type = CLUSNOTIFY_OBJ_GROUP, .flag = CLUSNOTIFY_GROUP_STATE, .id = "gb" },
+		{ .type = CLUSNOTIFY_OBJ_GROUP, .flag = CLUSNOTIFY_GROUP_STATE, .id = "gc" },
+	};
+	long page = sysconf(_SC_PAGESIZE);
+	struct clusnotify_port_stats st;
+	int total, left, one;
+	char *map, *buf;
+	ssize_t n;
+
+	ASSERT_EQ(0, cn_add_filter(self->fd, self->cid, K1, CLUSNOTIFY_OBJ_GROUP,
+				   CLUSNOTIFY_GROUP_STATE));
+	ASSERT_EQ(0, cn_nl_post(self->nl, self->cid, ev, 3, NULL));
+	ASSERT_EQ(0, cn_fionread(self->fd, &total));
+	one = total / 3;
+	map = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, map);
+	ASSERT_EQ(0, mprotect(map + page, page, PROT_NONE));
+
+	/* Room for all three, but the third crosses into the hole. */
+	buf = map + page - (2 * one + one / 2);
+	n = read(self->fd, buf, total);
+	ASSERT_EQ(2 * one, n);
+	ASSERT_EQ(2, cn_parse(buf, n, self->rec, 2));
+	EXPECT_STREQ("ga", self->rec[0].id);
+	EXPECT_STREQ("gb", self->rec[1].id);
+
+	errno = 0;
+	EXPECT_EQ(-1, read(self->fd, map + page, total));
+	EXPECT_EQ(EFAULT, errno);
+	ASSERT_EQ(0, cn_fionread(self->fd, &left));
+	EXPECT_EQ(one, left);
+	ASSERT_EQ(0, cn_stats(self->fd, &st));
+	EXPECT_EQ(1u, st.queued);
+	EXPECT_EQ(2u, st.read);
+	EXPECT_EQ(0u, st.lost);
+
+	ASSERT_EQ(1, READ_ALL(self));
+	EXPECT_STREQ("gc", self->rec[0].id);
+	munmap(map, 2 * page);
 }
 
 TEST_F(port, nonblocking_read_eagain)
