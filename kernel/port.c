@@ -31,7 +31,7 @@
 DEFINE_SRCU(cn_wake_srcu);
 
 /* Records read() copies out per lock hold. */
-#define CN_READ_BATCH 32
+#define CN_READ_BATCH 16
 /* Ports a flush out of RCU wakes between two scheduling points. */
 #define CN_WAKE_RESCHED 1024
 /*
@@ -651,8 +651,9 @@ static bool readable(struct cn_port *port)
 	       atomic_long_read(&port->lost_fast) || READ_ONCE(port->shutdown);
 }
 
-static void fill_header(struct clusnotify_record *h, const struct cn_event *ev,
-			u64 key)
+/* Called with user access open (copy_records()): inline, calling nothing. */
+static __always_inline void fill_header(struct clusnotify_record *h,
+					const struct cn_event *ev, u64 key)
 {
 	*h = (struct clusnotify_record) {
 		.len = ev->rec_len,

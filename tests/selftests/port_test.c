@@ -921,16 +921,20 @@ TEST_F(port, read_returns_whole_records_only)
 
 /*
  * A buffer that faults part way (its end unmapped, as a program that got
- * its size wrong): read() returns the records it could write whole, and
- * whatever it could not stays queued, in order; a buffer that faults at
- * once gets EFAULT and takes nothing.
+ * its size wrong), in a record's body or in its header: read() returns the
+ * records it could write whole, and whatever it could not stays queued, in
+ * order; a buffer that faults at once gets EFAULT and takes nothing.
  */
 TEST_F(port, read_into_a_faulting_buffer_loses_nothing)
 {
+	/* Named, so that each body is longer than the 8 bytes a hole cuts. */
 	struct cn_event ev[3] = {
-		{ .type = CLUSNOTIFY_OBJ_GROUP, .flag = CLUSNOTIFY_GROUP_STATE, .id = "ga" },
-		{ .type = CLUSNOTIFY_OBJ_GROUP, .flag = CLUSNOTIFY_GROUP_STATE, .id = "gb" },
-		{ .type = CLUSNOTIFY_OBJ_GROUP, .flag = CLUSNOTIFY_GROUP_STATE, .id = "gc" },
+		{ .type = CLUSNOTIFY_OBJ_GROUP, .flag = CLUSNOTIFY_GROUP_STATE,
+		  .id = "ga", .name = "a group with a name of some length" },
+		{ .type = CLUSNOTIFY_OBJ_GROUP, .flag = CLUSNOTIFY_GROUP_STATE,
+		  .id = "gb", .name = "a group with a name of some length" },
+		{ .type = CLUSNOTIFY_OBJ_GROUP, .flag = CLUSNOTIFY_GROUP_STATE,
+		  .id = "gc", .name = "a group with a name of some length" },
 	};
 	long page = sysconf(_SC_PAGESIZE);
 	struct clusnotify_port_stats st;
@@ -942,19 +946,29 @@ TEST_F(port, read_into_a_faulting_buffer_loses_nothing)
 				   CLUSNOTIFY_GROUP_STATE));
 	ASSERT_EQ(0, cn_nl_post(self->nl, self->cid, ev, 3, NULL));
 	ASSERT_EQ(0, cn_fionread(self->fd, &total));
+	ASSERT_EQ(0, total % 3);
 	one = total / 3;
+	ASSERT_LT(3 * one, page);
+	ASSERT_LT(sizeof(struct clusnotify_record) + 16, (size_t)one);
 	map = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, map);
 	ASSERT_EQ(0, mprotect(map + page, page, PROT_NONE));
 
-	/* Room for all three, but the third crosses into the hole. */
-	buf = map + page - (2 * one + one / 2);
+	/*
+	 * Room for all three, but the hole cuts the second's body: the first
+	 * comes back. Then the hole cuts the third's header.
+	 */
+	buf = map + page - (one + sizeof(struct clusnotify_record) + 8);
 	n = read(self->fd, buf, total);
-	ASSERT_EQ(2 * one, n);
-	ASSERT_EQ(2, cn_parse(buf, n, self->rec, 2));
+	ASSERT_EQ(one, n);
+	ASSERT_EQ(1, cn_parse(buf, n, self->rec, 1));
 	EXPECT_STREQ("ga", self->rec[0].id);
-	EXPECT_STREQ("gb", self->rec[1].id);
+	buf = map + page - (one + sizeof(struct clusnotify_record) / 2);
+	n = read(self->fd, buf, total);
+	ASSERT_EQ(one, n);
+	ASSERT_EQ(1, cn_parse(buf, n, self->rec, 1));
+	EXPECT_STREQ("gb", self->rec[0].id);
 
 	errno = 0;
 	EXPECT_EQ(-1, read(self->fd, map + page, total));
