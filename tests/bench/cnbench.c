@@ -243,6 +243,61 @@ static void sel_warm(struct bnl *b, uint32_t cid, struct reader *rs,
 }
 
 /*
+ * The broadcast's reference at 100 ports, run at the start of every
+ * repetition at larger N. The guest's speed drifts by a quarter over
+ * seconds (the host is itself a VM): the broadcast at 100 ports and at
+ * 10,000, measured a minute apart, could land in different speeds and their
+ * ratio with them. Taken within each repetition, it does not.
+ */
+#define BC_REF_PORTS 100
+
+struct bc_ref {
+	uint32_t cid;
+	int ports[BC_REF_PORTS];
+	long E;
+	struct evset ev;
+	struct reader rd;
+};
+
+static void bc_ref_open(struct bc_ref *f, struct bnl *b)
+{
+	f->cid = bench_cluster(b, "fanref", NULL);
+	f->E = fan_bc_events(BC_REF_PORTS);
+	set_max_queued(f->E);
+	for (int i = 0; i < BC_REF_PORTS; i++) {
+		f->ports[i] = port_open(true);
+		port_filter(f->ports[i], f->cid, CLUSNOTIFY_OBJ_RESOURCE,
+			    CLUSNOTIFY_RESOURCE_COMMON_PROPERTY, 1000000 + i);
+	}
+	restore_params();
+	evset_init(&f->ev, f->E, 256, 0);
+	for (long i = 0; i < f->E; i++)
+		f->ev.ev[i].flag = CLUSNOTIFY_RESOURCE_COMMON_PROPERTY;
+	reader_setup(&f->rd, R_PORT, f->ports, BC_REF_PORTS, 64 * REC_LEN);
+}
+
+/* One run, as the broadcast's own; returns ns per delivered event. */
+static double bc_ref_run(struct bc_ref *f, struct bnl *b)
+{
+	uint64_t D = (uint64_t)f->E * BC_REF_PORTS, t0;
+
+	reader_start(&f->rd, D);
+	t0 = now_ns();
+	post_all(b, f->cid, &f->ev, f->E, 16);
+	reader_join(&f->rd);
+	check_reader(&f->rd, "broadcast/reference");
+	return ns_per(D, t0, f->rd.t_end);
+}
+
+static void bc_ref_close(struct bc_ref *f, struct bnl *b)
+{
+	reader_teardown(&f->rd);
+	evset_free(&f->ev);
+	close_all(f->ports, BC_REF_PORTS);
+	bnl_cluster_unregister(b, f->cid);
+}
+
+/*
  * 2 and 3. Fan-out: N ports, port i registered on object res-i for STATE
  * and holding a cluster-wide filter for COMMON_PROPERTY. A STATE event of
  * res-k matches one port (selective), a COMMON_PROPERTY event all of them
@@ -263,6 +318,8 @@ static int bench_fanout(void)
 	struct series sel, mc, selr, mcr, mcsel, cpu_sel, cpu_mc, selx, selxr;
 	struct series bc, pipes, bcr, cpu_bc, cpu_pipe, cpur;
 	struct series post_bc, post_pipe, postr, first_bc, first_pipe;
+	struct series bc100, flat;
+	struct bc_ref ref;
 	uint32_t cid, cid_mc;
 	struct bnl b, bmc;
 	unsigned int ni;
@@ -281,7 +338,8 @@ static int bench_fanout(void)
 	if (bnl_open(&b))
 		die("generic netlink family %s not found", CLUSNOTIFY_GENL_NAME);
 	cid = bench_cluster(&b, "fan", NULL);
-	raise_nofile(4L * opt.max_ports + 1024);
+	raise_nofile(4L * opt.max_ports + 1024 + BC_REF_PORTS);
+	bc_ref_open(&ref, &b);
 
 	for (ni = 0; ni < sizeof(ns_all) / sizeof(ns_all[0]); ni++) {
 		int N = ns_all[ni], k = N / 2;
@@ -372,9 +430,13 @@ static int bench_fanout(void)
 		series_init(&post_pipe, "N pipes writing", "baseline", "ns/delivered event");
 		series_init(&first_bc, "clusnotify first delivery", "ours", "us");
 		series_init(&first_pipe, "N pipes first delivery", "baseline", "us");
+		series_init(&bc100, "clusnotify, 100 ports, interleaved", "ours",
+			    "ns/delivered event");
 		for (rep = 0; rep < opt.reps; rep++) {
 			uint64_t D = (uint64_t)Ebc * N, t_sent;
 
+			if (N > BC_REF_PORTS)
+				series_add(&bc100, bc_ref_run(&ref, &b));
 			reader_start(&rb, D);
 			cpu_begin(&c0);
 			t0 = now_ns();
@@ -406,6 +468,9 @@ static int bench_fanout(void)
 			     "after %.0f, %.0f us)", N, rep + 1, bc.v[rep], pipes.v[rep],
 			     cpu_bc.v[rep], cpu_pipe.v[rep], post_bc.v[rep],
 			     post_pipe.v[rep], first_bc.v[rep], first_pipe.v[rep]);
+			if (N > BC_REF_PORTS)
+				note("broadcast N=%d rep %d: %d ports just before, %.0f ns/delivered "
+				     "event", N, rep + 1, BC_REF_PORTS, bc100.v[rep]);
 		}
 		reader_teardown(&rb);
 		reader_teardown(&rp);
@@ -414,6 +479,8 @@ static int bench_fanout(void)
 		series_ratio(&bcr, &bc, &pipes, "ours/pipes");
 		series_ratio(&cpur, &cpu_bc, &cpu_pipe, "CPU ours/pipes");
 		series_ratio(&postr, &post_bc, &post_pipe, "posting ours/pipes");
+		if (N > BC_REF_PORTS)
+			series_ratio(&flat, &bc, &bc100, "ours at N / at 100, paired");
 		snprintf(id, sizeof(id), "broadcast.%d", N);
 		snprintf(title, sizeof(title), "Broadcast fan-out, %d ports", N);
 		snprintf(wl, sizeof(wl),
@@ -424,15 +491,20 @@ static int bench_fanout(void)
 			 "last post returns; first delivery: from the first post until the reader's "
 			 "first read returns). Baseline: %d pipes, each batch written "
 			 "once into each pipe (%d-byte records), drained the same way; repetitions "
-			 "interleaved", N, Ebc, (unsigned long long)Ebc * N, N, REC_LEN);
+			 "interleaved. Past %d ports, each repetition starts with the same "
+			 "broadcast to %d ports of a cluster of their own (%ld events), for a "
+			 "per-delivery ratio taken within the repetition (paired)",
+			 N, Ebc, (unsigned long long)Ebc * N, N, REC_LEN, BC_REF_PORTS,
+			 BC_REF_PORTS, fan_bc_events(BC_REF_PORTS));
 		{
 			const struct series *all[] = { &bc, &pipes, &bcr, &cpu_bc,
 						       &cpu_pipe, &cpur, &post_bc,
 						       &post_pipe, &postr, &first_bc,
-						       &first_pipe };
+						       &first_pipe, &bc100, &flat };
+			size_t nall = sizeof(all) / sizeof(all[0]);
 
 			result_begin(&r, id, "broadcast", title, wl, Ebc, opt.reps);
-			result_series(&r, all, sizeof(all) / sizeof(all[0]));
+			result_series(&r, all, N > BC_REF_PORTS ? nall : nall - 2);
 			result_extra_begin(&r);
 			result_num(&r, "ports", N);
 			result_num(&r, "deliveries", (double)Ebc * N);
@@ -557,6 +629,7 @@ static int bench_fanout(void)
 		/* Ports are freed after a grace period. */
 		usleep(200000);
 	}
+	bc_ref_close(&ref, &b);
 	bnl_cluster_unregister(&b, cid);
 	bnl_cluster_unregister(&bmc, cid_mc);
 	bnl_close(&b);
