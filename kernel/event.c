@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Events: each is laid out once, exactly as read() will return it but for
- * the key in its header, and shared by every queue it reaches.
+ * Event bodies: each event is laid out once, exactly as read() will return
+ * it after its header, and shared by every queue it reaches.
  */
 
 #include <linux/align.h>
@@ -14,41 +14,7 @@
 #include "internal.h"
 
 /* struct cn_event's comment: what a poster reads per port starts a line. */
-static_assert(offsetof(struct cn_event, spare) == 64);
-static_assert(offsetof(struct cn_event, seq) + sizeof(u64) <= 128);
-
-/* Each named field of an event's header is the uapi header's. */
-#define CN_HDR_FIELD(ours, theirs)					\
-	static_assert(offsetof(struct cn_event, ours) -			\
-		      offsetof(struct cn_event, hdr) ==			\
-		      offsetof(struct clusnotify_record, theirs) &&	\
-		      sizeof_field(struct cn_event, ours) ==		\
-		      sizeof_field(struct clusnotify_record, theirs))
-CN_HDR_FIELD(rec_len, len);
-CN_HDR_FIELD(hdr_len, hdr_len);
-CN_HDR_FIELD(rec_flags, flags);
-CN_HDR_FIELD(object_type, object_type);
-CN_HDR_FIELD(cluster_id, cluster_id);
-CN_HDR_FIELD(flag, filter_flag);
-CN_HDR_FIELD(key0, key);
-CN_HDR_FIELD(seq, seq);
-CN_HDR_FIELD(timestamp_ns, timestamp_ns);
-CN_HDR_FIELD(id_len, id_len);
-CN_HDR_FIELD(parent_len, parent_len);
-CN_HDR_FIELD(name_len, name_len);
-CN_HDR_FIELD(type_len, type_len);
-CN_HDR_FIELD(payload_off, payload_off);
-CN_HDR_FIELD(payload_len, payload_len);
-CN_HDR_FIELD(epoch, epoch);
-CN_HDR_FIELD(range_first, range_first);
-CN_HDR_FIELD(range_last, range_last);
-CN_HDR_FIELD(prev_state, prev_state);
-CN_HDR_FIELD(prev_owner_len, prev_owner_len);
-CN_HDR_FIELD(hdr_reserved, reserved);
-static_assert(sizeof_field(struct cn_event, hdr) ==
-	      sizeof(struct clusnotify_record));
-static_assert(offsetof(struct cn_event, data) ==
-	      offsetof(struct cn_event, hdr) + sizeof(struct clusnotify_record));
+static_assert(offsetof(struct cn_event, rec_len) == 64);
 
 /* The five strings of a record, in their order, and their lengths. */
 struct cn_layout {
@@ -152,7 +118,6 @@ struct cn_event *cn_event_build_prev(const struct clusnotify_post_event *d,
 		return ERR_PTR(-ENOMEM);
 	refcount_set(&ev->ref, 1);
 	ev->rec_len = l.rec_len;
-	ev->hdr_len = hdr;
 	ev->rec_flags = rec_flags;
 	ev->object_type = d->object_type;
 	ev->flag = d->flag;

@@ -82,75 +82,56 @@ int cn_event_flag_validate(u32 type, u64 flag);
 bool cn_string_valid(const char *s, size_t max);
 
 /**
- * struct cn_event - a record shared by every queue it is on
+ * struct cn_event - a record body shared by every queue it is on
  * @ref: one per queue entry, plus the builder's while it builds, plus a
  *	post's spare references while it queues (@spare)
- * @spare: while a post queues the event, how many references it holds
- *	for queue entries still to come (cn_event_get_queued()); else NULL
- * @hdr: the record's header as read() returns it, but for its key (0 here:
- *	read() writes each entry's own over it); the members after it name
- *	its fields
- * @rec_len: length of the whole record as read() returns it
- * @hdr_len: sizeof(struct clusnotify_record)
  * @rec_flags: CLUSNOTIFY_RECORD_*
- * @object_type: CLUSNOTIFY_OBJ_*
- * @cluster_id: the cluster's id
- * @flag: the one flag that fired
- * @key0: the header's key, 0
- * @seq: per-cluster sequence number, 0 for records made for one port
- * @timestamp_ns: CLOCK_REALTIME at post
  * @id_len, @parent_len, @name_len, @type_len: string lengths, without NUL
- * @payload_off: offset of the payload in the record
- * @payload_len: payload length
- * @epoch: the cluster's epoch
- * @range_first, @range_last: a GAP record's range, else 0
+ * @object_type: CLUSNOTIFY_OBJ_*
+ * @prev_owner_len: length of the fifth string, the previous owner
  * @prev_state: the object's state before the change a STATE event tells,
  *	CLUSNOTIFY_STATE_UNKNOWN otherwise
- * @prev_owner_len: length of the fifth string, the previous owner
- * @hdr_reserved: 0
+ * @payload_off: offset of the payload in the record
+ * @payload_len: payload length
+ * @flag: the one flag that fired
+ * @timestamp_ns: CLOCK_REALTIME at post
+ * @range_first, @range_last: a GAP record's range, else 0
+ * @rec_len: length of the whole record as read() returns it
+ * @cluster_id: the cluster's id
+ * @seq: per-cluster sequence number, 0 for records made for one port
+ * @epoch: the cluster's epoch
+ * @spare: while a post queues the event, how many references it holds
+ *	for queue entries still to come (cn_event_get_queued()); else NULL
  * @data: the record after its header: strings, padding, payload, padding
- *
- * The record is laid out once, header and all, so that read() copies it in
- * one piece and writes the key (event.c checks that each named field lies
- * where struct clusnotify_record has it).
  *
  * Laid out for a broadcast, where a reader drops its references while the
  * poster still queues the same event to other ports: every put writes the
- * first 64 bytes, which hold nothing else, so what the poster reads per
- * port (@spare, @rec_len, @cluster_id, @seq) is on the next 64, and the
- * poster writes neither (@spare points into its own memory). Sharing one
- * line, each port cost both sides a cache miss.
+ * first 64 bytes, so what the poster reads per port (@rec_len to @spare)
+ * starts the next 64, and the poster writes neither (@spare points into its
+ * own memory). Sharing one line, each port cost both sides a cache miss.
  */
 struct cn_event {
 	refcount_t ref;
-	u8 ref_line[60];
+	u16 rec_flags;
+	u16 id_len;
+	u32 object_type;
+	u16 parent_len;
+	u16 name_len;
+	u16 type_len;
+	u16 prev_owner_len;
+	s32 prev_state;
+	u32 payload_off;
+	u32 payload_len;
+	u64 flag;
+	u64 timestamp_ns;
+	u64 range_first;
+	u64 range_last;
+	/* What a poster reads for each port it queues to: offset 64. */
+	u32 rec_len;
+	u32 cluster_id;
+	u64 seq;
+	u64 epoch;
 	u32 *spare;
-	union {
-		struct clusnotify_record hdr;
-		struct {
-			u32 rec_len;
-			u16 hdr_len;
-			u16 rec_flags;
-			u32 object_type;
-			u32 cluster_id;
-			u64 flag;
-			u64 key0;
-			u64 seq;
-			u64 timestamp_ns;
-			u16 id_len;
-			u16 parent_len;
-			u16 name_len;
-			u16 type_len;
-			u32 payload_off;
-			u32 payload_len;
-			u64 epoch;
-			u64 range_first;
-			u64 range_last;
-			s32 prev_state;
-			u16 prev_owner_len;
-			u16 hdr_reserved;
-		};
-	};
 	char data[];
 };
 

@@ -234,12 +234,11 @@ static void drain(struct cn_port *port)
 		struct cn_qent *qe = &port->ring[port->head++ & port->mask];
 
 		user_uncharge(port, qe->ev->rec_len);
-		/* A reader copies it out from here and puts it (read_events()). */
-		if (port->rd_busy) {
+		/* A reader copying it out puts it (read_events()). */
+		if (port->rd_busy)
 			port->rd_busy--;
-			continue;
-		}
-		cn_event_put(qe->ev);
+		else
+			cn_event_put(qe->ev);
 		qe->ev = NULL;
 	}
 	port->queued_bytes = 0;
@@ -652,6 +651,34 @@ static bool readable(struct cn_port *port)
 	       atomic_long_read(&port->lost_fast) || READ_ONCE(port->shutdown);
 }
 
+/* Called with user access open (copy_records()): inline, calling nothing. */
+static __always_inline void fill_header(struct clusnotify_record *h,
+					const struct cn_event *ev, u64 key)
+{
+	*h = (struct clusnotify_record) {
+		.len = ev->rec_len,
+		.hdr_len = sizeof(*h),
+		.flags = ev->rec_flags,
+		.object_type = ev->object_type,
+		.cluster_id = ev->cluster_id,
+		.filter_flag = ev->flag,
+		.key = key,
+		.seq = ev->seq,
+		.timestamp_ns = ev->timestamp_ns,
+		.epoch = ev->epoch,
+		.range_first = ev->range_first,
+		.range_last = ev->range_last,
+		.prev_state = ev->prev_state,
+		.prev_owner_len = ev->prev_owner_len,
+		.id_len = ev->id_len,
+		.parent_len = ev->parent_len,
+		.name_len = ev->name_len,
+		.type_len = ev->type_len,
+		.payload_off = ev->payload_off,
+		.payload_len = ev->payload_len,
+	};
+}
+
 static ssize_t read_lost(struct cn_port *port, char __user *buf, size_t room)
 {
 	struct cn_lost_record rec = {
@@ -701,36 +728,29 @@ static ssize_t read_lost(struct cn_port *port, char __user *buf, size_t room)
 }
 
 /*
- * Records @n entries of @port's ring from @head to @buf, @len bytes in all,
- * with user access opened once for them: each record in one piece from its
- * event, where it is laid out header and all, then the entry's key over the
- * header's 0; word-sized stores (unsafe_copy_to_user), not a string copy.
- * The entries are the reader's while it copies (@rd_busy): no poster writes
- * them, and a shutdown leaves them in place.
- * Return: how many were copied whole; *@bytes: their length.
+ * Records @q[0..@n) to @buf, @len bytes in all, with user access opened once
+ * for them: word-sized stores (unsafe_copy_to_user), not a string copy per
+ * part. Return: how many were copied whole.
  */
-static u32 copy_records(char __user *buf, const struct cn_port *port, u32 head,
-			u32 n, size_t len, size_t *bytes)
+static u32 copy_records(char __user *buf, const struct cn_qent *q, u32 n,
+			size_t len)
 {
-	const char __user *start = buf;
+	struct clusnotify_record h;
 	u32 copied = 0;
 
 	if (!user_access_begin(buf, len))
-		goto out;
+		return 0;
 	for (; copied < n; copied++) {
-		const struct cn_qent *qe = &port->ring[(head + copied) & port->mask];
-		struct clusnotify_record __user *h = (void __user *)buf;
-		const struct cn_event *ev = qe->ev;
+		const struct cn_event *ev = q[copied].ev;
 
-		unsafe_copy_to_user(buf, (const char *)&ev->hdr, ev->rec_len,
-				    efault);
-		unsafe_put_user(qe->key, &h->key, efault);
+		fill_header(&h, ev, q[copied].key);
+		unsafe_copy_to_user(buf, (const char *)&h, sizeof(h), efault);
+		unsafe_copy_to_user(buf + sizeof(h), ev->data,
+				    ev->rec_len - sizeof(h), efault);
 		buf += ev->rec_len;
 	}
 efault:
 	user_access_end();
-out:
-	*bytes = buf - start;
 	return copied;
 }
 
@@ -742,46 +762,43 @@ out:
  */
 static ssize_t read_events(struct cn_port *port, char __user *buf, size_t room)
 {
+	struct cn_qent q[CN_READ_BATCH];
 	u32 head = port->head, n = 0, copied, i;
 	size_t len = 0;
 
 	lockdep_assert_held(&port->lock);
 	while (n < CN_READ_BATCH && head + n != port->tail &&
 	       !(port->lost_pending && port->lost_pos == head + n)) {
-		u32 rec_len = port->ring[(head + n) & port->mask].ev->rec_len;
+		struct cn_qent *qe = &port->ring[(head + n) & port->mask];
 
-		if (room - len < rec_len)
+		if (room - len < qe->ev->rec_len)
 			break;
-		len += rec_len;
-		n++;
+		q[n++] = *qe;
+		len += qe->ev->rec_len;
 	}
 	if (!n)
 		return -EINVAL;
 	port->rd_busy = n;
 	spin_unlock(&port->lock);
 
-	copied = copy_records(buf, port, head, n, len, &len);
+	copied = copy_records(buf, q, n, len);
+	for (len = 0, i = 0; i < copied; i++)
+		len += q[i].ev->rec_len;
 
 	spin_lock(&port->lock);
 	if (port->head != head) {
 		/*
 		 * Shut down meanwhile: the queue is gone, and drain() left
-		 * these entries to us. What was copied is the reader's.
+		 * these references to us. What was copied is the reader's.
 		 */
-		for (i = 0; i < n; i++) {
-			struct cn_qent *qe = &port->ring[(head + i) & port->mask];
-
-			cn_event_put(qe->ev);
-			qe->ev = NULL;
-		}
+		for (i = 0; i < n; i++)
+			cn_event_put(q[i].ev);
 	} else {
 		port->rd_busy = 0;
 		/* What was copied leaves the queue; the rest stays queued. */
 		for (i = 0; i < copied; i++) {
-			struct cn_qent *qe = &port->ring[(head + i) & port->mask];
-
-			cn_event_put(qe->ev);
-			qe->ev = NULL;
+			port->ring[(head + i) & port->mask].ev = NULL;
+			cn_event_put(q[i].ev);
 		}
 		port->head = head + copied;
 		port->queued_bytes -= len;
