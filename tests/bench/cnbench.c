@@ -491,8 +491,9 @@ static int bench_fanout(void)
 			 "last post returns; first delivery: from the first post until the reader's "
 			 "first read returns). Baseline: %d pipes, each batch written "
 			 "once into each pipe (%d-byte records), drained the same way; repetitions "
-			 "interleaved. Past %d ports, each repetition starts with the same "
-			 "broadcast to %d ports of a cluster of their own (%ld events), for a "
+			 "interleaved. Past %d ports, each repetition starts with a broadcast "
+			 "to %d ports of a cluster of their own, each with the same cluster-wide "
+			 "filter and no registration (%ld events in posts of 16), for a "
 			 "per-delivery ratio taken within the repetition (paired)",
 			 N, Ebc, (unsigned long long)Ebc * N, N, REC_LEN, BC_REF_PORTS,
 			 BC_REF_PORTS, fan_bc_events(BC_REF_PORTS));
