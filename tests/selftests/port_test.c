@@ -923,6 +923,19 @@ TEST_F(port, read_returns_whole_records_only)
 }
 
 /*
+ * Three records for the tests that cut a read short: named, so that each
+ * body is longer than the 8 bytes a hole in the buffer cuts.
+ */
+static const struct cn_event three_named[3] = {
+	{ .type = CLUSNOTIFY_OBJ_GROUP, .flag = CLUSNOTIFY_GROUP_STATE,
+	  .id = "ga", .name = "a group with a name of some length" },
+	{ .type = CLUSNOTIFY_OBJ_GROUP, .flag = CLUSNOTIFY_GROUP_STATE,
+	  .id = "gb", .name = "a group with a name of some length" },
+	{ .type = CLUSNOTIFY_OBJ_GROUP, .flag = CLUSNOTIFY_GROUP_STATE,
+	  .id = "gc", .name = "a group with a name of some length" },
+};
+
+/*
  * A buffer that faults part way (its end unmapped, as a program that got
  * its size wrong), in a record's body or in its header: read() returns the
  * records it could write whole, and whatever it could not stays queued, in
@@ -930,15 +943,6 @@ TEST_F(port, read_returns_whole_records_only)
  */
 TEST_F(port, read_into_a_faulting_buffer_loses_nothing)
 {
-	/* Named, so that each body is longer than the 8 bytes a hole cuts. */
-	struct cn_event ev[3] = {
-		{ .type = CLUSNOTIFY_OBJ_GROUP, .flag = CLUSNOTIFY_GROUP_STATE,
-		  .id = "ga", .name = "a group with a name of some length" },
-		{ .type = CLUSNOTIFY_OBJ_GROUP, .flag = CLUSNOTIFY_GROUP_STATE,
-		  .id = "gb", .name = "a group with a name of some length" },
-		{ .type = CLUSNOTIFY_OBJ_GROUP, .flag = CLUSNOTIFY_GROUP_STATE,
-		  .id = "gc", .name = "a group with a name of some length" },
-	};
 	long page = sysconf(_SC_PAGESIZE);
 	struct clusnotify_port_stats st;
 	int total, left, one;
@@ -947,7 +951,7 @@ TEST_F(port, read_into_a_faulting_buffer_loses_nothing)
 
 	ASSERT_EQ(0, cn_add_filter(self->fd, self->cid, K1, CLUSNOTIFY_OBJ_GROUP,
 				   CLUSNOTIFY_GROUP_STATE));
-	ASSERT_EQ(0, cn_nl_post(self->nl, self->cid, ev, 3, NULL));
+	ASSERT_EQ(0, cn_nl_post(self->nl, self->cid, three_named, 3, NULL));
 	ASSERT_EQ(0, cn_fionread(self->fd, &total));
 	ASSERT_EQ(0, total % 3);
 	one = total / 3;
@@ -1241,14 +1245,6 @@ static void *copying_read(void *arg)
  */
 TEST_F(port, shutdown_while_a_read_copies_leaves_it_its_records)
 {
-	struct cn_event ev[3] = {
-		{ .type = CLUSNOTIFY_OBJ_GROUP, .flag = CLUSNOTIFY_GROUP_STATE,
-		  .id = "ga", .name = "a group with a name of some length" },
-		{ .type = CLUSNOTIFY_OBJ_GROUP, .flag = CLUSNOTIFY_GROUP_STATE,
-		  .id = "gb", .name = "a group with a name of some length" },
-		{ .type = CLUSNOTIFY_OBJ_GROUP, .flag = CLUSNOTIFY_GROUP_STATE,
-		  .id = "gc", .name = "a group with a name of some length" },
-	};
 	long page = sysconf(_SC_PAGESIZE);
 	struct uffdio_api api = { .api = UFFD_API };
 	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
@@ -1262,7 +1258,7 @@ TEST_F(port, shutdown_while_a_read_copies_leaves_it_its_records)
 
 	ASSERT_EQ(0, cn_add_filter(self->fd, self->cid, K1, CLUSNOTIFY_OBJ_GROUP,
 				   CLUSNOTIFY_GROUP_STATE));
-	ASSERT_EQ(0, cn_nl_post(self->nl, self->cid, ev, 3, NULL));
+	ASSERT_EQ(0, cn_nl_post(self->nl, self->cid, three_named, 3, NULL));
 	ASSERT_EQ(0, cn_fionread(self->fd, &total));
 	one = total / 3;
 	ASSERT_LT(3 * one, page);
