@@ -730,16 +730,19 @@ static ssize_t read_lost(struct cn_port *port, char __user *buf, size_t room)
 /*
  * Records @q[0..@n) to @buf, @len bytes in all, with user access opened once
  * for them: word-sized stores (unsafe_copy_to_user), not a string copy per
- * part. Return: how many were copied whole.
+ * part.
+ *
+ * Return: how many were copied whole; *@bytes: their length.
  */
 static u32 copy_records(char __user *buf, const struct cn_qent *q, u32 n,
-			size_t len)
+			size_t len, size_t *bytes)
 {
+	const char __user *start = buf;
 	struct clusnotify_record h;
 	u32 copied = 0;
 
 	if (!user_access_begin(buf, len))
-		return 0;
+		goto out;
 	for (; copied < n; copied++) {
 		const struct cn_event *ev = q[copied].ev;
 
@@ -751,6 +754,8 @@ static u32 copy_records(char __user *buf, const struct cn_qent *q, u32 n,
 	}
 efault:
 	user_access_end();
+out:
+	*bytes = buf - start;
 	return copied;
 }
 
@@ -781,9 +786,7 @@ static ssize_t read_events(struct cn_port *port, char __user *buf, size_t room)
 	port->rd_busy = n;
 	spin_unlock(&port->lock);
 
-	copied = copy_records(buf, q, n, len);
-	for (len = 0, i = 0; i < copied; i++)
-		len += q[i].ev->rec_len;
+	copied = copy_records(buf, q, n, len, &len);
 
 	spin_lock(&port->lock);
 	if (port->head != head) {
