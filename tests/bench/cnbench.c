@@ -242,6 +242,14 @@ static void sel_warm(struct bnl *b, uint32_t cid, struct reader *rs,
 	check_reader(rs, "selective/warm-up");
 }
 
+/* @n broadcast events: COMMON_PROPERTY, which every fan-out port filters. */
+static void bc_evset_init(struct evset *s, long n)
+{
+	evset_init(s, n, 256, 0);
+	for (long i = 0; i < n; i++)
+		s->ev[i].flag = CLUSNOTIFY_RESOURCE_COMMON_PROPERTY;
+}
+
 /*
  * The broadcast's reference at 100 ports, run at the start of every
  * repetition at larger N. The guest's speed drifts by a quarter over
@@ -270,9 +278,7 @@ static void bc_ref_open(struct bc_ref *f, struct bnl *b)
 			    CLUSNOTIFY_RESOURCE_COMMON_PROPERTY, 1000000 + i);
 	}
 	restore_params();
-	evset_init(&f->ev, f->E, 256, 0);
-	for (long i = 0; i < f->E; i++)
-		f->ev.ev[i].flag = CLUSNOTIFY_RESOURCE_COMMON_PROPERTY;
+	bc_evset_init(&f->ev, f->E);
 	reader_setup(&f->rd, R_PORT, f->ports, BC_REF_PORTS, 64 * REC_LEN);
 }
 
@@ -405,9 +411,7 @@ static int bench_fanout(void)
 		}
 
 		/* Broadcast: every event matches every port. */
-		evset_init(&ebc, Ebc, 256, 0);
-		for (long i = 0; i < Ebc; i++)
-			ebc.ev[i].flag = CLUSNOTIFY_RESOURCE_COMMON_PROPERTY;
+		bc_evset_init(&ebc, Ebc);
 		recs = malloc(Ebc * REC_LEN);
 		if (!recs)
 			die("out of memory");
