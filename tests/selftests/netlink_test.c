@@ -4,6 +4,8 @@
  * error path, dumps that span several messages, sequence numbers, batches
  * validated as a whole, and the monitors (MONITOR_START).
  */
+#include <sys/resource.h>
+
 #include <netlink/attr.h>
 #include <netlink/genl/genl.h>
 #include <netlink/msg.h>
@@ -13,6 +15,7 @@
 #include "kselftest_harness.h"
 
 #define K1		0x0123456789abcdefULL
+#define K2		0xfedcba9876543210ULL
 #define NO_CLUSTER	0x7ffffff0u
 
 FIXTURE(nl) {
@@ -867,6 +870,113 @@ TEST_F(nl, multicast_mirrors_posted_events)
 	EXPECT_EQ(-ETIMEDOUT, cn_nl_recv_event(mc, mev, 200));
 	free(mev);
 	cn_nl_close(mc);
+}
+
+/*
+ * A poster SIGKILLed in the middle of a long batch: the module stops it at
+ * the next section's end and what it posted is a prefix of the batch, as
+ * cn_cluster_post() promises: every port has the same first k events, with
+ * consecutive sequence numbers, the cluster's sequence and posted count
+ * stop at k, and the registry took the states of those k events only.
+ * A module that finished the batch regardless would give k == the batch.
+ */
+#define KILL_PORTS	1000
+
+TEST_F_TIMEOUT(nl, poster_killed_mid_batch_posts_a_prefix, 300)
+{
+	struct rlimit rl = { .rlim_cur = KILL_PORTS + 256, .rlim_max = KILL_PORTS + 256 };
+	static struct cn_object_out out[CLUSNOTIFY_EVENTS_MAX + 16];
+	static struct cn_object objs[CLUSNOTIFY_EVENTS_MAX];
+	static struct cn_event ev[CLUSNOTIFY_EVENTS_MAX];
+	static char ids[CLUSNOTIFY_EVENTS_MAX][8];
+	const int32_t before = 1, after = 2;
+	int ports[KILL_PORTS], check[] = { 0, KILL_PORTS / 2, KILL_PORTS - 1 };
+	struct pollfd pfd = { .fd = self->fd, .events = POLLIN };
+	struct cn_cluster c0, c;
+	int ready[2], i, j, k, n, seen;
+	pid_t pid;
+	char b;
+
+	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &rl));
+	for (i = 0; i < CLUSNOTIFY_EVENTS_MAX; i++) {
+		snprintf(ids[i], sizeof(ids[i]), "r%d", i);
+		objs[i] = (struct cn_object){ .type = CLUSNOTIFY_OBJ_RESOURCE,
+					      .id = ids[i], .has_state = true,
+					      .state = before };
+		ev[i] = (struct cn_event){ .type = CLUSNOTIFY_OBJ_RESOURCE,
+					   .flag = CLUSNOTIFY_RESOURCE_STATE, .id = ids[i],
+					   .payload = &after, .payload_len = sizeof(after) };
+	}
+	ASSERT_EQ(0, cn_nl_object_set(self->nl, self->cid, objs, CLUSNOTIFY_EVENTS_MAX));
+	ASSERT_EQ(0, cn_add_filter(self->fd, self->cid, K1, CLUSNOTIFY_OBJ_RESOURCE,
+				   CLUSNOTIFY_RESOURCE_STATE));
+	for (i = 0; i < KILL_PORTS; i++) {
+		ports[i] = cn_open(O_NONBLOCK);
+		ASSERT_LE(0, ports[i]) TH_LOG("port %d: %s", i, strerror(errno));
+		ASSERT_EQ(0, cn_add_filter(ports[i], self->cid, K2, CLUSNOTIFY_OBJ_RESOURCE,
+					   CLUSNOTIFY_RESOURCE_STATE));
+	}
+	ASSERT_EQ(0, cn_nl_cluster_get(self->nl, self->cid, NULL, &c0));
+
+	ASSERT_EQ(0, pipe(ready));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		struct cn_nl *nl = cn_nl_open();
+
+		close(ready[0]);
+		CHILD_CHECK(nl != NULL);
+		CHILD_CHECK(write(ready[1], "r", 1) == 1);
+		/* One batch: the whole of it, or a prefix if killed. */
+		CHILD_CHECK(cn_nl_post(nl, self->cid, ev, CLUSNOTIFY_EVENTS_MAX, NULL) == 0);
+		_exit(0);
+	}
+	close(ready[1]);
+	ASSERT_EQ(1, read(ready[0], &b, 1));
+	close(ready[0]);
+	/*
+	 * A long batch wakes the ports it queued to as it goes: the observer
+	 * turns readable some 16 events in, with the rest of the 1,024 still
+	 * to go to 1,000 ports.
+	 */
+	ASSERT_EQ(1, poll(&pfd, 1, 60000));
+	kill(pid, SIGKILL);
+	ASSERT_EQ(128 + SIGKILL, cn_wait_child(pid));
+
+	n = READ_ALL(self);
+	ASSERT_LT(0, n);
+	EXPECT_LT(n, CLUSNOTIFY_EVENTS_MAX) TH_LOG("the batch was posted whole");
+	TH_LOG("%d of the batch's %d events posted before the kill", n,
+	       CLUSNOTIFY_EVENTS_MAX);
+	for (i = 0; i < n; i++) {
+		EXPECT_EQ(0u, self->rec[i].h.flags);
+		EXPECT_EQ(c0.seq + 1 + i, self->rec[i].h.seq);
+		EXPECT_STREQ(ids[i], self->rec[i].id);
+	}
+	ASSERT_EQ(0, cn_nl_cluster_get(self->nl, self->cid, NULL, &c));
+	EXPECT_EQ(c0.seq + n, c.seq);
+	EXPECT_EQ(c0.posted + n, c.posted);
+	EXPECT_EQ(c.matched, c.delivered + c.lost);
+	for (j = 0; j < (int)ARRAY_SIZE(check); j++) {
+		seen = cn_read_all(ports[check[j]], self->buf, CN_BUF * 4, self->rec,
+				   ARRAY_SIZE(self->rec), 0);
+		EXPECT_EQ(n, seen) TH_LOG("port %d", check[j]);
+		if (seen > 0)
+			EXPECT_EQ(c0.seq + seen, self->rec[seen - 1].h.seq);
+	}
+	for (i = 0; i < KILL_PORTS; i++)
+		close(ports[i]);
+
+	/* The registry: the events posted changed their objects, no other. */
+	ASSERT_EQ(0, cn_nl_object_dump(self->nl, self->cid, out, ARRAY_SIZE(out), &k));
+	ASSERT_EQ(CLUSNOTIFY_EVENTS_MAX, k);
+	for (i = 0; i < k; i++) {
+		int idx = atoi(out[i].id + 1);
+
+		ASSERT_TRUE(out[i].has_state);
+		EXPECT_EQ(idx < n ? after : before, out[i].state)
+			TH_LOG("%s, with %d events posted", out[i].id, n);
+	}
 }
 
 TEST_HARNESS_MAIN
