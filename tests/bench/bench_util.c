@@ -617,7 +617,15 @@ void post_all(struct bnl *b, uint32_t cid, const struct evset *s, int n,
 void reader_setup(struct reader *r, enum rkind kind, const int *fds, int nfds,
 		  size_t bufsz)
 {
-	struct epoll_event ev = { .events = EPOLLIN };
+	/*
+	 * Ports and pipes edge-triggered: drain() reads each until a read
+	 * shows it empty, and a record queued after that read wakes the fd
+	 * again. Level-triggered, epoll polls every fd it reported once more
+	 * at the next epoll_wait() and drops it then: at 10,000 fds, a visit
+	 * to one gone cold each time. A netlink socket is read to EAGAIN
+	 * either way (one message per recv()): level-triggered, as before.
+	 */
+	struct epoll_event ev = { .events = EPOLLIN | (kind == R_MCL ? 0 : EPOLLET) };
 	int i;
 
 	memset(r, 0, sizeof(*r));
@@ -649,12 +657,14 @@ void reader_teardown(struct reader *r)
 
 /*
  * Reads one fd that epoll reported; returns false once the target is
- * reached. It reads again only after a read that filled the buffer: one
- * that left room for another record found the fd drained (a longer record
- * that did not fit, or one queued since, makes level-triggered epoll report
- * the fd again). Reading on to EAGAIN instead cost every visit a second
- * system call on the fd; with 10,000 fds each visit is to one gone cold
- * since the last, and that call was as many as the reads with records.
+ * reached. It reads again only after a read that may have left something
+ * behind: a pipe's read returns less than asked only once the pipe is
+ * empty, a port's also when the next record does not fit, so a port is
+ * read again unless the read left room for the largest record. (Edge-
+ * triggered, a record left behind would wait for the next one to come.)
+ * Reading on to EAGAIN instead cost every visit a second system call on
+ * the fd; with 10,000 fds each visit is to one gone cold since the last,
+ * and that call was as many as the reads with records.
  */
 static bool drain(struct reader *r, int i, unsigned char *buf)
 {
@@ -723,7 +733,9 @@ static bool drain(struct reader *r, int i, unsigned char *buf)
 			return false;
 		}
 		/* A netlink socket gives a message per recv(): none is short. */
-		if (r->kind != R_MCL && (size_t)n + REC_LEN <= r->bufsz)
+		if (r->kind == R_PIPE && (size_t)n < r->bufsz)
+			return true;
+		if (r->kind == R_PORT && (size_t)n + CLUSNOTIFY_RECORD_MAX <= r->bufsz)
 			return true;
 	}
 }

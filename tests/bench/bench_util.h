@@ -24,6 +24,12 @@
  * ranges and previous values).
  */
 #define REC_LEN		160
+/*
+ * The many-fd readers' buffer: 64 such records, and room for the largest
+ * record besides, so that a read of up to 64 shows the fd drained
+ * (drain()).
+ */
+#define READ_BUF	(64 * REC_LEN + CLUSNOTIFY_RECORD_MAX)
 
 /* Options every measurement takes. */
 struct opts {
@@ -158,9 +164,10 @@ void post_or_die(struct bnl *b, uint32_t cid,
 enum rkind { R_PORT, R_PIPE, R_MCL };
 
 /*
- * A reader thread: epoll over fds (non-blocking), each drained until
- * EAGAIN with reads of bufsz bytes, until target events came in or, once
- * the poster is done, nothing came for idle_ms.
+ * A reader thread: epoll over fds (non-blocking; ports and pipes
+ * edge-triggered), each drained with reads of bufsz bytes until one that
+ * shows it empty (EAGAIN for a netlink socket), until target events came
+ * in or, once the poster is done, nothing came for idle_ms.
  */
 struct reader {
 	enum rkind kind;

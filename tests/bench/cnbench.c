@@ -279,7 +279,7 @@ static void bc_ref_open(struct bc_ref *f, struct bnl *b)
 	}
 	restore_params();
 	bc_evset_init(&f->ev, f->E);
-	reader_setup(&f->rd, R_PORT, f->ports, BC_REF_PORTS, 64 * REC_LEN);
+	reader_setup(&f->rd, R_PORT, f->ports, BC_REF_PORTS, READ_BUF);
 }
 
 /* One run, as the broadcast's own; returns ns per delivered event. */
@@ -424,8 +424,8 @@ static int bench_fanout(void)
 			prd[i] = p[0];
 			pwr[i] = p[1];
 		}
-		reader_setup(&rb, R_PORT, ports, N, 64 * REC_LEN);
-		reader_setup(&rp, R_PIPE, prd, N, 64 * REC_LEN);
+		reader_setup(&rb, R_PORT, ports, N, READ_BUF);
+		reader_setup(&rp, R_PIPE, prd, N, READ_BUF);
 		series_init(&bc, "clusnotify", "ours", "ns/delivered event");
 		series_init(&pipes, "N pipes", "baseline", "ns/delivered event");
 		series_init(&cpu_bc, "clusnotify CPU", "ours", "ns/delivered event");
@@ -1008,7 +1008,7 @@ static int bench_ksub(void)
 	}
 	restore_params();
 	evset_init(&ev, E, N, 0);
-	reader_setup(&rd, R_PORT, ports, N, 64 * REC_LEN);
+	reader_setup(&rd, R_PORT, ports, N, READ_BUF);
 	series_init(&base, "ports", "baseline", "ns/event");
 	series_init(&with, "ports + kernel subscriber", "ours", "ns/event");
 	series_init(&cbase, "ports CPU", "baseline", "ns/event");
