@@ -37,7 +37,8 @@ SUMMARY = {
         ("netlink monitors + userspace filter", None, "monitors at N / at 1",
          "monitors cost at N / at 1"),
         ("clusnotify CPU", "netlink monitors CPU", None, "CPU per event"),
-        ("clusnotify, N listeners elsewhere", None, "listeners elsewhere/alone",
+        ("clusnotify, N listeners elsewhere", "clusnotify, the listeners gone",
+         "listeners elsewhere/alone",
          "while N listeners are joined in another netns"),
     ],
     "broadcast": [
