@@ -262,6 +262,30 @@ static void sel_warm(struct bnl *b, uint32_t cid, struct reader *rs,
 	check_reader(rs, "selective/warm-up");
 }
 
+/*
+ * One timed selective run: @n single-event posts of @es after an eighth as
+ * many untimed, read by @rs. Returns wall ns per event; adds CPU ns per
+ * event to @cpu if not NULL.
+ */
+static double sel_run(struct bnl *b, uint32_t cid, struct reader *rs,
+		      const struct evset *es, long n, struct series *cpu,
+		      const char *what)
+{
+	struct cpu_mark c0;
+	uint64_t t0;
+
+	sel_warm(b, cid, rs, es, n / 8);
+	reader_start(rs, n);
+	cpu_begin(&c0);
+	t0 = now_ns();
+	post_all(b, cid, es, n, 1);
+	reader_join(rs);
+	check_reader(rs, what);
+	if (cpu)
+		series_add(cpu, (double)cpu_end(&c0) / n);
+	return ns_per(n, t0, rs->t_end);
+}
+
 /* @n broadcast events: COMMON_PROPERTY, which every fan-out port filters. */
 static void bc_evset_init(struct evset *s, long n)
 {
@@ -417,15 +441,8 @@ static int bench_fanout(void)
 		series_init(&sel, "clusnotify", "ours", "ns/event");
 		series_init(&cpu_sel, "clusnotify CPU", "ours", "ns/event");
 		for (rep = 0; rep < opt.reps; rep++) {
-			sel_warm(&b, cid, &rs, &es, Esel / 8);
-			reader_start(&rs, Esel);
-			cpu_begin(&c0);
-			t0 = now_ns();
-			post_all(&b, cid, &es, Esel, 1);
-			reader_join(&rs);
-			check_reader(&rs, "selective/port");
-			series_add(&sel, ns_per(Esel, t0, rs.t_end));
-			series_add(&cpu_sel, (double)cpu_end(&c0) / Esel);
+			series_add(&sel, sel_run(&b, cid, &rs, &es, Esel, &cpu_sel,
+						 "selective/port"));
 			note("selective N=%d rep %d: clusnotify %.0f ns/event (CPU %.0f)",
 			     N, rep + 1, sel.v[rep], cpu_sel.v[rep]);
 		}
@@ -585,13 +602,8 @@ static int bench_fanout(void)
 			 * caches the baseline just swept), after the same
 			 * warm-up.
 			 */
-			sel_warm(&b, cid, &rs, &es, Esel / 8);
-			reader_start(&rs, Esel);
-			t0 = now_ns();
-			post_all(&b, cid, &es, Esel, 1);
-			reader_join(&rs);
-			check_reader(&rs, "selective/port beside listeners");
-			series_add(&selx, ns_per(Esel, t0, rs.t_end));
+			series_add(&selx, sel_run(&b, cid, &rs, &es, Esel, NULL,
+						  "selective/port beside listeners"));
 
 			/*
 			 * The same posts with none of them joined, in the same
@@ -600,13 +612,8 @@ static int bench_fanout(void)
 			 * the 5% the comparison is about.
 			 */
 			monitors_leave(mcl, N, bmc.family);
-			sel_warm(&b, cid, &rs, &es, Esel / 8);
-			reader_start(&rs, Esel);
-			t0 = now_ns();
-			post_all(&b, cid, &es, Esel, 1);
-			reader_join(&rs);
-			check_reader(&rs, "selective/port, listeners gone");
-			series_add(&sel0, ns_per(Esel, t0, rs.t_end));
+			series_add(&sel0, sel_run(&b, cid, &rs, &es, Esel, NULL,
+						  "selective/port, listeners gone"));
 			if (rep + 1 < opt.reps)
 				monitors_join(mcl, N, bmc.family);
 			note("selective N=%d rep %d: multicast %.0f ns/event (CPU %.0f); "
