@@ -881,46 +881,84 @@ TEST_F(nl, multicast_mirrors_posted_events)
  * A module that finished the batch regardless would give k == the batch.
  */
 #define KILL_PORTS	1000
+#define KILL_TRIES	3
 
-TEST_F_TIMEOUT(nl, poster_killed_mid_batch_posts_a_prefix, 300)
+struct kill_run {
+	uint32_t cid;
+	int obs;			/* the observer port */
+	int ports[KILL_PORTS];
+	struct cn_cluster c0;
+};
+
+static struct cn_event kill_ev[CLUSNOTIFY_EVENTS_MAX];
+static struct cn_object kill_obj[CLUSNOTIFY_EVENTS_MAX];
+static char kill_ids[CLUSNOTIFY_EVENTS_MAX][8];
+static const int32_t kill_before = 1, kill_after = 2;
+
+/* A cluster of its own, its objects, 1,000 ports and the observer. */
+static int kill_setup(struct cn_nl *nl, struct kill_run *k)
 {
-	struct rlimit rl = { .rlim_cur = KILL_PORTS + 256, .rlim_max = KILL_PORTS + 256 };
-	static struct cn_object_out out[CLUSNOTIFY_EVENTS_MAX + 16];
-	static struct cn_object objs[CLUSNOTIFY_EVENTS_MAX];
-	static struct cn_event ev[CLUSNOTIFY_EVENTS_MAX];
-	static char ids[CLUSNOTIFY_EVENTS_MAX][8];
-	const int32_t before = 1, after = 2;
-	int ports[KILL_PORTS], check[] = { 0, KILL_PORTS / 2, KILL_PORTS - 1 };
-	struct pollfd pfd = { .fd = self->fd, .events = POLLIN };
-	struct cn_cluster c0, c;
-	int ready[2], i, j, k, n, seen;
+	char name[CLUSNOTIFY_CLUSTER_NAME_MAX];
+	int i, ret;
+
+	ret = cn_nl_cluster_register(nl, cn_name(name, sizeof(name), "nlkill"),
+				     &k->cid);
+	if (!ret)
+		ret = cn_nl_object_set(nl, k->cid, kill_obj, CLUSNOTIFY_EVENTS_MAX);
+	k->obs = cn_open(0);
+	if (!ret && k->obs < 0)
+		ret = -errno;
+	if (!ret)
+		ret = cn_add_filter(k->obs, k->cid, K1, CLUSNOTIFY_OBJ_RESOURCE,
+				    CLUSNOTIFY_RESOURCE_STATE);
+	for (i = 0; i < KILL_PORTS; i++) {
+		k->ports[i] = ret ? -1 : cn_open(O_NONBLOCK);
+		if (!ret && k->ports[i] < 0)
+			ret = -errno;
+		if (!ret)
+			ret = cn_add_filter(k->ports[i], k->cid, K2,
+					    CLUSNOTIFY_OBJ_RESOURCE,
+					    CLUSNOTIFY_RESOURCE_STATE);
+	}
+	if (!ret)
+		ret = cn_nl_cluster_get(nl, k->cid, NULL, &k->c0);
+	return ret;
+}
+
+static void kill_teardown(struct cn_nl *nl, struct kill_run *k)
+{
+	int i;
+
+	for (i = 0; i < KILL_PORTS; i++)
+		if (k->ports[i] >= 0)
+			close(k->ports[i]);
+	if (k->obs >= 0)
+		close(k->obs);
+	if (k->cid)
+		cn_nl_cluster_unregister(nl, k->cid);
+	k->cid = 0;
+}
+
+/*
+ * Forks a poster of the whole batch and SIGKILLs it once the observer has
+ * a record: a long batch wakes the ports it queued to as it goes, so that
+ * comes some 16 events in, with the rest of the 1,024 still to go to 1,000
+ * ports. Returns the poster's status as cn_wait_child() gives it (0 if it
+ * posted the whole batch before the kill came), or -ETIMEDOUT if nothing
+ * came in a minute.
+ */
+static int kill_poster(struct kill_run *k)
+{
+	struct pollfd pfd = { .fd = k->obs, .events = POLLIN };
+	int ready[2];
 	pid_t pid;
 	char b;
 
-	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &rl));
-	for (i = 0; i < CLUSNOTIFY_EVENTS_MAX; i++) {
-		snprintf(ids[i], sizeof(ids[i]), "r%d", i);
-		objs[i] = (struct cn_object){ .type = CLUSNOTIFY_OBJ_RESOURCE,
-					      .id = ids[i], .has_state = true,
-					      .state = before };
-		ev[i] = (struct cn_event){ .type = CLUSNOTIFY_OBJ_RESOURCE,
-					   .flag = CLUSNOTIFY_RESOURCE_STATE, .id = ids[i],
-					   .payload = &after, .payload_len = sizeof(after) };
-	}
-	ASSERT_EQ(0, cn_nl_object_set(self->nl, self->cid, objs, CLUSNOTIFY_EVENTS_MAX));
-	ASSERT_EQ(0, cn_add_filter(self->fd, self->cid, K1, CLUSNOTIFY_OBJ_RESOURCE,
-				   CLUSNOTIFY_RESOURCE_STATE));
-	for (i = 0; i < KILL_PORTS; i++) {
-		ports[i] = cn_open(O_NONBLOCK);
-		ASSERT_LE(0, ports[i]) TH_LOG("port %d: %s", i, strerror(errno));
-		ASSERT_EQ(0, cn_add_filter(ports[i], self->cid, K2, CLUSNOTIFY_OBJ_RESOURCE,
-					   CLUSNOTIFY_RESOURCE_STATE));
-	}
-	ASSERT_EQ(0, cn_nl_cluster_get(self->nl, self->cid, NULL, &c0));
-
-	ASSERT_EQ(0, pipe(ready));
+	if (pipe(ready))
+		return -errno;
 	pid = fork();
-	ASSERT_LE(0, pid);
+	if (pid < 0)
+		return -errno;
 	if (!pid) {
 		struct cn_nl *nl = cn_nl_open();
 
@@ -928,55 +966,97 @@ TEST_F_TIMEOUT(nl, poster_killed_mid_batch_posts_a_prefix, 300)
 		CHILD_CHECK(nl != NULL);
 		CHILD_CHECK(write(ready[1], "r", 1) == 1);
 		/* One batch: the whole of it, or a prefix if killed. */
-		CHILD_CHECK(cn_nl_post(nl, self->cid, ev, CLUSNOTIFY_EVENTS_MAX, NULL) == 0);
+		CHILD_CHECK(cn_nl_post(nl, k->cid, kill_ev, CLUSNOTIFY_EVENTS_MAX,
+				       NULL) == 0);
 		_exit(0);
 	}
 	close(ready[1]);
-	ASSERT_EQ(1, read(ready[0], &b, 1));
-	close(ready[0]);
-	/*
-	 * A long batch wakes the ports it queued to as it goes: the observer
-	 * turns readable some 16 events in, with the rest of the 1,024 still
-	 * to go to 1,000 ports.
-	 */
-	ASSERT_EQ(1, poll(&pfd, 1, 60000));
+	if (read(ready[0], &b, 1) != 1 || poll(&pfd, 1, 60000) != 1) {
+		kill(pid, SIGKILL);
+		cn_wait_child(pid);
+		close(ready[0]);
+		return -ETIMEDOUT;
+	}
 	kill(pid, SIGKILL);
-	ASSERT_EQ(128 + SIGKILL, cn_wait_child(pid));
+	close(ready[0]);
+	return cn_wait_child(pid);
+}
 
-	n = READ_ALL(self);
-	ASSERT_LT(0, n);
-	EXPECT_LT(n, CLUSNOTIFY_EVENTS_MAX) TH_LOG("the batch was posted whole");
-	TH_LOG("%d of the batch's %d events posted before the kill", n,
-	       CLUSNOTIFY_EVENTS_MAX);
+TEST_F_TIMEOUT(nl, poster_killed_mid_batch_posts_a_prefix, 600)
+{
+	struct rlimit rl = { .rlim_cur = KILL_PORTS + 256, .rlim_max = KILL_PORTS + 256 };
+	static struct cn_object_out out[CLUSNOTIFY_EVENTS_MAX + 16];
+	int check[] = { 0, KILL_PORTS / 2, KILL_PORTS - 1 };
+	static struct kill_run k;
+	struct cn_cluster c;
+	int attempt, i, j, m, n = 0, seen, status;
+
+	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &rl));
+	for (i = 0; i < CLUSNOTIFY_EVENTS_MAX; i++) {
+		snprintf(kill_ids[i], sizeof(kill_ids[i]), "r%d", i);
+		kill_obj[i] = (struct cn_object){ .type = CLUSNOTIFY_OBJ_RESOURCE,
+						  .id = kill_ids[i], .has_state = true,
+						  .state = kill_before };
+		kill_ev[i] = (struct cn_event){ .type = CLUSNOTIFY_OBJ_RESOURCE,
+						.flag = CLUSNOTIFY_RESOURCE_STATE,
+						.id = kill_ids[i], .payload = &kill_after,
+						.payload_len = sizeof(kill_after) };
+	}
+	/*
+	 * The kill lands some 3-8% into the batch on either kernel. One that
+	 * came only after the batch (the parent kept off its vCPU that long)
+	 * proves nothing either way: try again, on a fresh cluster. A module
+	 * that ignores the kill posts the whole batch every time.
+	 */
+	for (attempt = 0; attempt < KILL_TRIES; attempt++) {
+		if (attempt)
+			kill_teardown(self->nl, &k);
+		ASSERT_EQ(0, kill_setup(self->nl, &k));
+		status = kill_poster(&k);
+		ASSERT_TRUE(status == 128 + SIGKILL || status == 0)
+			TH_LOG("poster: %d", status);
+		n = cn_read_all(k.obs, self->buf, CN_BUF * 4, self->rec,
+				ARRAY_SIZE(self->rec), 0);
+		ASSERT_LT(0, n);
+		TH_LOG("attempt %d: %d of the batch's %d events posted before the kill",
+		       attempt + 1, n, CLUSNOTIFY_EVENTS_MAX);
+		/*
+		 * The whole batch: the kill came after it (the poster may
+		 * have died on its way out, or exited first); try again.
+		 */
+		if (n < CLUSNOTIFY_EVENTS_MAX)
+			break;
+	}
+	ASSERT_LT(n, CLUSNOTIFY_EVENTS_MAX) TH_LOG("every batch was posted whole");
+	ASSERT_EQ(128 + SIGKILL, status);
 	for (i = 0; i < n; i++) {
 		EXPECT_EQ(0u, self->rec[i].h.flags);
-		EXPECT_EQ(c0.seq + 1 + i, self->rec[i].h.seq);
-		EXPECT_STREQ(ids[i], self->rec[i].id);
+		EXPECT_EQ(k.c0.seq + 1 + i, self->rec[i].h.seq);
+		EXPECT_STREQ(kill_ids[i], self->rec[i].id);
 	}
-	ASSERT_EQ(0, cn_nl_cluster_get(self->nl, self->cid, NULL, &c));
-	EXPECT_EQ(c0.seq + n, c.seq);
-	EXPECT_EQ(c0.posted + n, c.posted);
+	ASSERT_EQ(0, cn_nl_cluster_get(self->nl, k.cid, NULL, &c));
+	EXPECT_EQ(k.c0.seq + n, c.seq);
+	EXPECT_EQ(k.c0.posted + n, c.posted);
 	EXPECT_EQ(c.matched, c.delivered + c.lost);
 	for (j = 0; j < (int)ARRAY_SIZE(check); j++) {
-		seen = cn_read_all(ports[check[j]], self->buf, CN_BUF * 4, self->rec,
+		seen = cn_read_all(k.ports[check[j]], self->buf, CN_BUF * 4, self->rec,
 				   ARRAY_SIZE(self->rec), 0);
 		EXPECT_EQ(n, seen) TH_LOG("port %d", check[j]);
 		if (seen > 0)
-			EXPECT_EQ(c0.seq + seen, self->rec[seen - 1].h.seq);
+			EXPECT_EQ(k.c0.seq + seen, self->rec[seen - 1].h.seq);
 	}
-	for (i = 0; i < KILL_PORTS; i++)
-		close(ports[i]);
 
 	/* The registry: the events posted changed their objects, no other. */
-	ASSERT_EQ(0, cn_nl_object_dump(self->nl, self->cid, out, ARRAY_SIZE(out), &k));
-	ASSERT_EQ(CLUSNOTIFY_EVENTS_MAX, k);
-	for (i = 0; i < k; i++) {
+	ASSERT_EQ(0, cn_nl_object_dump(self->nl, k.cid, out, ARRAY_SIZE(out), &m));
+	ASSERT_EQ(CLUSNOTIFY_EVENTS_MAX, m);
+	for (i = 0; i < m; i++) {
 		int idx = atoi(out[i].id + 1);
 
 		ASSERT_TRUE(out[i].has_state);
-		EXPECT_EQ(idx < n ? after : before, out[i].state)
+		EXPECT_EQ(idx < n ? kill_after : kill_before, out[i].state)
 			TH_LOG("%s, with %d events posted", out[i].id, n);
 	}
+	kill_teardown(self->nl, &k);
 }
 
 TEST_HARNESS_MAIN
