@@ -633,6 +633,7 @@ void reader_setup(struct reader *r, enum rkind kind, const int *fds, int nfds,
 	r->fds = fds;
 	r->nfds = nfds;
 	r->bufsz = bufsz;
+	r->maxrec = CLUSNOTIFY_RECORD_MAX;
 	r->idle_ms = 1000;
 	if (kind == R_PIPE) {
 		r->carry = calloc(nfds, sizeof(*r->carry));
@@ -660,8 +661,10 @@ void reader_teardown(struct reader *r)
  * reached. It reads again only after a read that may have left something
  * behind: a pipe's read returns less than asked only once the pipe is
  * empty, a port's also when the next record does not fit, so a port is
- * read again unless the read left room for the largest record. (Edge-
- * triggered, a record left behind would wait for the next one to come.)
+ * read again unless the read left room for the longest record it can hold
+ * (maxrec). Edge-triggered, a record left behind would wait for the next
+ * one to come, and the reader would end short of its target: check_reader()
+ * says so.
  * Reading on to EAGAIN instead cost every visit a second system call on
  * the fd; with 10,000 fds each visit is to one gone cold since the last,
  * and that call was as many as the reads with records.
@@ -735,7 +738,7 @@ static bool drain(struct reader *r, int i, unsigned char *buf)
 		/* A netlink socket gives a message per recv(): none is short. */
 		if (r->kind == R_PIPE && (size_t)n < r->bufsz)
 			return true;
-		if (r->kind == R_PORT && (size_t)n + CLUSNOTIFY_RECORD_MAX <= r->bufsz)
+		if (r->kind == R_PORT && (size_t)n + r->maxrec <= r->bufsz)
 			return true;
 	}
 }

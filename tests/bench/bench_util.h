@@ -24,12 +24,6 @@
  * ranges and previous values).
  */
 #define REC_LEN		160
-/*
- * The many-fd readers' buffer: 64 such records, and room for the largest
- * record besides, so that a read of up to 64 shows the fd drained
- * (drain()).
- */
-#define READ_BUF	(64 * REC_LEN + CLUSNOTIFY_RECORD_MAX)
 
 /* Options every measurement takes. */
 struct opts {
@@ -175,6 +169,12 @@ struct reader {
 	const int *fds;
 	int epfd;
 	size_t bufsz;
+	/*
+	 * R_PORT: the longest record the fds can hold (CLUSNOTIFY_RECORD_MAX
+	 * unless the caller knows better: REC_LEN for the evset's events); a
+	 * read that leaves this much room found the port empty (drain()).
+	 */
+	size_t maxrec;
 	uint64_t target;
 	/* R_MCL: only events of cid count; want[i] is listener i's object */
 	uint32_t cid;
