@@ -875,7 +875,7 @@ TEST_F(nl, multicast_mirrors_posted_events)
 /*
  * A poster SIGKILLed in the middle of a long batch: the module stops it at
  * the next section's end and what it posted is a prefix of the batch, as
- * cn_cluster_post() promises: every port has the same first k events, with
+ * the uapi header promises (EVENT_POST): every port has the same first k events, with
  * consecutive sequence numbers, the cluster's sequence and posted count
  * stop at k, and the registry took the states of those k events only.
  * A module that finished the batch regardless would give k == the batch.
@@ -949,8 +949,8 @@ static void kill_teardown(struct cn_nl *nl, struct kill_run *k)
  */
 static int kill_poster(struct kill_run *k)
 {
-	struct pollfd pfd = { .fd = k->obs, .events = POLLIN };
-	int ready[2];
+	int ready[2], status;
+	bool came;
 	pid_t pid;
 	char b;
 
@@ -971,15 +971,11 @@ static int kill_poster(struct kill_run *k)
 		_exit(0);
 	}
 	close(ready[1]);
-	if (read(ready[0], &b, 1) != 1 || poll(&pfd, 1, 60000) != 1) {
-		kill(pid, SIGKILL);
-		cn_wait_child(pid);
-		close(ready[0]);
-		return -ETIMEDOUT;
-	}
+	came = read(ready[0], &b, 1) == 1 && cn_wait(k->obs, 60000) > 0;
 	kill(pid, SIGKILL);
 	close(ready[0]);
-	return cn_wait_child(pid);
+	status = cn_wait_child(pid);
+	return came ? status : -ETIMEDOUT;
 }
 
 TEST_F_TIMEOUT(nl, poster_killed_mid_batch_posts_a_prefix, 600)
@@ -1003,7 +999,7 @@ TEST_F_TIMEOUT(nl, poster_killed_mid_batch_posts_a_prefix, 600)
 						.payload_len = sizeof(kill_after) };
 	}
 	/*
-	 * The kill lands 3-5% into the batch on either kernel. One that
+	 * The kill lands 3-8% into the batch on either kernel. One that
 	 * came only after the batch (the parent kept off its vCPU that long)
 	 * proves nothing either way: try again, on a fresh cluster. A module
 	 * that ignores the kill posts the whole batch every time.
