@@ -213,23 +213,14 @@ static long fan_mc_events(int n)
 }
 
 /* The monitors' baseline: all N join (MONITOR_START) or leave (_STOP). */
-static void monitors_join(const int *mcl, int n, int family)
+static void monitors_set(const int *mcl, int n, int family, bool join)
 {
 	for (int i = 0; i < n; i++) {
-		int err = mcl_join(mcl[i], family);
+		int err = join ? mcl_join(mcl[i], family) : mcl_leave(mcl[i], family);
 
 		if (err)
-			die("MONITOR_START %d: %s", i, strerror(-err));
-	}
-}
-
-static void monitors_leave(const int *mcl, int n, int family)
-{
-	for (int i = 0; i < n; i++) {
-		int err = mcl_leave(mcl[i], family);
-
-		if (err)
-			die("MONITOR_STOP %d: %s", i, strerror(-err));
+			die("MONITOR_%s %d: %s", join ? "START" : "STOP", i,
+			    strerror(-err));
 	}
 }
 
@@ -286,6 +277,23 @@ static double sel_run(struct bnl *b, uint32_t cid, struct reader *rs,
 	if (cpu)
 		series_add(cpu, (double)cpu_end(&c0) / n);
 	return ns_per(n, t0, rs->t_end);
+}
+
+/*
+ * sel_run() with the N monitors of @mcl left, joined again after if
+ * @rejoin: the other side of the cross-namespace comparison.
+ */
+static double sel_run_left(struct bnl *b, uint32_t cid, struct reader *rs,
+			   const struct evset *es, long n, const int *mcl,
+			   int nmcl, int family, bool rejoin)
+{
+	double ns;
+
+	monitors_set(mcl, nmcl, family, false);
+	ns = sel_run(b, cid, rs, es, n, NULL, "selective/port, listeners gone");
+	if (rejoin)
+		monitors_set(mcl, nmcl, family, true);
+	return ns;
 }
 
 /* @n broadcast events: COMMON_PROPERTY, which every fan-out port filters. */
@@ -572,7 +580,7 @@ static int bench_fanout(void)
 			if (mcl[i] < 0)
 				die("netlink listener %d: %s", i, strerror(-mcl[i]));
 		}
-		monitors_join(mcl, N, bmc.family);
+		monitors_set(mcl, N, bmc.family, true);
 		if (setns(home, CLONE_NEWNET))
 			die("setns: %s", strerror(errno));
 		t_join = now_ns() - t0;
@@ -611,22 +619,15 @@ static int bench_fanout(void)
 			 * take turns going first. The next repetition's
 			 * baseline starts with the monitors joined.
 			 */
-			if (rep % 2 == 0) {
-				series_add(&selx, sel_run(&b, cid, &rs, &es, Esel, NULL,
-							  "selective/port beside listeners"));
-				monitors_leave(mcl, N, bmc.family);
-				series_add(&sel0, sel_run(&b, cid, &rs, &es, Esel, NULL,
-							  "selective/port, listeners gone"));
-				if (rep + 1 < opt.reps)
-					monitors_join(mcl, N, bmc.family);
-			} else {
-				monitors_leave(mcl, N, bmc.family);
-				series_add(&sel0, sel_run(&b, cid, &rs, &es, Esel, NULL,
-							  "selective/port, listeners gone"));
-				monitors_join(mcl, N, bmc.family);
-				series_add(&selx, sel_run(&b, cid, &rs, &es, Esel, NULL,
-							  "selective/port beside listeners"));
-			}
+			if (rep % 2)
+				series_add(&sel0, sel_run_left(&b, cid, &rs, &es, Esel,
+							       mcl, N, bmc.family, true));
+			series_add(&selx, sel_run(&b, cid, &rs, &es, Esel, NULL,
+						  "selective/port beside listeners"));
+			if (rep % 2 == 0)
+				series_add(&sel0, sel_run_left(&b, cid, &rs, &es, Esel,
+							       mcl, N, bmc.family,
+							       rep + 1 < opt.reps));
 			note("selective N=%d rep %d: multicast %.0f ns/event (CPU %.0f); "
 			     "clusnotify beside the listeners %.0f ns/event, with them gone %.0f",
 			     N, rep + 1, mc.v[rep], cpu_mc.v[rep], selx.v[rep], sel0.v[rep]);
