@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A notification port's queue: bounded, never silent about loss, read as
- * whole records, woken once per port per posted batch.
+ * whole records, woken once per port per posted batch (a long one also
+ * wakes the ports it has reached as it goes).
  *
  * The ring is allocated at open and charged to the opener, so queueing an
  * event never allocates: a poster under RCU only takes the port's spinlock.
@@ -36,14 +37,25 @@ DEFINE_SRCU(cn_wake_srcu);
 #define CN_WAKE_RESCHED 1024
 /*
  * Attempts a poster makes before it wakes the ports it has queued to so
- * far. A batch of 16 events to 1,000 ports wakes each once, at its end. A
- * run of 16 broadcast events to 10,000 ports takes the poster tens of
- * milliseconds: woken only at its end, the readers would sit idle through
- * it and then drain it all behind the poster. A port with one entry on the
- * run's list has its whole run when that entry is passed, so waking every
- * CN_WAKE_WORK attempts still wakes it once per run; a port that takes the
- * run event by event (cn_filter_match_run()) may be woken more often.
+ * far: CN_WAKE_FIRST for a batch's first wake-up, CN_WAKE_WORK between the
+ * later ones. A run of 16 broadcast events to 10,000 ports takes the poster
+ * tens of milliseconds: woken only at its end, the readers would sit idle
+ * through it and then drain it all behind the poster. A port with one
+ * entry on the run's list has its whole run when that entry is passed, so
+ * waking every CN_WAKE_WORK attempts still wakes it once per run; a port
+ * that takes the run event by event (cn_filter_match_run()) may be woken
+ * more often.
+ *
+ * The first wake-up comes sooner, so that a long batch's first readers
+ * start within a few hundred ports rather than after 16,384 attempts (a
+ * broadcast to 10,000 ports, in a guest under TCG: first delivery 3.8-5.1
+ * ms after the post began, 1.1-1.5 ms with it). It costs at most one more
+ * wake-up per port and batch; a wake-up every CN_WAKE_FIRST attempts would
+ * wake a port that takes its events one by one every other event at 1,000
+ * ports. A batch of 16 events to 1,000 ports wakes each port once as a
+ * run, twice event by event.
  */
+#define CN_WAKE_FIRST (1 << 11)
 #define CN_WAKE_WORK (1 << 14)
 
 /* A LOST record: the header and its __u64 count, no strings but the NULs. */
@@ -616,15 +628,17 @@ void cn_wake_list_flush_srcu(struct cn_wake_list *wl)
  * @wl: the poster's list
  * @walked: the attempts its batch has made (cn_counts.walked)
  *
- * Wakes the ports queued to so far once CN_WAKE_WORK attempts have passed
- * since the list was last flushed, so their readers start while the batch
- * goes on; else does nothing.
+ * Wakes the ports queued to so far once CN_WAKE_FIRST attempts have passed
+ * in the batch, and then each time CN_WAKE_WORK more have since the last
+ * of these wake-ups, so their readers start while the batch goes on; else
+ * does nothing.
  *
  * Context: as cn_wake_list_flush_srcu().
  */
 void cn_wake_list_flush_due(struct cn_wake_list *wl, u64 walked)
 {
-	if (walked - wl->woken < CN_WAKE_WORK)
+	/* @wl->woken is 0 until the first of these, and @walked past it. */
+	if (walked - wl->woken < (wl->woken ? CN_WAKE_WORK : CN_WAKE_FIRST))
 		return;
 	cn_wake_list_flush_srcu(wl);
 	wl->woken = walked;
