@@ -359,6 +359,47 @@ static void bc_ref_close(struct bc_ref *f, struct bnl *b)
 }
 
 /*
+ * The selective figure's reference at 1 port, run beside every repetition
+ * at larger N, for the same reason as the broadcast's: a cluster of its
+ * own with one port set up as the N-port figure's ports are (registered on
+ * its object for STATE, a cluster-wide COMMON_PROPERTY filter) and the same
+ * posts of one STATE event of that object.
+ */
+struct sel_ref {
+	uint32_t cid;
+	int port;
+	long E;
+	struct evset ev;
+	struct reader rd;
+};
+
+static void sel_ref_open(struct sel_ref *f, struct bnl *b)
+{
+	char id[16];
+
+	f->cid = bench_cluster(b, "selref", NULL);
+	f->E = fan_sel_events();
+	set_max_queued(f->E);
+	f->port = port_open(true);
+	restore_params();
+	object_id(id, sizeof(id), 0);
+	port_register(f->port, f->cid, CLUSNOTIFY_OBJ_RESOURCE,
+		      CLUSNOTIFY_RESOURCE_STATE, 0, id);
+	port_filter(f->port, f->cid, CLUSNOTIFY_OBJ_RESOURCE,
+		    CLUSNOTIFY_RESOURCE_COMMON_PROPERTY, 1000000);
+	evset_init(&f->ev, f->E, 1, 0);
+	reader_setup(&f->rd, R_PORT, &f->port, 1, 1 << 16);
+}
+
+static void sel_ref_close(struct sel_ref *f, struct bnl *b)
+{
+	reader_teardown(&f->rd);
+	evset_free(&f->ev);
+	close(f->port);
+	bnl_cluster_unregister(b, f->cid);
+}
+
+/*
  * 2 and 3. Fan-out: N ports, port i registered on object res-i for STATE
  * and holding a cluster-wide filter for COMMON_PROPERTY. A STATE event of
  * res-k matches one port (selective), a COMMON_PROPERTY event all of them
@@ -379,8 +420,9 @@ static int bench_fanout(void)
 	struct series sel, mc, selr, mcr, mcsel, cpu_sel, cpu_mc, selx, sel0, selxr;
 	struct series bc, pipes, bcr, cpu_bc, cpu_pipe, cpur;
 	struct series post_bc, post_pipe, postr, first_bc, first_pipe;
-	struct series bc100, flat;
+	struct series bc100, flat, sel1i, selp;
 	struct bc_ref ref;
+	struct sel_ref sref;
 	uint32_t cid, cid_mc;
 	struct bnl b, bmc;
 	unsigned int ni;
@@ -401,6 +443,7 @@ static int bench_fanout(void)
 	cid = bench_cluster(&b, "fan", NULL);
 	raise_nofile(4L * opt.max_ports + 1024 + BC_REF_PORTS);
 	bc_ref_open(&ref, &b);
+	sel_ref_open(&sref, &b);
 
 	for (ni = 0; ni < sizeof(ns_all) / sizeof(ns_all[0]); ni++) {
 		int N = ns_all[ni], k = N / 2;
@@ -451,11 +494,25 @@ static int bench_fanout(void)
 		reader_setup(&rs, R_PORT, &ports[k], 1, 1 << 16);
 		series_init(&sel, "clusnotify", "ours", "ns/event");
 		series_init(&cpu_sel, "clusnotify CPU", "ours", "ns/event");
+		series_init(&sel1i, "clusnotify, 1 port, interleaved", "ours",
+			    "ns/event");
 		for (rep = 0; rep < opt.reps; rep++) {
+			/* Past 1 port, beside the reference; they take turns going first. */
+			if (N > 1 && !(rep & 1))
+				series_add(&sel1i, sel_run(&b, sref.cid, &sref.rd,
+							   &sref.ev, sref.E, NULL,
+							   "selective/reference"));
 			series_add(&sel, sel_run(&b, cid, &rs, &es, Esel, &cpu_sel,
 						 "selective/port"));
+			if (N > 1 && (rep & 1))
+				series_add(&sel1i, sel_run(&b, sref.cid, &sref.rd,
+							   &sref.ev, sref.E, NULL,
+							   "selective/reference"));
 			note("selective N=%d rep %d: clusnotify %.0f ns/event (CPU %.0f)",
 			     N, rep + 1, sel.v[rep], cpu_sel.v[rep]);
+			if (N > 1)
+				note("selective N=%d rep %d: 1 port beside, %.0f ns/event",
+				     N, rep + 1, sel1i.v[rep]);
 		}
 
 		/* Broadcast: every event matches every port. */
@@ -641,6 +698,9 @@ static int bench_fanout(void)
 			mc1 = mc;
 		}
 		series_ratio_med(&selr, &sel, &sel1, "clusnotify at N / at 1");
+		if (N > 1)
+			series_ratio(&selp, &sel, &sel1i,
+				     "clusnotify at N / at 1, paired");
 		series_ratio_med(&mcr, &mc, &mc1, "monitors at N / at 1");
 		series_ratio(&mcsel, &mc, &sel, "monitors/clusnotify");
 		series_ratio(&selxr, &selx, &sel0, "listeners elsewhere/alone");
@@ -659,14 +719,18 @@ static int bench_fanout(void)
 			 "message, keeping the one for its object. 'Listeners elsewhere': %ld posts to the ports' cluster "
 			 "while those monitors are joined, after the same untimed posts, against the same "
 			 "in the same repetition with every monitor left (MONITOR_STOP), the two "
-			 "taking turns going first", N, Esel,
+			 "taking turns going first. Past 1 port, each repetition also times the "
+			 "same posts to 1 port of a cluster of its own, set up as these are, "
+			 "before or after in turn: 'at N / at 1, paired'", N, Esel,
 			 Esel / 8, Emc, N, Esel);
 		{
 			const struct series *all[] = { &sel, &mc, &selr, &mcr, &mcsel,
-						       &cpu_sel, &cpu_mc, &selx, &sel0, &selxr };
+						       &cpu_sel, &cpu_mc, &selx, &sel0, &selxr,
+						       &sel1i, &selp };
+			size_t nall = sizeof(all) / sizeof(all[0]);
 
 			result_begin(&r, id, "selective", title, wl, Esel, opt.reps);
-			result_series(&r, all, sizeof(all) / sizeof(all[0]));
+			result_series(&r, all, N > 1 ? nall : nall - 2);
 			result_extra_begin(&r);
 			result_num(&r, "ports", N);
 			result_num(&r, "multicast_events", Emc);
@@ -691,6 +755,7 @@ static int bench_fanout(void)
 		usleep(200000);
 	}
 	bc_ref_close(&ref, &b);
+	sel_ref_close(&sref, &b);
 	bnl_cluster_unregister(&b, cid);
 	bnl_cluster_unregister(&bmc, cid_mc);
 	bnl_close(&b);

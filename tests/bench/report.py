@@ -32,6 +32,9 @@ SUMMARY = {
     ],
     "selective": [
         ("clusnotify", None, "clusnotify at N / at 1", "cost at N / at 1"),
+        ("clusnotify", "clusnotify, 1 port, interleaved",
+         "clusnotify at N / at 1, paired",
+         "per event vs 1 port in the same repetition"),
         ("clusnotify", "netlink monitors + userspace filter",
          "monitors/clusnotify", "vs monitors + filter"),
         ("netlink monitors + userspace filter", None, "monitors at N / at 1",
