@@ -826,9 +826,10 @@ static unsigned int run_length(struct cn_cluster *cl, struct cn_event **evs,
  * RCU read sections end between two runs once they have done
  * CN_POST_SECTION_WORK attempts or the CPU is wanted. Each port is woken
  * once per batch, at its end, unless the batch is long: then the ports
- * queued to so far are woken at a section's end or a run's yield every so
- * many attempts (cn_wake_list_flush_due()). Those wake-ups run out of RCU,
- * yielding every CN_WAKE_RESCHED ports.
+ * queued to so far are woken at a section's end or a run's yield once
+ * CN_WAKE_FIRST attempts have passed, and every CN_WAKE_WORK after
+ * (cn_wake_list_flush_due()). Those wake-ups run out of RCU, yielding every
+ * CN_WAKE_RESCHED ports.
  *
  * A poster with a fatal signal pending at the end of a section stops there:
  * the events before it are posted, with consecutive sequence numbers, and

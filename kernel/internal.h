@@ -388,7 +388,7 @@ struct cn_wake_list {
 	struct cn_port *other[CN_WAKE_BATCH];
 	/*
 	 * Attempts (cn_counts.walked) at cn_wake_list_flush_due()'s last
-	 * flush; 0 before its first
+	 * flush; 0 before its first.
 	 */
 	u64 woken;
 };

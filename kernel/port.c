@@ -46,14 +46,16 @@ DEFINE_SRCU(cn_wake_srcu);
  * that takes the run event by event (cn_filter_match_run()) may be woken
  * more often.
  *
- * The first wake-up comes sooner, so that a long batch's first readers
- * start within a few hundred ports rather than after 16,384 attempts (a
- * broadcast to 10,000 ports, in a guest under TCG: first delivery 3.8-5.1
- * ms after the post began, 1.1-1.5 ms with it). It costs at most one more
- * wake-up per port and batch; a wake-up every CN_WAKE_FIRST attempts would
- * wake a port that takes its events one by one every other event at 1,000
- * ports. A batch of 16 events to 1,000 ports wakes each port once as a
- * run, twice event by event.
+ * The first wake-up comes sooner, so that a long run's first readers start
+ * within a few hundred ports rather than after 16,384 attempts (a broadcast
+ * to 10,000 ports, in a guest under TCG: first delivery 3.8-5.1 ms after
+ * the post began, 1.1-1.5 ms with it). Flushes come only where they did,
+ * at a section's end or a run's yield, and a batch makes at most one more
+ * of them than it would without: a port queued to all through the batch is
+ * woken at most once more. A batch of 16 events to 1,000 ports, as one run,
+ * wakes each port once, its first 128 or so before the rest. A single
+ * event's fan-out does not yield, so a batch of such events wakes its ports
+ * at the first section's end past CN_WAKE_FIRST attempts at the earliest.
  */
 #define CN_WAKE_FIRST (1 << 11)
 #define CN_WAKE_WORK (1 << 14)
@@ -637,7 +639,7 @@ void cn_wake_list_flush_srcu(struct cn_wake_list *wl)
  */
 void cn_wake_list_flush_due(struct cn_wake_list *wl, u64 walked)
 {
-	/* @wl->woken is 0 until the first of these, and @walked past it. */
+	/* @wl->woken is 0 until this first flushes, and past 2,048 after. */
 	if (walked - wl->woken < (wl->woken ? CN_WAKE_WORK : CN_WAKE_FIRST))
 		return;
 	cn_wake_list_flush_srcu(wl);

@@ -456,7 +456,7 @@ static int bench_fanout(void)
 		uint64_t t0, t_setup, t_join;
 		struct cpu_mark c0;
 		char *recs;
-		char id[32], title[96], wl[1024];
+		char id[32], title[96], wl[2048];
 		struct result r;
 
 		if (N > opt.max_ports)

@@ -2320,7 +2320,8 @@ static void other_posters_ports_past_the_list_woken_once_each(struct kunit *test
 
 /*
  * A posted batch whose fan-out spans several RCU read sections (32 events
- * to 64 ports: 2,048 attempts) still wakes each port once, at its end: a
+ * to 64 ports: 2,048 attempts, in two runs whose section ends at 1,024,
+ * short of CN_WAKE_FIRST) still wakes each port once, at its end: a
  * broadcast to many ports costs one wake-up per port per batch, as a pipe
  * written once per batch does.
  */
@@ -2388,14 +2389,13 @@ static void kt_census_remove(void *arg)
 }
 
 /*
- * A run long enough to keep its first ports waiting (16 events to 2,048
- * ports: 32,768 attempts) wakes the ports it has queued to as it goes: the
- * first wake-up comes while some ports still wait for the run, not after
- * the last is queued. Each port is still woken once, with its whole run.
+ * A run of 16 events to @n ports wakes the ports it has queued to as it
+ * goes: the first wake-up comes while some ports still wait for the run,
+ * not after the last is queued. Each port is still woken once, with its
+ * whole run.
  */
-static void long_run_wakes_ports_as_it_goes(struct kunit *test)
+static void kt_run_wakes_ports_as_it_goes(struct kunit *test, int n)
 {
-	const int n = 2048;
 	struct kt_cluster *cl = kt_cluster_new(test);
 	struct kt_census *c;
 	struct kt_census_entry *e;
@@ -2433,6 +2433,22 @@ static void long_run_wakes_ports_as_it_goes(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, cn_port_bytes_ready(c->ports[i]),
 				cn_port_bytes_ready(c->ports[0]));
 	}
+}
+
+/* 32,768 attempts: past CN_WAKE_WORK as well as CN_WAKE_FIRST. */
+static void long_run_wakes_ports_as_it_goes(struct kunit *test)
+{
+	kt_run_wakes_ports_as_it_goes(test, 2048);
+}
+
+/*
+ * 4,096 attempts, fewer than CN_WAKE_WORK: the batch's first wake-up does
+ * not wait for it (CN_WAKE_FIRST), so the first ports read while the run
+ * goes on.
+ */
+static void run_of_4096_attempts_wakes_its_first_ports_early(struct kunit *test)
+{
+	kt_run_wakes_ports_as_it_goes(test, 256);
 }
 
 /*
@@ -2477,6 +2493,7 @@ static struct kunit_case kt_queue_cases[] = {
 	KUNIT_CASE(queue_refs_come_in_chunks_and_stay_exact),
 	KUNIT_CASE(wake_does_not_wait_for_another_posters_batch),
 	KUNIT_CASE(long_run_wakes_ports_as_it_goes),
+	KUNIT_CASE(run_of_4096_attempts_wakes_its_first_ports_early),
 	KUNIT_CASE(wake_list_overflow_wakes_every_port),
 	KUNIT_CASE(batch_over_sections_wakes_each_port_once),
 	KUNIT_CASE(batch_run_keeps_every_ports_order),
