@@ -639,7 +639,7 @@ void cn_wake_list_flush_srcu(struct cn_wake_list *wl)
  */
 void cn_wake_list_flush_due(struct cn_wake_list *wl, u64 walked)
 {
-	/* @wl->woken is 0 until this first flushes, and past 2,048 after. */
+	/* @wl->woken: 0 until the first flush, at least CN_WAKE_FIRST after. */
 	if (walked - wl->woken < (wl->woken ? CN_WAKE_WORK : CN_WAKE_FIRST))
 		return;
 	cn_wake_list_flush_srcu(wl);

@@ -875,9 +875,10 @@ TEST_F(nl, multicast_mirrors_posted_events)
 /*
  * A poster SIGKILLed in the middle of a long batch: the module stops it at
  * the next section's end and what it posted is a prefix of the batch, as
- * the uapi header promises (EVENT_POST): every port has the same first k events, with
- * consecutive sequence numbers, the cluster's sequence and posted count
- * stop at k, and the registry took the states of those k events only.
+ * the uapi header promises (EVENT_POST): every port has the same first k
+ * events, with consecutive sequence numbers, the cluster's sequence and
+ * posted count stop at k, and the registry took the states of those k
+ * events only.
  * A module that finished the batch regardless would give k == the batch.
  */
 #define KILL_PORTS	1000
