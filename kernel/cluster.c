@@ -843,19 +843,23 @@ static unsigned int run_length(struct cn_cluster *cl, struct cn_event **evs,
 int cn_cluster_post(struct cn_cluster *cl, const struct clusnotify_post_event *descs,
 		    unsigned int n, u64 *last_seq)
 {
+	struct cn_event *few[CN_POST_ON_STACK] = { };
+	u32 few_spare[CN_POST_ON_STACK];
 	struct cn_wake_list wl = { };
+	struct cn_event **evs = few;
 	struct cn_counts c = { };
-	struct cn_event **evs;
+	u32 *spare = few_spare;
 	unsigned int i, done;
 	u64 mark = 0, now;
 	int srcu_idx, ret = 0;
-	u32 *spare;
 
-	/* The events, then each one's spare queue references. */
-	evs = kvcalloc(n, sizeof(*evs) + sizeof(*spare), GFP_KERNEL);
-	if (!evs)
-		return -ENOMEM;
-	spare = (u32 *)(evs + n);
+	if (n > CN_POST_ON_STACK) {
+		/* The events, then each one's spare queue references. */
+		evs = kvcalloc(n, sizeof(*evs) + sizeof(*spare), GFP_KERNEL);
+		if (!evs)
+			return -ENOMEM;
+		spare = (u32 *)(evs + n);
+	}
 
 	mutex_lock(&cl->post_lock);
 	if (cl->state == CLUSNOTIFY_CLUSTER_DELETED) {
@@ -931,7 +935,8 @@ out:
 	mutex_unlock(&cl->post_lock);
 	for (i = 0; i < n && evs[i]; i++)
 		cn_event_put(evs[i]);
-	kvfree(evs);
+	if (evs != few)
+		kvfree(evs);
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(cn_cluster_post);

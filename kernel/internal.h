@@ -595,6 +595,12 @@ int cn_cluster_register(struct net *net, const char *name, u32 portid,
 int cn_cluster_unregister(struct net *net, u32 id, u32 portid,
 			  struct sock *sk);
 void cn_cluster_release_portid(struct net *net, u32 portid);
+/*
+ * Batches up to this many events are posted without an allocation for
+ * their descriptions and event pointers: a one-event post is the daemon's
+ * usual, and its latency the watcher's.
+ */
+#define CN_POST_ON_STACK 4
 int cn_cluster_post(struct cn_cluster *cl, const struct clusnotify_post_event *descs,
 		    unsigned int n, u64 *last_seq);
 int cn_cluster_object_set(struct cn_cluster *cl, const struct cn_object *obj);

@@ -579,8 +579,8 @@ static int parse_event(const struct nlattr *attr, struct clusnotify_post_event *
 
 static int cn_nl_event_post(struct sk_buff *skb, struct genl_info *info)
 {
+	struct clusnotify_post_event few[CN_POST_ON_STACK], *descs = few;
 	struct nlattr *list = info->attrs[CLUSNOTIFY_A_EVENTS];
-	struct clusnotify_post_event *descs;
 	struct cn_cluster *cl;
 	struct sk_buff *msg;
 	unsigned int n = 0;
@@ -599,9 +599,11 @@ static int cn_nl_event_post(struct sk_buff *skb, struct genl_info *info)
 				    "a batch holds 1 to CLUSNOTIFY_EVENTS_MAX events");
 		return n ? -E2BIG : -EINVAL;
 	}
-	descs = kvcalloc(n, sizeof(*descs), GFP_KERNEL);
-	if (!descs)
-		return -ENOMEM;
+	if (n > CN_POST_ON_STACK) {
+		descs = kvcalloc(n, sizeof(*descs), GFP_KERNEL);
+		if (!descs)
+			return -ENOMEM;
+	}
 	n = 0;
 	nla_for_each_nested(a, list, rem) {
 		ret = parse_event(a, &descs[n++], info->extack);
@@ -637,7 +639,8 @@ out_msg:
 out_put:
 	cn_cluster_put(cl);
 out_free:
-	kvfree(descs);
+	if (descs != few)
+		kvfree(descs);
 	return ret;
 }
 
