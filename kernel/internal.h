@@ -597,8 +597,9 @@ int cn_cluster_unregister(struct net *net, u32 id, u32 portid,
 void cn_cluster_release_portid(struct net *net, u32 portid);
 /*
  * Batches up to this many events are posted without an allocation for
- * their descriptions and event pointers: a one-event post is the daemon's
- * usual, and its latency the watcher's.
+ * their event pointers and spare counts (cn_cluster_post()) or, from
+ * netlink, their descriptions (the kernel API's callers pass their own): a
+ * one-event post is the daemon's usual, and its latency the watcher's.
  */
 #define CN_POST_ON_STACK 4
 int cn_cluster_post(struct cn_cluster *cl, const struct clusnotify_post_event *descs,

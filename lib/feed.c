@@ -276,12 +276,13 @@ static int on_finish(struct nl_msg *msg, void *arg)
 }
 
 /*
- * Completes @msg (port, sequence number) and sends it with sendto(): the
- * kernel then copies neither a msghdr nor an iovec from user space, as it
- * does for nl_send_auto()'s sendmsg(); in a profile of one-event posts,
- * those copies were a twentieth of the post's system call. Returns what
- * nl_sendto() does. (libnl's NL_CB_MSG_OUT callbacks, which the feed does
- * not set, are not called for nl_sendto().)
+ * Completes @msg (port, sequence number, NLM_F_REQUEST) and sends it with
+ * sendto(): the kernel then copies neither a msghdr nor an iovec from user
+ * space, as it does for nl_send_auto()'s sendmsg(); in a profile of
+ * one-event posts, those copies were a twentieth of the post's system call.
+ * Returns what nl_sendto() does. nl_sendto() calls none of the socket's
+ * NL_CB_MSG_OUT handlers: with NLCB=debug, libnl does not print the
+ * requests the feed sends.
  */
 static int send_msg(struct clusnotify_feed *feed, struct nl_msg *msg)
 {
