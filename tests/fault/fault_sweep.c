@@ -695,21 +695,24 @@ static void oset_check(struct sweep *s, int ret, bool injected)
 		fail(s, "OBJECT_SET set 1 of its 2 objects");
 }
 
-/* netlink EVENT_POST of a batch of three */
+/* netlink EVENT_POST of a batch of three, or of six */
 static struct cn_cluster cl_before;
 static struct clusnotify_port_stats w_before;
+/* Set by each post operation's setup, whatever ran before it. */
 static bool mc_check;
 /*
  * Events a post sends: 3, which the kernel keeps on its stack, or 6, past
  * CN_POST_ON_STACK (kernel/internal.h), which it allocates room for.
  */
-static unsigned int post_n = 3;
+static unsigned int post_n;
 
-static void post_setup(struct sweep *s)
+static void post_prepare(struct sweep *s, bool mc, unsigned int n)
 {
 	struct recs r;
 	bool overrun;
 
+	mc_check = mc;
+	post_n = n;
 	if (set_group_state("g1", 0))
 		die("OBJECT_SET g1", EIO);
 	drain(W.watcher, &r);
@@ -800,17 +803,19 @@ static void post_check(struct sweep *s, int ret, bool injected)
 	check_port(s, W.watcher, "watcher");
 }
 
+static void post_setup(struct sweep *s)
+{
+	post_prepare(s, false, 3);
+}
+
 static void post_mc_setup(struct sweep *s)
 {
-	mc_check = true;
-	post_setup(s);
+	post_prepare(s, true, 3);
 }
 
 static void post_large_setup(struct sweep *s)
 {
-	mc_check = false;
-	post_n = 6;
-	post_setup(s);
+	post_prepare(s, false, 6);
 }
 
 /* The owner's socket closes: watchers get STATE (disconnected), or a loss */
